@@ -1,0 +1,88 @@
+/**
+ * AEAD record protection: AES-128/256-GCM and ChaCha20-Poly1305 (RFC 5116,
+ * RFC 8439) over node:crypto. This is the record layer's hot path, so:
+ * the key is imported once into a KeyObject (no per-record key parsing),
+ * inputs are passed as views (no copies), `seal` does one output allocation
+ * plus the unavoidable `update()` result, and `open` returns `update()`'s own
+ * buffer.
+ */
+import * as nodeCrypto from 'node:crypto';
+import { AEAD_NONCE_LENGTH, AEAD_TAG_LENGTH, aeadInfo } from './algorithms.js';
+import { asCryptoError, guard, requireBytes, requireLength, view } from './errors.js';
+import { CryptoError, type AeadAlgorithm, type AeadKey } from './provider.js';
+
+/**
+ * @types/node types ChaCha20-Poly1305 ciphers separately from GCM ones, but at run
+ * time both expose the same setAAD/getAuthTag/setAuthTag API with the options we pass;
+ * typing every name as a GCM name keeps one code path.
+ */
+type NodeAeadName = nodeCrypto.CipherGCMTypes;
+
+export class NodeAeadKey implements AeadKey {
+  readonly keyLength: number;
+  readonly nonceLength = AEAD_NONCE_LENGTH;
+  readonly tagLength = AEAD_TAG_LENGTH;
+  private readonly nodeName: NodeAeadName;
+  private readonly key: nodeCrypto.KeyObject;
+  private readonly options = { authTagLength: AEAD_TAG_LENGTH } as const;
+
+  constructor(
+    readonly algorithm: AeadAlgorithm,
+    key: Uint8Array,
+  ) {
+    const info = aeadInfo(algorithm);
+    requireLength(key, info.keyLength, `${algorithm} key`);
+    this.keyLength = info.keyLength;
+    this.nodeName = info.nodeName as NodeAeadName;
+    // createSecretKey copies the bytes, so the caller may wipe or reuse its buffer.
+    this.key = guard('bad_key', `${algorithm} key import`, () => nodeCrypto.createSecretKey(view(key)));
+  }
+
+  seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Buffer {
+    requireLength(nonce, AEAD_NONCE_LENGTH, `${this.algorithm} nonce`);
+    requireBytes(aad, `${this.algorithm} additional data`);
+    requireBytes(plaintext, `${this.algorithm} plaintext`);
+    try {
+      const cipher = nodeCrypto.createCipheriv(this.nodeName, this.key, nonce, this.options);
+      cipher.setAAD(aad);
+      const body = cipher.update(plaintext);
+      cipher.final(); // GCM and ChaCha20-Poly1305 are stream modes: final() emits nothing, it computes the tag
+      const tag = cipher.getAuthTag();
+      const out = Buffer.allocUnsafe(body.length + AEAD_TAG_LENGTH);
+      body.copy(out, 0);
+      tag.copy(out, body.length);
+      return out;
+    } catch (e) {
+      throw asCryptoError(e, 'bad_argument', `${this.algorithm} seal`);
+    }
+  }
+
+  open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Buffer {
+    requireLength(nonce, AEAD_NONCE_LENGTH, `${this.algorithm} nonce`);
+    requireBytes(aad, `${this.algorithm} additional data`);
+    requireBytes(ciphertextAndTag, `${this.algorithm} ciphertext`);
+    if (ciphertextAndTag.length < AEAD_TAG_LENGTH) {
+      // Too short to hold a tag: for the record layer this is an authentication failure, not a caller bug.
+      throw new CryptoError('bad_tag', `${this.algorithm} ciphertext of ${ciphertextAndTag.length} bytes is shorter than the ${AEAD_TAG_LENGTH}-byte tag`);
+    }
+    const bodyLength = ciphertextAndTag.length - AEAD_TAG_LENGTH;
+    let decipher: nodeCrypto.DecipherGCM;
+    let plaintext: Buffer;
+    try {
+      decipher = nodeCrypto.createDecipheriv(this.nodeName, this.key, nonce, this.options);
+      decipher.setAuthTag(ciphertextAndTag.subarray(bodyLength));
+      decipher.setAAD(aad);
+      plaintext = decipher.update(ciphertextAndTag.subarray(0, bodyLength));
+    } catch (e) {
+      throw asCryptoError(e, 'bad_argument', `${this.algorithm} open`);
+    }
+    try {
+      decipher.final();
+    } catch {
+      // OpenSSL reports only "unable to authenticate data"; never release the unauthenticated plaintext.
+      plaintext.fill(0);
+      throw new CryptoError('bad_tag', `${this.algorithm} authentication tag mismatch`);
+    }
+    return plaintext;
+  }
+}
