@@ -1,0 +1,405 @@
+/**
+ * The TLS record layer (RFC 8446 §5; RFC 5246 §6 for TLS 1.2 AEAD suites):
+ * the single home of framing, fragmentation, sequence numbers and record
+ * protection. Sans-IO: bytes in, records out; records in, bytes out.
+ *
+ * Usage (the Connection drives it):
+ * ```ts
+ * const rl = new RecordLayer({ provider });
+ * rl.setPlaintextRecordVersion(ProtocolVersion.TLSv1);    // client: initial ClientHello record only
+ * rl.write(ContentType.handshake, clientHello);
+ * rl.setPlaintextRecordVersion(ProtocolVersion.TLSv1_2);
+ * socket.write(rl.takeOutgoing());                          // all pending ciphertext, one Buffer
+ * rl.setChangeCipherSpecPolicy('drop-once');               // TLS 1.3 middlebox compatibility (RFC 8446 §5)
+ * rl.feed(bytesFromPeer);
+ * for (let r; (r = rl.nextRecord()) !== null; ) handle(r.type, r.payload); // one record at a time, so
+ *                                                          // a key change applies from the next record on
+ * rl.setReadKey(suite, key, iv);  rl.setWriteKey(suite, key, iv);        // TLS 1.3 (KeySchedule.trafficKeys)
+ * rl.setReadKey12(suite, key, salt); rl.setWriteKey12(suite, key, salt); // TLS 1.2 (prf12 keyBlock)
+ * if (rl.writeNeedsKeyUpdate) sendKeyUpdate();             // RFC 8446 §5.5 AEAD limits
+ * ```
+ *
+ * Writes of the same content type are coalesced into full records until
+ * `takeOutgoing()` / `flush()`, a content type change, a key change, or an
+ * alert / change_cipher_spec (those are always sent alone, RFC 8446 §5.1).
+ * Data passed to `write()` is copied; the caller may reuse its buffer.
+ * Data passed to `feed()` is NOT copied: do not modify it afterwards.
+ *
+ * Errors are `TLSError`s naming the alert to send; after a read error the
+ * read side stays failed (every later `nextRecord()` rethrows) while the
+ * write side still works, so the alert can be sent.
+ */
+import type { CryptoProvider } from '../crypto/provider.js';
+import { TLSError } from './errors.js';
+import { ContentType } from './registry/content-types.js';
+import type { CipherSuite } from './registry/suites.js';
+import { ProtocolVersion } from './registry/versions.js';
+import {
+  Direction,
+  MAX_CIPHERTEXT_LENGTH_TLS12,
+  MAX_CIPHERTEXT_LENGTH_TLS13,
+  MAX_PLAINTEXT_LENGTH,
+  RECORD_HEADER_LENGTH,
+  openRecord,
+  sealRecord,
+  type PlainRecord,
+  type ProtectionKind,
+} from './record-protection.js';
+
+export {
+  AES_GCM_KEY_UPDATE_THRESHOLD,
+  MAX_CIPHERTEXT_LENGTH_TLS12,
+  MAX_CIPHERTEXT_LENGTH_TLS13,
+  MAX_PLAINTEXT_LENGTH,
+  RECORD_HEADER_LENGTH,
+  type PlainRecord,
+  type ProtectionKind,
+} from './record-protection.js';
+
+/** A record as the handshake / application layers see it: the (inner) content type and the plaintext. */
+export type TLSRecord = PlainRecord;
+
+/**
+ * What to do with an unprotected change_cipher_spec record:
+ * - 'deliver': return it like any record (TLS 1.2, and before the version is known);
+ *   under TLS 1.3 read protection it is treated as 'reject'.
+ * - 'drop-once': TLS 1.3 handshake: silently drop ONE record consisting of the
+ *   single byte 0x01 (RFC 8446 §5, middlebox compatibility); any other value, or
+ *   a second one, is unexpected_message.
+ * - 'reject': unexpected_message (TLS 1.3 after the peer's Finished).
+ */
+export type ChangeCipherSpecPolicy = 'deliver' | 'drop-once' | 'reject';
+
+/** Zero bytes of padding to add to a TLS 1.3 record carrying `contentLength` bytes of `type` (RFC 8446 §5.4). Clamped to the record limit. */
+export type PaddingPolicy = (type: number, contentLength: number) => number;
+
+export interface RecordLayerOptions {
+  readonly provider: CryptoProvider;
+  /** TLS 1.3 record padding; default none. */
+  readonly padding?: PaddingPolicy;
+}
+
+/** The RFC 8446 §5 change_cipher_spec value that may be dropped. */
+const CCS_VALUE = 0x01;
+/** RFC 8446 §6: an alert record holds exactly one alert: level(1) || description(1). */
+const ALERT_LENGTH = 2;
+
+const KNOWN_TYPES: ReadonlySet<number> = new Set(Object.values(ContentType));
+
+function typeName(type: number): string {
+  for (const [name, code] of Object.entries(ContentType)) if (code === type) return name;
+  return `unknown(${type})`;
+}
+
+export class RecordLayer {
+  /** Read-side protection state (key, IV, sequence number). */
+  readonly readDirection = new Direction('read');
+  /** Write-side protection state. */
+  readonly writeDirection = new Direction('write');
+
+  private readonly provider: CryptoProvider;
+  private readonly padding: PaddingPolicy | null;
+
+  // Incoming ciphertext: a queue of chunks; `headOffset` bytes of chunks[0] are consumed.
+  private inChunks: Buffer[] = [];
+  private headOffset = 0;
+  private inBuffered = 0;
+  private firstRecordRead = false;
+  private readFailure: TLSError | null = null;
+  private ccsPolicy: ChangeCipherSpecPolicy = 'deliver';
+  private ccsDropped = 0;
+
+  // Outgoing: content not yet sealed (same type) and sealed record chunks.
+  private readonly pending = Buffer.allocUnsafe(MAX_PLAINTEXT_LENGTH + 1);
+  private pendingLength = 0;
+  private pendingType = 0;
+  private outChunks: Buffer[] = [];
+  private outBytes = 0;
+  private plaintextVersion: number = ProtocolVersion.TLSv1_2;
+  private recordsWritten = 0;
+  private recordsRead = 0;
+
+  constructor(options: RecordLayerOptions) {
+    this.provider = options.provider;
+    this.padding = options.padding ?? null;
+  }
+
+  // ───────────── keys ─────────────
+
+  /** TLS 1.3: protect records read from now on with `key`/`iv` (RFC 8446 §7.3). Resets the read sequence number. */
+  setReadKey(suite: CipherSuite, key: Uint8Array, iv: Uint8Array): void {
+    this.readDirection.setKey13(this.provider, suite, key, iv);
+  }
+
+  /** TLS 1.3: seals pending writes under the old key, then switches. Resets the write sequence number. */
+  setWriteKey(suite: CipherSuite, key: Uint8Array, iv: Uint8Array): void {
+    this.flush();
+    this.writeDirection.setKey13(this.provider, suite, key, iv);
+  }
+
+  /** TLS 1.2 (after the peer's ChangeCipherSpec): `fixedIv` is the key block's client/server_write_IV. */
+  setReadKey12(suite: CipherSuite, key: Uint8Array, fixedIv: Uint8Array): void {
+    this.readDirection.setKey12(this.provider, suite, key, fixedIv);
+  }
+
+  /** TLS 1.2 (after sending ChangeCipherSpec). */
+  setWriteKey12(suite: CipherSuite, key: Uint8Array, fixedIv: Uint8Array): void {
+    this.flush();
+    this.writeDirection.setKey12(this.provider, suite, key, fixedIv);
+  }
+
+  get readProtection(): ProtectionKind {
+    return this.readDirection.kind;
+  }
+
+  get writeProtection(): ProtectionKind {
+    return this.writeDirection.kind;
+  }
+
+  /** Sequence number of the next record read under the current key. */
+  get readSeq(): bigint {
+    return this.readDirection.sequence;
+  }
+
+  /** Sequence number of the next record sealed under the current key (pending writes not yet sealed are not counted). */
+  get writeSeq(): bigint {
+    return this.writeDirection.sequence;
+  }
+
+  /** True when the write key has protected enough AES-GCM records that a KeyUpdate is due (RFC 8446 §5.5). */
+  get writeNeedsKeyUpdate(): boolean {
+    return this.writeDirection.needsKeyUpdate;
+  }
+
+  /** Records written / read in total, across keys. */
+  get recordCounts(): { readonly written: number; readonly read: number } {
+    return { written: this.recordsWritten, read: this.recordsRead };
+  }
+
+  // ───────────── reading ─────────────
+
+  /** Sets the change_cipher_spec policy (see ChangeCipherSpecPolicy); switching to 'drop-once' re-arms the single drop. */
+  setChangeCipherSpecPolicy(policy: ChangeCipherSpecPolicy): void {
+    if (policy === 'drop-once' && this.ccsPolicy !== 'drop-once') this.ccsDropped = 0;
+    this.ccsPolicy = policy;
+  }
+
+  /** Appends ciphertext from the peer. The bytes are referenced, not copied. */
+  feed(data: Uint8Array): void {
+    if (data.length === 0) return;
+    this.inChunks.push(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    this.inBuffered += data.length;
+  }
+
+  /** Ciphertext received but not yet returned as records (non-zero at EOF means a truncated record). */
+  get bufferedBytes(): number {
+    return this.inBuffered;
+  }
+
+  /**
+   * The next record, decrypted and checked, or null when no whole record is
+   * buffered. Dropped change_cipher_spec records are skipped.
+   */
+  nextRecord(): TLSRecord | null {
+    if (this.readFailure !== null) throw this.readFailure;
+    try {
+      for (;;) {
+        const record = this.readOne();
+        if (record !== null || this.inBuffered < RECORD_HEADER_LENGTH) return record;
+      }
+    } catch (e) {
+      if (e instanceof TLSError) this.readFailure = e;
+      throw e;
+    }
+  }
+
+  /** One record, or null either when incomplete or when a record was dropped (the caller loops). */
+  private readOne(): TLSRecord | null {
+    if (this.inBuffered < RECORD_HEADER_LENGTH) return null;
+    const h = this.peekBytes(RECORD_HEADER_LENGTH);
+    const type = h[0]!;
+    const version = h.readUInt16BE(1);
+    const length = h.readUInt16BE(3);
+    const dir = this.readDirection;
+
+    // RFC 8446 §5.1: legacy_record_version is 0x0303, except that the initial ClientHello may say 0x0301.
+    // The first record is allowed 0x0301–0x0303 so an old peer reaches the handshake layer's version check.
+    const versionOk = this.firstRecordRead
+      ? version === ProtocolVersion.TLSv1_2
+      : version >= ProtocolVersion.TLSv1 && version <= ProtocolVersion.TLSv1_2;
+    if (!versionOk) throw new TLSError('protocol_version', `wrong version number: record header says 0x${version.toString(16).padStart(4, '0')}`);
+    if (!KNOWN_TYPES.has(type)) throw new TLSError('unexpected_message', `record of unknown content type ${type}`);
+
+    const protectedRecord = dir.kind !== 'none' && !(dir.kind === 'tls13' && type === ContentType.change_cipher_spec);
+    const limit = !protectedRecord ? MAX_PLAINTEXT_LENGTH : dir.kind === 'tls13' ? MAX_CIPHERTEXT_LENGTH_TLS13 : MAX_CIPHERTEXT_LENGTH_TLS12;
+    if (length > limit) throw new TLSError('record_overflow', `${protectedRecord ? 'protected' : 'plaintext'} ${typeName(type)} record of ${length} bytes exceeds the limit of ${limit}`);
+    if (this.inBuffered < RECORD_HEADER_LENGTH + length) return null;
+
+    const record = this.take(RECORD_HEADER_LENGTH + length);
+    this.firstRecordRead = true;
+
+    if (type === ContentType.change_cipher_spec && dir.kind !== 'tls12') {
+      if (this.ccsPolicy === 'drop-once' || dir.kind === 'tls13' || this.ccsPolicy === 'reject') {
+        this.checkDroppableCcs(record, length);
+        this.ccsDropped++;
+        return null;
+      }
+    } else if (dir.kind === 'tls13' && type !== ContentType.application_data) {
+      // RFC 8446 §5.2: once protection is on, every record except change_cipher_spec is protected (outer type application_data).
+      throw new TLSError('unexpected_message', `unprotected ${typeName(type)} record received while TLS 1.3 read protection is active`);
+    }
+
+    const plain = openRecord(dir, type, version, record);
+    this.recordsRead++;
+    this.checkContent(plain, dir.kind);
+    return plain;
+  }
+
+  private checkDroppableCcs(record: Buffer, length: number): void {
+    if (this.ccsPolicy !== 'drop-once') {
+      throw new TLSError('unexpected_message', 'change_cipher_spec record received where TLS 1.3 does not allow one');
+    }
+    if (length !== 1 || record[RECORD_HEADER_LENGTH] !== CCS_VALUE) {
+      throw new TLSError('unexpected_message', 'change_cipher_spec record must be the single byte 0x01 (RFC 8446 §5)');
+    }
+    if (this.ccsDropped > 0) throw new TLSError('unexpected_message', 'second change_cipher_spec record during the TLS 1.3 handshake');
+  }
+
+  /** RFC 8446 §5.1 / §5.4 / §6 content checks on the (inner) record. */
+  private checkContent(plain: PlainRecord, kind: ProtectionKind): void {
+    if (!KNOWN_TYPES.has(plain.type)) throw new TLSError('unexpected_message', `protected record of unknown inner content type ${plain.type}`);
+    if (kind === 'tls13' && plain.type === ContentType.change_cipher_spec) {
+      throw new TLSError('unexpected_message', 'protected change_cipher_spec record (RFC 8446 §5)');
+    }
+    if (plain.payload.length === 0 && plain.type !== ContentType.application_data) {
+      throw new TLSError('unexpected_message', `zero-length ${typeName(plain.type)} record (RFC 8446 §5.1)`);
+    }
+    if (plain.type === ContentType.alert && plain.payload.length !== ALERT_LENGTH) {
+      throw new TLSError('decode_error', `alert record of ${plain.payload.length} bytes; an alert record holds exactly one 2-byte alert (RFC 8446 §6)`);
+    }
+  }
+
+  /** The next `n` buffered bytes without consuming them (a view when they sit in one chunk). */
+  private peekBytes(n: number): Buffer {
+    const first = this.inChunks[0]!;
+    if (first.length - this.headOffset >= n) return first.subarray(this.headOffset, this.headOffset + n);
+    return this.gather(n, false);
+  }
+
+  /** Consumes and returns the next `n` bytes (a view when they sit in one chunk, else one copy). */
+  private take(n: number): Buffer {
+    const first = this.inChunks[0]!;
+    const available = first.length - this.headOffset;
+    if (available >= n) {
+      const out = first.subarray(this.headOffset, this.headOffset + n);
+      this.headOffset += n;
+      if (this.headOffset === first.length) {
+        this.inChunks.shift();
+        this.headOffset = 0;
+      }
+      this.inBuffered -= n;
+      return out;
+    }
+    return this.gather(n, true);
+  }
+
+  private gather(n: number, consume: boolean): Buffer {
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    let i = 0;
+    let offset = this.headOffset;
+    while (filled < n) {
+      const c = this.inChunks[i]!;
+      const k = Math.min(c.length - offset, n - filled);
+      c.copy(out, filled, offset, offset + k);
+      filled += k;
+      offset += k;
+      if (offset === c.length) {
+        i++;
+        offset = 0;
+      }
+    }
+    if (consume) {
+      this.inChunks.splice(0, i);
+      this.headOffset = offset;
+      this.inBuffered -= n;
+    }
+    return out;
+  }
+
+  // ───────────── writing ─────────────
+
+  /**
+   * Version in the header of unprotected records written from now on
+   * (default 0x0303; a client may use 0x0301 for its initial ClientHello,
+   * RFC 8446 §5.1). Pending writes are sealed first.
+   */
+  setPlaintextRecordVersion(version: number): void {
+    this.flush();
+    this.plaintextVersion = version;
+  }
+
+  /**
+   * Queues `data` as records of `type`: fragmented at 2^14 bytes, coalesced
+   * with earlier pending writes of the same type, sealed with the current
+   * write key. An empty `data` writes nothing.
+   */
+  write(type: number, data: Uint8Array): void {
+    if (!KNOWN_TYPES.has(type)) throw new TLSError('internal_error', `cannot write a record of unknown content type ${type}`);
+    if (data.length === 0) return;
+    if (this.pendingLength > 0 && this.pendingType !== type) this.flush();
+    this.pendingType = type;
+    let offset = 0;
+    while (offset < data.length) {
+      const n = Math.min(MAX_PLAINTEXT_LENGTH - this.pendingLength, data.length - offset);
+      this.pending.set(offset === 0 && n === data.length ? data : data.subarray(offset, offset + n), this.pendingLength);
+      this.pendingLength += n;
+      offset += n;
+      if (this.pendingLength === MAX_PLAINTEXT_LENGTH) this.sealPending();
+    }
+    // RFC 8446 §5.1 / §6: alerts are never coalesced; a ChangeCipherSpec stands alone too.
+    if (type === ContentType.alert || type === ContentType.change_cipher_spec) this.flush();
+  }
+
+  /** Queues several application-data chunks, coalesced into full records. */
+  writeBatch(chunks: readonly Uint8Array[], type: number = ContentType.application_data): void {
+    for (const c of chunks) this.write(type, c);
+  }
+
+  /** Seals any pending content into a record now. */
+  flush(): void {
+    if (this.pendingLength > 0) this.sealPending();
+  }
+
+  private sealPending(): void {
+    const dir = this.writeDirection;
+    let padding = 0;
+    if (this.padding !== null && dir.kind === 'tls13') {
+      const wanted = this.padding(this.pendingType, this.pendingLength);
+      padding = Number.isInteger(wanted) && wanted > 0 ? Math.min(wanted, MAX_PLAINTEXT_LENGTH - this.pendingLength) : 0;
+    }
+    this.outBytes += sealRecord(dir, this.pendingType, this.plaintextVersion, this.pending, this.pendingLength, padding, this.outChunks);
+    this.pendingLength = 0;
+    this.recordsWritten++;
+  }
+
+  /** True when there is anything to send (sealed or pending). */
+  get hasOutgoing(): boolean {
+    return this.outBytes > 0 || this.pendingLength > 0;
+  }
+
+  /** All pending ciphertext as one Buffer (empty when none), after sealing pending writes. */
+  takeOutgoing(): Buffer {
+    const chunks = this.takeOutgoingChunks();
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  }
+
+  /** All pending ciphertext as a list of Buffers in order (no concatenation; for writev-style sinks). */
+  takeOutgoingChunks(): Buffer[] {
+    this.flush();
+    const chunks = this.outChunks;
+    this.outChunks = [];
+    this.outBytes = 0;
+    return chunks;
+  }
+}
