@@ -1,0 +1,98 @@
+import { TLSError } from './errors.js';
+import { HANDSHAKE_HEADER_LENGTH } from './registry/handshake-types.js';
+import type { HandshakeFrame } from './messages/handshake.js';
+
+/**
+ * Largest handshake message we accept by default. A Certificate chain is the
+ * biggest thing a peer legitimately sends; OpenSSL's default max_cert_list is
+ * 100 KiB, and we allow a little more.
+ */
+export const DEFAULT_MAX_HANDSHAKE_MESSAGE_SIZE = 128 * 1024;
+
+/**
+ * Reassembles handshake messages from the plaintext of handshake records:
+ * one message may span several records, and one record may hold several
+ * messages (RFC 8446 §5.1). The record layer pushes each record's payload;
+ * the state machine pulls whole frames with `next()`.
+ *
+ * Pushed bytes are copied once, into buffers that are never written again,
+ * so frames (and the Buffers decoded from them) stay valid after the caller
+ * reuses its input.
+ */
+export class HandshakeBuffer {
+  private data: Buffer = Buffer.alloc(0);
+  private start = 0;
+
+  constructor(readonly maxMessageSize = DEFAULT_MAX_HANDSHAKE_MESSAGE_SIZE) {}
+
+  /** Bytes received but not yet returned as frames (a partial message, or whole ones not yet pulled). */
+  get pending(): number {
+    return this.data.length - this.start;
+  }
+
+  /** True when no handshake bytes are buffered: the last record ended exactly on a message boundary. */
+  get isEmpty(): boolean {
+    return this.pending === 0;
+  }
+
+  /**
+   * Adds one handshake record's plaintext. Zero-length handshake fragments
+   * are forbidden (RFC 8446 §5.1, RFC 5246 §6.2.1): unexpected_message.
+   */
+  push(fragment: Uint8Array): void {
+    if (fragment.length === 0) throw new TLSError('unexpected_message', 'zero-length handshake record');
+    const rest = this.data.subarray(this.start);
+    const next = Buffer.allocUnsafe(rest.length + fragment.length);
+    rest.copy(next, 0);
+    next.set(fragment, rest.length);
+    this.data = next;
+    this.start = 0;
+    // Check the size as soon as a header is visible, not after buffering the whole message.
+    this.peekLength();
+  }
+
+  /** The length of the message at the front, once its header is complete; throws when it exceeds the limit. */
+  private peekLength(): number | null {
+    if (this.pending < HANDSHAKE_HEADER_LENGTH) return null;
+    const length = this.data.readUIntBE(this.start + 1, 3);
+    if (length > this.maxMessageSize) {
+      throw new TLSError('illegal_parameter', `handshake message of ${length} bytes exceeds the ${this.maxMessageSize}-byte limit`);
+    }
+    return length;
+  }
+
+  /** The next complete message, or null when more records are needed. */
+  next(): HandshakeFrame | null {
+    const length = this.peekLength();
+    if (length === null || this.pending < HANDSHAKE_HEADER_LENGTH + length) return null;
+    const at = this.start;
+    const end = at + HANDSHAKE_HEADER_LENGTH + length;
+    const frame: HandshakeFrame = {
+      type: this.data[at]!,
+      body: this.data.subarray(at + HANDSHAKE_HEADER_LENGTH, end),
+      raw: this.data.subarray(at, end),
+    };
+    this.start = end;
+    if (this.start === this.data.length) {
+      this.data = Buffer.alloc(0);
+      this.start = 0;
+    } else {
+      // Keep the message size check current for the following message's header.
+      this.peekLength();
+    }
+    return frame;
+  }
+
+  /**
+   * Call right after processing a message that changes keys (ServerHello,
+   * Finished, KeyUpdate, EndOfEarlyData, …): any byte still buffered came in
+   * a record protected under the old keys but belongs after the change.
+   * RFC 8446 §5.1: handshake messages MUST NOT span key changes, and data
+   * preceding a key change must end on a record boundary → unexpected_message.
+   */
+  assertKeyChangeBoundary(afterWhat: string): void {
+    if (this.pending !== 0) {
+      throw new TLSError('unexpected_message', `${this.pending} handshake byte(s) in the same record as ${afterWhat}, across a key change`);
+    }
+  }
+}
