@@ -261,3 +261,49 @@ test('RFC 8448 §5 (HelloRetryRequest): handshake, traffic, master and resumptio
   assert.equal(hex(k.key), hex(w('server', 'derive write traffic keys for handshake data', 'key expanded')));
   assert.equal(hex(k.iv), hex(w('server', 'derive write traffic keys for handshake data', 'iv expanded')));
 });
+
+test('RFC 8448 §4 (resumption, 0-RTT): early secret from the ticket PSK, binder, early traffic secrets and the 0-RTT record', () => {
+  const s4: TraceStep[] = parseTraceSection(4);
+  const w = (who: 'client' | 'server', title: string, label: string, nth = 0): Buffer => traceValue(s4, who, title, label, nth);
+  // The PSK is the §3 ticket's: resumption_master_secret expanded with the ticket nonce.
+  const r = runSchedule();
+  const psk = r.ks.resumptionPsk(r.resumption, Buffer.from([0, 0]));
+  assert.equal(hex(psk), hex(w('client', 'extract secret "early"', 'IKM')));
+
+  const logged: KeyLogLabel[] = [];
+  const ks = KeySchedule.forSuite(provider, suite, { keyLog: (label) => logged.push(label) });
+  const early = ks.early(psk);
+  assert.equal(hex(early.secret), hex(w('client', 'extract secret "early"', 'secret')));
+  const prefix = w('client', 'calculate PSK binder', 'ClientHello prefix');
+  const binderHash = sha256(prefix);
+  assert.equal(hex(binderHash), hex(w('client', 'calculate PSK binder', 'binder hash')));
+  assert.equal(hex(early.binderKey('res')), hex(w('client', 'calculate PSK binder', 'PRK')));
+  assert.notEqual(hex(early.binderKey('ext')), hex(early.binderKey('res')));
+  assert.equal(hex(ks.finishedKey(early.binderKey('res'))), hex(w('client', 'calculate PSK binder', 'expanded')));
+  const binder = early.binder('res', binderHash);
+  assert.equal(hex(binder), hex(w('client', 'calculate PSK binder', 'finished')));
+  assert.equal(ks.verifyFinished(early.binderKey('res'), binderHash, binder), true);
+
+  // The full ClientHello (prefix + binders) is the early traffic transcript.
+  const clientHello = w('client', 'send handshake record', 'payload', 0);
+  const chHash = sha256(clientHello);
+  assert.equal(hex(chHash), hex(w('client', 'derive secret "tls13 c e traffic"', 'hash')));
+  const cet = early.clientEarlyTrafficSecret(chHash);
+  assert.equal(hex(cet), hex(w('client', 'derive secret "tls13 c e traffic"', 'expanded')));
+  assert.equal(hex(early.earlyExporterMasterSecret(chHash)), hex(w('client', 'derive secret "tls13 e exp master"', 'expanded')));
+  const k = ks.trafficKeys(cet);
+  assert.equal(hex(k.key), hex(w('client', 'derive write traffic keys for early application data', 'key expanded')));
+  assert.equal(hex(k.iv), hex(w('client', 'derive write traffic keys for early application data', 'iv expanded')));
+  assert.deepEqual(logged, ['CLIENT_EARLY_TRAFFIC_SECRET', 'EARLY_EXPORTER_SECRET']);
+
+  const rl = new RecordLayer({ provider });
+  rl.setWriteKey(suite, k.key, k.iv);
+  rl.write(ContentType.application_data, w('client', 'send application_data record', 'payload', 0));
+  assert.equal(hex(rl.takeOutgoing()), hex(w('client', 'send application_data record', 'complete record', 0)));
+
+  // psk_dhe_ke: the handshake secret mixes in the X25519 secret.
+  const hs = early.handshake(w('server', 'extract secret "handshake"', 'IKM'));
+  assert.equal(hex(hs.secret), hex(w('server', 'extract secret "handshake"', 'secret')));
+  const master = hs.master();
+  assert.equal(hex(master.secret), hex(w('server', 'extract secret "master"', 'secret')));
+});
