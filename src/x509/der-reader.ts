@@ -1,0 +1,261 @@
+/**
+ * Strict DER reader (X.690 §8 BER restricted by §10/§11 DER rules).
+ *
+ * A `DerReader` walks the elements inside one constructed value. All offsets
+ * are absolute in the outermost buffer; element bytes are `subarray` views
+ * (no copies). Every fault throws `DerError` with a field path and offset;
+ * no other exception type escapes for any input.
+ */
+import { DerError, joinPath, type DerErrorCode } from './errors.js';
+import { CONSTRUCTED, CLASS_MASK, HIGH_TAG_NUMBER, TAG_NUMBER_MASK, Tag, describeTag } from './der-tags.js';
+import { decodeBitString, decodeBoolean, decodeInteger, decodeNull, decodeOid, decodeSmallInteger, decodeString, decodeTime } from './der-values.js';
+import type { BitString, DerString, DerTime } from './der-values.js';
+
+/** One TLV element. `raw` and `contents` are views into the parsed buffer. */
+export interface DerElement {
+  /**
+   * First identifier octet (class | constructed | number). For the
+   * high-tag-number form the low five bits are 0x1f and `tagNumber` holds the
+   * number; comparing `id` against a low tag can never match such an element.
+   */
+  readonly id: number;
+  readonly tagClass: number;
+  readonly constructed: boolean;
+  readonly tagNumber: number;
+  /** Absolute offset of the identifier octet. */
+  readonly offset: number;
+  /** Absolute offset of the first contents octet. */
+  readonly contentsOffset: number;
+  /** The whole encoding (identifier, length, contents). */
+  readonly raw: Buffer;
+  /** The contents octets. */
+  readonly contents: Buffer;
+  /** Field path of this element, for error messages. */
+  readonly path: string;
+}
+
+/** Largest length we accept: 4 length octets (X.509 objects are far smaller). */
+const MAX_LENGTH_OCTETS = 4;
+/** Largest tag number we accept in high-tag-number form (fits a 31-bit integer). */
+const MAX_TAG_NUMBER = 0x7fffffff;
+/** X.690 §8.1.3.5: 0x80 marks the indefinite form, 0xff is reserved. */
+const LENGTH_INDEFINITE = 0x80;
+const LENGTH_RESERVED = 0xff;
+const LONG_FORM = 0x80;
+const SHORT_FORM_MAX = 0x7f;
+
+/** Wraps any Uint8Array as a Buffer view over the same memory. */
+export function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export class DerReader {
+  private readonly buf: Buffer;
+  private pos: number;
+  private readonly end: number;
+  /** Path of the constructed value this reader walks. */
+  readonly path: string;
+
+  /**
+   * Reads elements of `data[start, end)`. Offsets reported in errors are
+   * relative to `data`.
+   */
+  constructor(data: Uint8Array, path = '', start = 0, end = data.length) {
+    this.buf = asBuffer(data);
+    this.pos = start;
+    this.end = end;
+    this.path = path;
+  }
+
+  /** A reader over the contents of a constructed element. */
+  static of(el: DerElement): DerReader {
+    return new DerReader(el.raw, el.path, el.contentsOffset - el.offset, el.raw.length).rebase(el.offset);
+  }
+
+  /**
+   * A reader over `bytes` that reports offsets as `absoluteOffset + i`: for
+   * bytes cut out of a larger structure (e.g. an extension's extnValue).
+   */
+  static over(bytes: Uint8Array, path: string, absoluteOffset: number): DerReader {
+    return new DerReader(bytes, path).rebase(absoluteOffset);
+  }
+
+  /** Offset correction so errors report offsets in the outermost buffer. */
+  private base = 0;
+  private rebase(offset: number): this {
+    this.base = offset;
+    return this;
+  }
+
+  /** True when every element has been read. */
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** Absolute offset of the next element. */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  /** Identifier octet of the next element, or -1 at the end. Does not validate the element. */
+  peekId(): number {
+    return this.pos < this.end ? this.buf[this.pos]! : -1;
+  }
+
+  fail(code: DerErrorCode, detail: string, field: string, at = this.pos): never {
+    throw new DerError(code, detail, joinPath(this.path, field), this.base + at);
+  }
+
+  /** Reads the next element of any tag. */
+  read(field: string): DerElement {
+    const buf = this.buf;
+    const start = this.pos;
+    const end = this.end;
+    if (start >= end) this.fail('truncated', 'expected an element, found end of data', field);
+    let p = start;
+    const id = buf[p++]!;
+    let tagNumber = id & TAG_NUMBER_MASK;
+    if (tagNumber === HIGH_TAG_NUMBER) {
+      // X.690 §8.1.2.4.2: base-128, no leading 0x80 octet, and only for numbers ≥ 31.
+      tagNumber = 0;
+      let first = true;
+      for (;;) {
+        if (p >= end) this.fail('truncated', 'high tag number runs past the end', field, start);
+        const b = buf[p++]!;
+        if (first && b === LONG_FORM) this.fail('non_minimal_tag', 'high tag number has a leading 0x80 octet', field, start);
+        first = false;
+        if (tagNumber > MAX_TAG_NUMBER >>> 7) this.fail('tag_too_large', 'tag number too large', field, start);
+        tagNumber = tagNumber * 128 + (b & SHORT_FORM_MAX);
+        if ((b & LONG_FORM) === 0) break;
+      }
+      if (tagNumber < HIGH_TAG_NUMBER) this.fail('non_minimal_tag', `tag number ${tagNumber} must use the low-tag-number form`, field, start);
+    }
+    if (p >= end) this.fail('truncated', 'missing length octets', field, start);
+    let length = buf[p++]!;
+    if (length > SHORT_FORM_MAX) {
+      if (length === LENGTH_INDEFINITE) this.fail('indefinite_length', 'indefinite length is not allowed in DER', field, start);
+      if (length === LENGTH_RESERVED) this.fail('non_minimal_length', 'reserved length octet 0xff', field, start);
+      const n = length & SHORT_FORM_MAX;
+      if (n > MAX_LENGTH_OCTETS) this.fail('length_too_large', `length uses ${n} octets`, field, start);
+      if (p + n > end) this.fail('truncated', 'length octets run past the end', field, start);
+      if (buf[p] === 0) this.fail('non_minimal_length', 'length has a leading zero octet', field, start);
+      length = 0;
+      for (let i = 0; i < n; i++) length = length * 256 + buf[p++]!;
+      // X.690 §10.1: the short form must be used for lengths ≤ 127.
+      if (length <= SHORT_FORM_MAX) this.fail('non_minimal_length', `length ${length} must use the short form`, field, start);
+    }
+    if (length > end - p) this.fail('truncated', `contents of ${length} octets run past the end (${end - p} left)`, field, start);
+    const contentsEnd = p + length;
+    this.pos = contentsEnd;
+    return {
+      id,
+      tagClass: id & CLASS_MASK,
+      constructed: (id & CONSTRUCTED) !== 0,
+      tagNumber,
+      offset: this.base + start,
+      contentsOffset: this.base + p,
+      raw: buf.subarray(start, contentsEnd),
+      contents: buf.subarray(p, contentsEnd),
+      path: joinPath(this.path, field),
+    };
+  }
+
+  /** Reads the next element, which must carry identifier `id`. */
+  expect(id: number, field: string): DerElement {
+    const got = this.peekId();
+    if (got !== id) this.unexpected(id, got, field);
+    const el = this.read(field);
+    // A high-tag-number element never equals a low `id` thanks to the 0x1f marker.
+    return el;
+  }
+
+  /** Reads the next element when it carries identifier `id`; otherwise null (nothing consumed). */
+  optional(id: number, field: string): DerElement | null {
+    return this.peekId() === id ? this.read(field) : null;
+  }
+
+  private unexpected(want: number, got: number, field: string): never {
+    if (got >= 0 && (got & ~CONSTRUCTED) === (want & ~CONSTRUCTED)) {
+      this.fail('wrong_form', `${describeTag(want)} must be ${want & CONSTRUCTED ? 'constructed' : 'primitive'}`, field);
+    }
+    this.fail(got < 0 ? 'truncated' : 'unexpected_tag', `expected ${describeTag(want)}, found ${describeTag(got)}`, field);
+  }
+
+  /** Throws unless every element has been consumed. */
+  finish(): void {
+    if (this.pos < this.end) this.fail('trailing_data', `${this.end - this.pos} unexpected trailing octets`, '');
+  }
+
+  /** SEQUENCE → a reader over its elements. */
+  sequence(field: string): DerReader {
+    return DerReader.of(this.expect(Tag.SEQUENCE, field));
+  }
+
+  /** SET → a reader over its elements. */
+  set(field: string): DerReader {
+    return DerReader.of(this.expect(Tag.SET, field));
+  }
+
+  /** Optional EXPLICIT `[n]` wrapper → a reader over its single inner element, or null. */
+  explicit(n: number, field: string): DerReader | null {
+    const el = this.optional(0x80 | CONSTRUCTED | n, field);
+    return el === null ? null : DerReader.of(el);
+  }
+
+  integer(field: string): bigint {
+    return decodeInteger(this.expect(Tag.INTEGER, field));
+  }
+
+  /** INTEGER that must fit in [min, max] (small non-negative counters, versions). */
+  smallInteger(field: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    return decodeSmallInteger(this.expect(Tag.INTEGER, field), min, max);
+  }
+
+  boolean(field: string): boolean {
+    return decodeBoolean(this.expect(Tag.BOOLEAN, field));
+  }
+
+  null(field: string): void {
+    decodeNull(this.expect(Tag.NULL, field));
+  }
+
+  oid(field: string): string {
+    return decodeOid(this.expect(Tag.OID, field));
+  }
+
+  bitString(field: string): BitString {
+    return decodeBitString(this.expect(Tag.BIT_STRING, field));
+  }
+
+  octetString(field: string): Buffer {
+    return this.expect(Tag.OCTET_STRING, field).contents;
+  }
+
+  /** UTCTime or GeneralizedTime (RFC 5280 `Time`). */
+  time(field: string): DerTime {
+    const id = this.peekId();
+    if (id !== Tag.UTC_TIME && id !== Tag.GENERALIZED_TIME) this.fail(id < 0 ? 'truncated' : 'unexpected_tag', `expected UTCTime or GeneralizedTime, found ${describeTag(id)}`, field);
+    return decodeTime(this.read(field));
+  }
+
+  /** Any character string type (DirectoryString and friends). */
+  string(field: string): DerString {
+    return decodeString(this.read(field));
+  }
+}
+
+/** Parses `data` as exactly one element (no trailing bytes). */
+export function readElement(data: Uint8Array, field = ''): DerElement {
+  const r = new DerReader(data, '');
+  const el = r.read(field);
+  r.finish();
+  return el;
+}
+
+/** A reader over the contents of the single SEQUENCE that must make up all of `data`. */
+export function readSequence(data: Uint8Array, path = ''): DerReader {
+  const r = new DerReader(data, '');
+  const el = r.expect(Tag.SEQUENCE, path);
+  r.finish();
+  return DerReader.of(el);
+}

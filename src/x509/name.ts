@@ -1,0 +1,172 @@
+/**
+ * Distinguished names (RFC 5280 §4.1.2.4): an RDNSequence of RDNs, each a
+ * SET of AttributeTypeAndValue. Values are decoded like OpenSSL's
+ * `ASN1_STRING_to_UTF8`; the raw DER is kept for exact re-encoding and for
+ * issuer/subject byte comparison.
+ */
+import { DerReader, type DerElement } from './der-reader.js';
+import { Tag, STRING_TAG_NAMES } from './der-tags.js';
+import { decodeString } from './der-values.js';
+import { X509Error } from './errors.js';
+import { OID, oidLongName } from './oids.js';
+
+export interface NameAttribute {
+  /** Attribute type, dotted. */
+  readonly oid: string;
+  /** OpenSSL long name ('commonName', 'emailAddress', …) or the dotted OID when unknown. */
+  readonly name: string;
+  /** Identifier octet of the value (Tag.UTF8_STRING, Tag.PRINTABLE_STRING, …). */
+  readonly tag: number;
+  /**
+   * The value as text for character strings; for any other value type the
+   * RFC 4514 §2.4 form '#' + hex of its encoding.
+   */
+  readonly value: string;
+  /** True when `value` was decoded from a character string type. */
+  readonly isString: boolean;
+  /** Complete encoding of the value element. */
+  readonly rawValue: Buffer;
+}
+
+/** One RDN: its attributes in encoded order (several for a multi-valued RDN). */
+export type RelativeDistinguishedName = readonly NameAttribute[];
+
+/**
+ * OpenSSL's ASN1_MASK_CANON: string types that are canonicalised (case-folded,
+ * whitespace-collapsed) for name comparison; other types compare as raw bytes.
+ */
+const CANON_TAGS: ReadonlySet<number> = new Set([
+  Tag.UTF8_STRING,
+  Tag.BMP_STRING,
+  Tag.UNIVERSAL_STRING,
+  Tag.PRINTABLE_STRING,
+  Tag.TELETEX_STRING,
+  Tag.IA5_STRING,
+  Tag.VISIBLE_STRING,
+]);
+
+/** RFC 4514 §3 short names for `toString()`. */
+const SHORT_NAMES: ReadonlyMap<string, string> = new Map([
+  [OID.commonName, 'CN'],
+  [OID.localityName, 'L'],
+  [OID.stateOrProvinceName, 'ST'],
+  [OID.organizationName, 'O'],
+  [OID.organizationalUnitName, 'OU'],
+  [OID.countryName, 'C'],
+  [OID.streetAddress, 'STREET'],
+  [OID.domainComponent, 'DC'],
+  [OID.userId, 'UID'],
+]);
+
+export class Name {
+  private canonicalCache: string | null = null;
+
+  constructor(
+    /** The complete Name encoding (SEQUENCE). */
+    readonly raw: Buffer,
+    /** RDNs in encoded order (most significant first, e.g. C before CN). */
+    readonly rdns: readonly RelativeDistinguishedName[],
+  ) {}
+
+  /** True for the empty RDNSequence. */
+  get isEmpty(): boolean {
+    return this.rdns.length === 0;
+  }
+
+  /** All attributes of a type, in order. */
+  attributes(oid: string): NameAttribute[] {
+    const out: NameAttribute[] = [];
+    for (const rdn of this.rdns) for (const a of rdn) if (a.oid === oid) out.push(a);
+    return out;
+  }
+
+  /** The commonName values (for legacy hostname matching). */
+  get commonNames(): string[] {
+    return this.attributes(OID.commonName).map((a) => a.value);
+  }
+
+  /**
+   * OpenSSL's canonical form (x509_name_canon): string values as UTF-8 with
+   * leading/trailing whitespace removed, internal runs collapsed to one
+   * space and ASCII lower-cased; other values byte-exact; attributes of a
+   * multi-valued RDN order-independent. Two names are "the same" for
+   * chain building exactly when their canonical keys are equal, so the key
+   * also serves as a Map key in trust stores.
+   */
+  get canonicalKey(): string {
+    if (this.canonicalCache === null) {
+      this.canonicalCache = JSON.stringify(
+        this.rdns.map((rdn) =>
+          rdn
+            .map((a) => (CANON_TAGS.has(a.tag) ? `${a.oid}=u:${canonicalText(a.value)}` : `${a.oid}=r:${a.rawValue.toString('hex')}`))
+            .sort(),
+        ),
+      );
+    }
+    return this.canonicalCache;
+  }
+
+  /** Canonical equality (what OpenSSL's X509_NAME_cmp decides). */
+  equals(other: Name): boolean {
+    return this === other || this.raw.equals(other.raw) || this.canonicalKey === other.canonicalKey;
+  }
+
+  /** RFC 4514-style string, most specific RDN first ('CN=localhost,O=Python Software Foundation,C=XY'). */
+  toString(): string {
+    return [...this.rdns]
+      .reverse()
+      .map((rdn) => rdn.map((a) => `${SHORT_NAMES.get(a.oid) ?? a.oid}=${a.isString ? escapeRfc4514(a.value) : a.value}`).join('+'))
+      .join(',');
+  }
+}
+
+const WHITESPACE_RUN = /[ \t\n\v\f\r]+/g;
+const EDGE_WHITESPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
+
+function canonicalText(s: string): string {
+  // ASCII-only lower-casing, as ossl_tolower does; non-ASCII characters are kept.
+  return s.replace(EDGE_WHITESPACE, '').replace(WHITESPACE_RUN, ' ').replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+function escapeRfc4514(s: string): string {
+  return s
+    .replace(/[\\,+"<>;=]/g, (c) => '\\' + c)
+    .replace(/^[ #]/, (c) => '\\' + c)
+    .replace(/ $/, '\\ ')
+    .replace(/\0/g, '\\00');
+}
+
+/** Parses a Name from its SEQUENCE element. */
+export function parseName(el: DerElement): Name {
+  const seq = DerReader.of(el);
+  const rdns: RelativeDistinguishedName[] = [];
+  for (let i = 0; !seq.done; i++) {
+    const set = seq.set(`[${i}]`);
+    const rdn: NameAttribute[] = [];
+    // RFC 5280 §4.1.2.4: RDN ::= SET SIZE (1..MAX) OF AttributeTypeAndValue.
+    if (set.done) throw new X509Error('bad_name', 'empty RelativeDistinguishedName', set.path, el.offset);
+    for (let j = 0; !set.done; j++) {
+      const atv = set.sequence(`[${j}]`);
+      const oid = atv.oid('type');
+      const valueEl = atv.read('value');
+      atv.finish();
+      rdn.push(makeAttribute(oid, valueEl));
+    }
+    rdns.push(rdn);
+  }
+  return new Name(el.raw, rdns);
+}
+
+function makeAttribute(oid: string, valueEl: DerElement): NameAttribute {
+  const name = oidLongName(oid);
+  if (STRING_TAG_NAMES.has(valueEl.id)) {
+    const s = decodeString(valueEl);
+    return { oid, name, tag: valueEl.id, value: s.value, isString: true, rawValue: valueEl.raw };
+  }
+  return { oid, name, tag: valueEl.id, value: '#' + valueEl.raw.toString('hex'), isString: false, rawValue: valueEl.raw };
+}
+
+/** Reads a Name (SEQUENCE) from a reader. */
+export function readName(r: DerReader, field: string): Name {
+  return parseName(r.expect(Tag.SEQUENCE, field));
+}
