@@ -1,0 +1,106 @@
+import type { CryptoProvider, KeyExchangeGroup, PrivateKey } from '../crypto/provider.js';
+import type { AlertName } from './registry/alerts.js';
+import type { ClientHello } from './messages/client-hello.js';
+import type { EncryptedExtension } from './messages/extensions.js';
+import type { SignatureScheme } from './registry/signature-schemes.js';
+import type { CipherSuite } from './registry/suites.js';
+import { TLS13_SUITES } from './registry/suites.js';
+import type { VersionName } from './registry/versions.js';
+
+/**
+ * Engine configuration. The ssl layer (SSLContext) builds one of these per
+ * connection; the engine never reads files, environment variables or clocks
+ * other than through what is given here.
+ */
+
+/** A certificate chain (DER, leaf first) and the private key of its leaf. */
+export interface CertifiedKey {
+  readonly chain: readonly Buffer[];
+  readonly key: PrivateKey;
+}
+
+/** What the verification callback learns besides the chain. */
+export interface PeerVerifyInfo {
+  /** True when we are the server verifying a client certificate. */
+  readonly isServer: boolean;
+  /** The name the client asked for (SNI / server_hostname), or null. */
+  readonly serverName: string | null;
+}
+
+/** A verification failure: the alert to send and OpenSSL-style verify code/message for the ssl layer. */
+export interface PeerVerifyFailure {
+  readonly alert: AlertName;
+  readonly reason: string;
+  readonly verifyCode?: number;
+  readonly verifyMessage?: string;
+}
+
+/**
+ * Verifies the peer's certificate chain (DER, as received, leaf first). Returns
+ * null when the chain is acceptable. The signature in CertificateVerify is
+ * checked by the engine itself against the leaf's key, after this callback.
+ */
+export type VerifyPeer = (chain: readonly Buffer[], info: PeerVerifyInfo) => PeerVerifyFailure | null;
+
+/** NSS key log line parts (SSLKEYLOGFILE format): `${label} ${hex(clientRandom)} ${hex(secret)}`. */
+export type KeyLogCallback = (label: string, clientRandom: Buffer, secret: Buffer) => void;
+
+/** What a server learns from the ClientHello before it chooses its certificate (Python's sni_callback runs here). */
+export interface ClientHelloInfo {
+  readonly serverName: string | null;
+  readonly alpnProtocols: readonly string[];
+  readonly signatureSchemes: readonly number[];
+  readonly suites: readonly number[];
+}
+
+/** Settings a server may swap after seeing the ClientHello (SSLSocket.context = other_ctx in an SNI callback). */
+export interface ServerOverrides {
+  readonly certificates?: readonly CertifiedKey[];
+  readonly alpnProtocols?: readonly string[];
+  readonly clientAuth?: ClientAuthMode;
+  readonly verifyPeer?: VerifyPeer | null;
+}
+
+export type ClientAuthMode = 'none' | 'optional' | 'required';
+
+export interface ConnectionConfig {
+  /** Every primitive, randomness and ephemeral key comes from here (tests pin them by wrapping it). */
+  readonly provider: CryptoProvider;
+  readonly minVersion?: VersionName;
+  readonly maxVersion?: VersionName;
+  /** TLS 1.3 suites in preference order (the server uses its own order). Default: AES-256-GCM, ChaCha20, AES-128-GCM. */
+  readonly cipherSuites?: readonly CipherSuite[];
+  /** Key-exchange groups in preference order; the client sends a key share for the first. Default: X25519, P-256, P-384. */
+  readonly groups?: readonly KeyExchangeGroup[];
+  /** Signature schemes we accept / use in CertificateVerify, in preference order. Default: every TLS 1.3-capable scheme we implement. */
+  readonly signatureSchemes?: readonly SignatureScheme[];
+  /** Our certificates: for a server, candidates selected by the client's signature_algorithms; for a client, sent when asked. */
+  readonly certificates?: readonly CertifiedKey[];
+  /** ALPN protocols in preference order (server: the server's preference wins). */
+  readonly alpnProtocols?: readonly string[];
+  /** Client: the server name to send in SNI (not sent for IP literals) and to pass to verifyPeer. */
+  readonly serverName?: string | null;
+  /** Server: whether to send a CertificateRequest and whether an empty client Certificate is fatal. */
+  readonly clientAuth?: ClientAuthMode;
+  /** Null: accept any peer chain (CERT_NONE). */
+  readonly verifyPeer?: VerifyPeer | null;
+  /** Server: called once with the ClientHello's SNI/ALPN; may swap certificates etc., or throw a TLSError to abort with its alert. */
+  readonly onClientHello?: (hello: ClientHelloInfo) => ServerOverrides | null | void;
+  readonly keyLog?: KeyLogCallback | null;
+  /** Client: send a dummy change_cipher_spec before the second flight (RFC 8446 Appendix D.4). Default true, as OpenSSL. */
+  readonly middleboxCompat?: boolean;
+  /** Records we protect with one key before updating it automatically (RFC 8446 §5.5). Default: 2^24 for AES-GCM. */
+  readonly keyUpdateRecordLimit?: number;
+  /**
+   * Message shaping hooks, for reproducing published traces (RFC 8448) and for
+   * tests that need a peer sending unusual but well-formed messages. They see
+   * the message we are about to send and return the one to send instead.
+   */
+  readonly clientHelloHook?: ((hello: ClientHello) => ClientHello) | null;
+  readonly encryptedExtensionsHook?: ((extensions: EncryptedExtension[]) => EncryptedExtension[]) | null;
+}
+
+export const DEFAULT_GROUPS: readonly KeyExchangeGroup[] = ['X25519', 'P-256', 'P-384'];
+export const DEFAULT_TLS13_SUITES: readonly CipherSuite[] = TLS13_SUITES;
+/** RFC 8446 §5.5: AES-GCM may protect at most 2^24.5 full records per key; we update well before. */
+export const DEFAULT_KEY_UPDATE_RECORD_LIMIT = 2 ** 24;

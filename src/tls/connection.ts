@@ -1,0 +1,378 @@
+import type { ConnectionConfig } from './config.js';
+import { TLSError } from './errors.js';
+import type { HandshakeContext, Negotiated, ResolvedConfig, TrafficSecrets } from './handshake-common.js';
+import { emptyNegotiated, fatal, resolveConfig } from './handshake-common.js';
+import { startClient } from './client13.js';
+import { startServer } from './server13.js';
+import { AlertDescription, AlertLevel, alertName } from './registry/alerts.js';
+import type { AlertName } from './registry/alerts.js';
+import { ContentType } from './registry/content-types.js';
+import type { CipherSuite } from './registry/suites.js';
+import { RecordLayer, MAX_PLAINTEXT_LENGTH } from './record.js';
+import { HandshakeReader } from './handshake-reader.js';
+import { encodeKeyUpdate } from './messages/key-update.js';
+import { decodeAs, describeType, frame } from './states.js';
+import type { HandshakeState, IncomingMessage } from './states.js';
+import { HandshakeType } from './registry/handshake-types.js';
+import { ProtocolVersion } from './registry/versions.js';
+import { KeySchedule } from './keyschedule.js';
+
+/** The exporter label of RFC 9266 (tls-exporter channel binding). */
+const TLS_EXPORTER_CB_LABEL = 'EXPORTER-Channel-Binding';
+const TLS_EXPORTER_CB_LENGTH = 32;
+/** RFC 8446 §5 / Appendix D.4: the compatibility change_cipher_spec is the single byte 1. */
+const CCS_PAYLOAD = Buffer.from([1]);
+
+export type ChannelBindingType = 'tls-unique' | 'tls-exporter';
+
+/**
+ * One TLS 1.3 connection, client or server, sans-IO: bytes in with
+ * `receive()`, bytes out with `takeOutgoing()`, plaintext with `write()` /
+ * `read()`. Synchronous; no I/O, timers or promises. This is what
+ * `ssl.SSLObject` drives (Python's `_ssl._SSLSocket` over OpenSSL's `SSL`).
+ */
+export class Connection implements HandshakeContext {
+  readonly isServer: boolean;
+  readonly config: ResolvedConfig;
+  readonly negotiated: Negotiated = emptyNegotiated();
+
+  private readonly records: RecordLayer;
+  private readonly hsReader = new HandshakeReader();
+  private state: HandshakeState | null = null;
+  private started = false;
+  private secrets: TrafficSecrets | null = null;
+  private schedule: KeySchedule | null = null;
+  private clientRandom: Buffer = Buffer.alloc(0);
+
+  private readonly plaintext: Buffer[] = [];
+  private plaintextBytes = 0;
+  private failure: TLSError | null = null;
+  private _handshakeDone = false;
+  private _peerClosed = false;
+  private _closed = false;
+  /** RFC 8446 §4.6.3: answer a burst of update_requested with a single KeyUpdate until we write again. */
+  private answeredKeyUpdate = false;
+
+  constructor(role: 'client' | 'server', config: ConnectionConfig) {
+    this.isServer = role === 'server';
+    this.config = resolveConfig(config);
+    this.records = new RecordLayer({ provider: this.config.provider });
+    // RFC 8446 §5: one middlebox-compatibility change_cipher_spec may arrive during the handshake.
+    this.records.setChangeCipherSpecPolicy('drop-once');
+  }
+
+  static client(config: ConnectionConfig): Connection {
+    return new Connection('client', config);
+  }
+
+  static server(config: ConnectionConfig): Connection {
+    return new Connection('server', config);
+  }
+
+  get provider() {
+    return this.config.provider;
+  }
+
+  // ---- public state -------------------------------------------------------
+
+  get handshakeDone(): boolean {
+    return this._handshakeDone;
+  }
+  /** The peer's close_notify has been received: read() returns empty from now on once drained. */
+  get peerClosed(): boolean {
+    return this._peerClosed;
+  }
+  /** We have queued our close_notify. */
+  get closed(): boolean {
+    return this._closed;
+  }
+  /** The connection failed (alert sent or received); every call now rethrows this. */
+  get error(): TLSError | null {
+    return this.failure;
+  }
+  /** Decrypted application data not yet read. */
+  get pendingPlaintext(): number {
+    return this.plaintextBytes;
+  }
+  /** True when progress needs bytes from the peer (handshake in progress, or nothing to read yet). */
+  get wantsRead(): boolean {
+    if (this.failure || this._peerClosed) return false;
+    if (!this._handshakeDone) return true;
+    return this.plaintextBytes === 0;
+  }
+  /** Ciphertext waiting in takeOutgoing(). */
+  get hasOutgoing(): boolean {
+    this.ensureStarted();
+    return this.records.hasOutgoing;
+  }
+
+  // ---- bytes in / out -----------------------------------------------------
+
+  /** Feeds ciphertext from the peer. Processes every whole record. On a fatal error, queues our alert and throws TLSError. */
+  receive(data: Uint8Array): void {
+    if (this.failure) throw this.failure;
+    this.ensureStarted();
+    this.guard(() => {
+      this.records.feed(data);
+      for (;;) {
+        const rec = this.records.nextRecord();
+        if (rec === null) break;
+        this.processRecord(rec.type, rec.payload);
+      }
+    });
+  }
+
+  /** Ciphertext to send to the peer (may be empty). */
+  takeOutgoing(): Buffer {
+    this.ensureStarted();
+    return this.records.takeOutgoing();
+  }
+
+  /** Sends application data. Only after the handshake, and not after close(). */
+  write(data: Uint8Array): void {
+    if (this.failure) throw this.failure;
+    if (!this._handshakeDone) throw new TLSError('internal_error', 'application data written before the handshake completed');
+    if (this._closed) throw new TLSError('internal_error', 'application data written after close_notify');
+    this.guard(() => {
+      this.answeredKeyUpdate = false;
+      const limit = BigInt(this.config.keyUpdateRecordLimit);
+      for (let off = 0; off < data.length; off += MAX_PLAINTEXT_LENGTH) {
+        // RFC 8446 §5.5: change keys before the AEAD's safety limit.
+        if (this.records.writeNeedsKeyUpdate || this.records.writeSeq >= limit) this.sendKeyUpdate(false);
+        this.records.write(ContentType.application_data, data.subarray(off, off + MAX_PLAINTEXT_LENGTH));
+      }
+    });
+  }
+
+  /** Up to `max` bytes of decrypted application data; an empty Buffer when none is buffered. */
+  read(max = Number.MAX_SAFE_INTEGER): Buffer {
+    if (max <= 0 || this.plaintextBytes === 0) return Buffer.alloc(0);
+    const parts: Buffer[] = [];
+    let want = max;
+    while (want > 0 && this.plaintext.length > 0) {
+      const head = this.plaintext[0]!;
+      if (head.length <= want) {
+        parts.push(head);
+        this.plaintext.shift();
+        want -= head.length;
+      } else {
+        parts.push(head.subarray(0, want));
+        this.plaintext[0] = head.subarray(want);
+        want = 0;
+      }
+    }
+    const out = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    this.plaintextBytes -= out.length;
+    return out;
+  }
+
+  /** Queues close_notify (RFC 8446 §6.1). Reading may continue until the peer closes too. */
+  close(): void {
+    if (this._closed || this.failure) return;
+    this.ensureStarted();
+    this._closed = true;
+    this.sendAlert('close_notify', AlertLevel.warning);
+  }
+
+  /** Sends a KeyUpdate now (RFC 8446 §4.6.3); with requestPeer the peer must update its keys too. */
+  keyUpdate(requestPeer: boolean): void {
+    if (this.failure) throw this.failure;
+    if (!this._handshakeDone) throw new TLSError('internal_error', 'KeyUpdate before the handshake completed');
+    if (this._closed) throw new TLSError('internal_error', 'KeyUpdate after close_notify');
+    this.guard(() => this.sendKeyUpdate(requestPeer));
+  }
+
+  /** Post-handshake client authentication (RFC 8446 §4.6.2) is not implemented yet. */
+  requestClientAuth(): never {
+    throw new TLSError('internal_error', 'post-handshake client authentication is not implemented');
+  }
+
+  /** RFC 8446 §7.5 exporter. TLS 1.3 makes no difference between an absent and an empty context. */
+  exportKeyingMaterial(label: string, context: Uint8Array | null, length: number): Buffer {
+    if (!this.secrets || !this.schedule) throw new TLSError('internal_error', 'keying material requested before the handshake completed');
+    return this.schedule.exportKeyingMaterial(this.secrets.exporterMaster, label, context, length);
+  }
+
+  /**
+   * Channel binding data (RFC 5929 / RFC 9266). 'tls-unique' for TLS 1.3 is
+   * the client's Finished verify_data, which is what OpenSSL (and so Python's
+   * get_channel_binding) returns on both sides. Null before the handshake.
+   */
+  channelBinding(type: ChannelBindingType): Buffer | null {
+    if (!this.secrets) return null;
+    if (type === 'tls-unique') return Buffer.from(this.secrets.clientFinished);
+    return this.exportKeyingMaterial(TLS_EXPORTER_CB_LABEL, null, TLS_EXPORTER_CB_LENGTH);
+  }
+
+  // ---- HandshakeContext ---------------------------------------------------
+
+  sendHandshake(message: Buffer): void {
+    this.records.write(ContentType.handshake, message);
+  }
+
+  sendChangeCipherSpec(): void {
+    this.records.write(ContentType.change_cipher_spec, CCS_PAYLOAD);
+  }
+
+  setReadKey(suite: CipherSuite, secret: Buffer): void {
+    // RFC 8446 §5.1: handshake messages may not span a key change.
+    if (!this.hsReader.isEmpty) fatal('unexpected_message', 'handshake message spans a change of keys');
+    const k = KeySchedule.forSuite(this.provider, suite).trafficKeys(secret);
+    this.records.setReadKey(suite, k.key, k.iv);
+  }
+
+  setWriteKey(suite: CipherSuite, secret: Buffer): void {
+    const k = KeySchedule.forSuite(this.provider, suite).trafficKeys(secret);
+    this.records.setWriteKey(suite, k.key, k.iv);
+  }
+
+  setClientRandom(random: Buffer): void {
+    this.clientRandom = random;
+  }
+
+  keyLog(label: string, secret: Buffer): void {
+    this.config.keyLog?.(label, this.clientRandom, secret);
+  }
+
+  handshakeComplete(schedule: KeySchedule, secrets: TrafficSecrets): void {
+    this.schedule = schedule;
+    this.secrets = secrets;
+    this._handshakeDone = true;
+    // RFC 8446 §5: after the peer's Finished a change_cipher_spec is unexpected_message.
+    this.records.setChangeCipherSpecPolicy('reject');
+  }
+
+  // ---- internals ----------------------------------------------------------
+
+  private ensureStarted(): void {
+    if (this.started) return;
+    this.started = true;
+    this.guard(() => {
+      if (this.isServer) {
+        this.state = startServer(this);
+      } else {
+        // RFC 8446 §5.1: the initial ClientHello record may say 0x0301 for compatibility, as OpenSSL's does.
+        this.records.setPlaintextRecordVersion(ProtocolVersion.TLSv1);
+        this.state = startClient(this);
+        this.records.setPlaintextRecordVersion(ProtocolVersion.TLSv1_2);
+      }
+    });
+  }
+
+  /** Runs fn; any failure becomes the connection's fatal error, with our alert queued unless the peer sent it. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      const err = e instanceof TLSError ? e : new TLSError('internal_error', `internal error: ${(e as Error)?.message ?? String(e)}`, false, { cause: e });
+      if (!this.failure) {
+        this.failure = err;
+        if (!err.fromPeer) {
+          try {
+            this.sendAlert(err.alert, AlertLevel.fatal);
+          } catch {
+            // The alert could not be protected (e.g. failure inside the record layer): nothing more to send.
+          }
+        }
+      }
+      throw this.failure;
+    }
+  }
+
+  private sendAlert(alert: AlertName, level: number): void {
+    this.records.write(ContentType.alert, Buffer.from([level, AlertDescription[alert]]));
+  }
+
+  private processRecord(type: number, fragment: Buffer): void {
+    // RFC 8446 §6.1: nothing may follow close_notify.
+    if (this._peerClosed) fatal('unexpected_message', `${contentName(type)} record after close_notify`);
+    switch (type) {
+      case ContentType.handshake:
+        return this.processHandshakeRecord(fragment);
+      case ContentType.alert:
+        return this.processAlert(fragment);
+      case ContentType.application_data:
+        if (!this._handshakeDone) fatal('unexpected_message', 'application data before the handshake completed');
+        if (fragment.length > 0) {
+          this.plaintext.push(fragment);
+          this.plaintextBytes += fragment.length;
+        }
+        return;
+      default:
+        fatal('unexpected_message', `unexpected record content type ${type}`);
+    }
+  }
+
+  private processHandshakeRecord(fragment: Buffer): void {
+    // RFC 8446 §5.1: handshake records may not be empty.
+    if (fragment.length === 0) fatal('unexpected_message', 'empty handshake record');
+    this.hsReader.feed(fragment);
+    for (;;) {
+      const msg = this.hsReader.next();
+      if (msg === null) break;
+      if (this._handshakeDone) this.processPostHandshake(msg);
+      else {
+        if (!this.state) fatal('unexpected_message', 'handshake message after the handshake failed');
+        this.state = this.state.handle(msg);
+      }
+    }
+  }
+
+  /** RFC 8446 §4.6: the only messages after the handshake. */
+  private processPostHandshake(msg: IncomingMessage): void {
+    if (msg.type === HandshakeType.key_update) return this.processKeyUpdate(decodeAs(msg, 'key_update').updateRequested);
+    if (msg.type === HandshakeType.new_session_ticket && !this.isServer) {
+      // Resumption is a later feature: a well-formed ticket is decoded, accepted and dropped.
+      decodeAs(msg, 'new_session_ticket');
+      return;
+    }
+    // CertificateRequest too: we never offer post_handshake_auth, so one is unexpected (RFC 8446 §4.6.2).
+    fatal('unexpected_message', `${describeType(msg.type)} after the handshake`);
+  }
+
+  private processKeyUpdate(requested: boolean): void {
+    const suite = this.negotiated.suite!;
+    const s = this.secrets!;
+    // The peer's traffic secret moves on; our read key follows.
+    const peerIsClient = this.isServer;
+    const next = this.schedule!.nextApplicationTrafficSecret(peerIsClient ? s.clientApplication : s.serverApplication);
+    this.secrets = peerIsClient ? { ...s, clientApplication: next } : { ...s, serverApplication: next };
+    this.setReadKey(suite, next);
+    if (requested && !this.answeredKeyUpdate && !this._closed) {
+      this.answeredKeyUpdate = true;
+      this.sendKeyUpdate(false);
+    }
+  }
+
+  private sendKeyUpdate(requestPeer: boolean): void {
+    const suite = this.negotiated.suite!;
+    const s = this.secrets!;
+    this.sendHandshake(frame(HandshakeType.key_update, encodeKeyUpdate({ type: 'key_update', updateRequested: requestPeer })));
+    const mineIsClient = !this.isServer;
+    const next = this.schedule!.nextApplicationTrafficSecret(mineIsClient ? s.clientApplication : s.serverApplication);
+    this.secrets = mineIsClient ? { ...s, clientApplication: next } : { ...s, serverApplication: next };
+    this.setWriteKey(suite, next);
+  }
+
+  private processAlert(fragment: Buffer): void {
+    // RFC 8446 §5.1 / §6: one alert per record, exactly two bytes.
+    if (fragment.length !== 2) fatal('decode_error', `alert record of ${fragment.length} bytes`);
+    const level = fragment[0]!;
+    const code = fragment[1]!;
+    const name = alertName(code);
+    if (level !== AlertLevel.warning && level !== AlertLevel.fatal) fatal('illegal_parameter', `alert with unknown level ${level}`);
+    if (name === 'close_notify') {
+      this._peerClosed = true;
+      return;
+    }
+    // RFC 8446 §6.1: user_canceled is followed by close_notify; it is not fatal by itself.
+    if (name === 'user_canceled') return;
+    // RFC 8446 §6: every other alert is fatal in TLS 1.3, whatever level it claims.
+    throw new TLSError(name ?? 'illegal_parameter', `peer sent ${name ?? `unknown alert ${code}`}`, true);
+  }
+}
+
+function contentName(type: number): string {
+  for (const [k, v] of Object.entries(ContentType)) if (v === type) return k;
+  return `content type ${type}`;
+}

@@ -1,0 +1,122 @@
+import type { CryptoProvider, KeyExchangeGroup } from '../crypto/provider.js';
+import type { CertifiedKey, ClientAuthMode, ConnectionConfig, KeyLogCallback, ServerOverrides, VerifyPeer, ClientHelloInfo } from './config.js';
+import { DEFAULT_GROUPS, DEFAULT_KEY_UPDATE_RECORD_LIMIT, DEFAULT_TLS13_SUITES } from './config.js';
+import { TLSError } from './errors.js';
+import type { KeySchedule } from './keyschedule.js';
+import type { ClientHello } from './messages/client-hello.js';
+import type { EncryptedExtension } from './messages/extensions.js';
+import type { AlertName } from './registry/alerts.js';
+import type { CipherSuite } from './registry/suites.js';
+import type { VersionName } from './registry/versions.js';
+import type { SignatureScheme } from './registry/signature-schemes.js';
+import { DEFAULT_SIGNATURE_SCHEMES } from './registry/signature-schemes.js';
+
+/** Configuration with every default filled in. */
+export interface ResolvedConfig {
+  readonly provider: CryptoProvider;
+  readonly minVersion: VersionName;
+  readonly maxVersion: VersionName;
+  readonly cipherSuites: readonly CipherSuite[];
+  readonly groups: readonly KeyExchangeGroup[];
+  readonly signatureSchemes: readonly SignatureScheme[];
+  certificates: readonly CertifiedKey[];
+  alpnProtocols: readonly string[];
+  readonly serverName: string | null;
+  clientAuth: ClientAuthMode;
+  verifyPeer: VerifyPeer | null;
+  readonly onClientHello: ((hello: ClientHelloInfo) => ServerOverrides | null | void) | null;
+  readonly keyLog: KeyLogCallback | null;
+  readonly middleboxCompat: boolean;
+  readonly keyUpdateRecordLimit: number;
+  readonly clientHelloHook: ((hello: ClientHello) => ClientHello) | null;
+  readonly encryptedExtensionsHook: ((extensions: EncryptedExtension[]) => EncryptedExtension[]) | null;
+}
+
+export function resolveConfig(c: ConnectionConfig): ResolvedConfig {
+  const suites = (c.cipherSuites ?? DEFAULT_TLS13_SUITES).filter((s) => s.version === 'TLSv1.3');
+  return {
+    provider: c.provider,
+    minVersion: c.minVersion ?? 'TLSv1.2',
+    maxVersion: c.maxVersion ?? 'TLSv1.3',
+    cipherSuites: suites,
+    groups: c.groups ?? DEFAULT_GROUPS,
+    signatureSchemes: (c.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES).filter((s) => s.tls13),
+    certificates: c.certificates ?? [],
+    alpnProtocols: c.alpnProtocols ?? [],
+    serverName: c.serverName ?? null,
+    clientAuth: c.clientAuth ?? 'none',
+    verifyPeer: c.verifyPeer ?? null,
+    onClientHello: c.onClientHello ?? null,
+    keyLog: c.keyLog ?? null,
+    middleboxCompat: c.middleboxCompat ?? true,
+    keyUpdateRecordLimit: c.keyUpdateRecordLimit ?? DEFAULT_KEY_UPDATE_RECORD_LIMIT,
+    clientHelloHook: c.clientHelloHook ?? null,
+    encryptedExtensionsHook: c.encryptedExtensionsHook ?? null,
+  };
+}
+
+/** What the handshake negotiated; filled in by the state machines as they go. */
+export interface Negotiated {
+  version: VersionName | null;
+  suite: CipherSuite | null;
+  group: KeyExchangeGroup | null;
+  alpn: string | null;
+  serverName: string | null;
+  peerCertificates: Buffer[];
+  ourCertificates: Buffer[];
+  resumed: boolean;
+  /** The scheme we signed CertificateVerify with (null if we did not sign). */
+  signatureScheme: number | null;
+  /** The scheme the peer signed with. */
+  peerSignatureScheme: number | null;
+  helloRetry: boolean;
+}
+
+export function emptyNegotiated(): Negotiated {
+  return {
+    version: null,
+    suite: null,
+    group: null,
+    alpn: null,
+    serverName: null,
+    peerCertificates: [],
+    ourCertificates: [],
+    resumed: false,
+    signatureScheme: null,
+    peerSignatureScheme: null,
+    helloRetry: false,
+  };
+}
+
+/** Secrets the connection keeps once the handshake is over (KeyUpdate, exporters, channel binding). */
+export interface TrafficSecrets {
+  readonly clientApplication: Buffer;
+  readonly serverApplication: Buffer;
+  readonly exporterMaster: Buffer;
+  readonly resumptionMaster: Buffer;
+  /** The client's Finished verify_data: OpenSSL's (and so Python's) tls-unique for TLS 1.3. */
+  readonly clientFinished: Buffer;
+}
+
+/** The connection services a handshake state may use. Implemented by Connection. */
+export interface HandshakeContext {
+  readonly config: ResolvedConfig;
+  readonly provider: CryptoProvider;
+  readonly negotiated: Negotiated;
+  /** Queues one encoded handshake message (header included) under the current write key. */
+  sendHandshake(message: Buffer): void;
+  /** RFC 8446 Appendix D.4: the middlebox-compatibility change_cipher_spec. */
+  sendChangeCipherSpec(): void;
+  setReadKey(suite: CipherSuite, secret: Buffer): void;
+  setWriteKey(suite: CipherSuite, secret: Buffer): void;
+  /** The record layer sees a ServerHello that is a HelloRetryRequest / knows the version: lets it adjust record versions. */
+  keyLog(label: string, secret: Buffer): void;
+  /** Client random, for the key log. */
+  setClientRandom(random: Buffer): void;
+  handshakeComplete(schedule: KeySchedule, secrets: TrafficSecrets): void;
+}
+
+/** Throws the TLSError for a fatal problem; the connection queues the alert. */
+export function fatal(alert: AlertName, reason: string, detail?: TLSError['detail']): never {
+  throw new TLSError(alert, reason, false, detail);
+}

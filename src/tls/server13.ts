@@ -1,0 +1,400 @@
+/**
+ * The TLS 1.3 server handshake (RFC 8446 §4, Appendix A.2), one state per
+ * expected message:
+ *
+ *   ExpectClientHello → (HelloRetryRequest → ExpectClientHello[retry])
+ *   → [ExpectClientCertificate → ExpectClientCertificateVerify]
+ *   → ExpectClientFinished → traffic
+ */
+import type { KeyExchange } from '../crypto/provider.js';
+import { CryptoError } from '../crypto/provider.js';
+import type { CertificateChoice } from './cert-select.js';
+import { selectCertificate, signCertificateVerify, verifyCertificateVerify } from './cert-select.js';
+import { Writer } from './codec.js';
+import type { HandshakeContext } from './handshake-common.js';
+import { fatal } from './handshake-common.js';
+import { KeySchedule } from './keyschedule.js';
+import type { HandshakeSecret } from './keyschedule.js';
+import { encodeCertificate } from './messages/certificate.js';
+import { encodeCertificateRequest } from './messages/certificate-request.js';
+import { encodeCertificateVerify } from './messages/certificate-verify.js';
+import { RANDOM_LENGTH, type ClientHello } from './messages/client-hello.js';
+import { encodeEncryptedExtensions } from './messages/encrypted-extensions.js';
+import { findExtension, writeExtension, type EncryptedExtension, type CertificateRequestExtension } from './messages/extensions.js';
+import { encodeFinished } from './messages/finished.js';
+import { encodeServerHello } from './messages/server-hello.js';
+import { SUPPORTED_GROUPS } from './registry/groups.js';
+import type { GroupInfo } from './registry/groups.js';
+import { HandshakeType } from './registry/handshake-types.js';
+import { CERTIFICATE_SIGNATURE_SCHEMES } from './registry/signature-schemes.js';
+import type { CipherSuite } from './registry/suites.js';
+import { ProtocolVersion } from './registry/versions.js';
+import { leafSpki, verifyPeerChain } from './peer-cert.js';
+import type { HandshakeState, IncomingMessage } from './states.js';
+import { decodeAs, expectType, frame } from './states.js';
+import { Transcript } from './transcript.js';
+
+const NULL_COMPRESSION = 0;
+
+/** RFC 8446 §4.1.2: what a second ClientHello may change after a HelloRetryRequest. */
+const MAY_CHANGE_AFTER_HRR: ReadonlySet<string> = new Set(['key_share', 'cookie', 'early_data', 'pre_shared_key', 'padding']);
+
+export function startServer(ctx: HandshakeContext): HandshakeState {
+  return new ExpectClientHello(ctx, new Transcript(ctx.provider), null);
+}
+
+/** Set after we sent a HelloRetryRequest. */
+interface RetryState {
+  readonly firstHello: ClientHello;
+  readonly suite: CipherSuite;
+  readonly group: GroupInfo;
+}
+
+function hex16(v: number): string {
+  return `0x${v.toString(16).padStart(4, '0')}`;
+}
+
+class ExpectClientHello implements HandshakeState {
+  readonly name = 'ExpectClientHello';
+  constructor(
+    private readonly ctx: HandshakeContext,
+    private readonly transcript: Transcript,
+    private readonly retry: RetryState | null,
+  ) {}
+
+  handle(msg: IncomingMessage): HandshakeState {
+    const { ctx } = this;
+    expectType(msg, HandshakeType.client_hello, this.name);
+    const ch = decodeAs(msg, 'client_hello');
+    if (this.retry) checkSecondClientHello(this.retry.firstHello, ch);
+    const cfg = ctx.config;
+
+    // RFC 8446 §4.2.1: TLS 1.3 is negotiated only through supported_versions.
+    const sv = findExtension(ch.extensions, 'supported_versions');
+    if (!sv || !sv.versions.includes(ProtocolVersion.TLSv1_3)) {
+      const offers12 = sv ? sv.versions.includes(ProtocolVersion.TLSv1_2) : ch.legacyVersion >= ProtocolVersion.TLSv1_2;
+      fatal('protocol_version', offers12 ? 'client does not offer TLS 1.3, and TLS 1.2 is not implemented yet' : 'client does not offer TLS 1.3');
+    }
+    if (cfg.maxVersion !== 'TLSv1.3') fatal('protocol_version', 'TLS 1.2 is not implemented yet: maximum version must be TLSv1.3');
+    // RFC 8446 §4.1.2: a TLS 1.3 ClientHello has exactly the null compression method.
+    if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== NULL_COMPRESSION) {
+      fatal('illegal_parameter', 'ClientHello legacy_compression_methods is not exactly [null]');
+    }
+
+    if (!this.retry) {
+      const sni = findExtension(ch.extensions, 'server_name');
+      ctx.negotiated.serverName = sni ? sni.hostName : null;
+      const alpnOffer = findExtension(ch.extensions, 'application_layer_protocol_negotiation');
+      const sigOffer = findExtension(ch.extensions, 'signature_algorithms');
+      const overrides = cfg.onClientHello?.({
+        serverName: ctx.negotiated.serverName,
+        alpnProtocols: alpnOffer ? alpnOffer.protocols.map((p) => p.toString('latin1')) : [],
+        signatureSchemes: sigOffer ? sigOffer.schemes : [],
+        suites: ch.cipherSuites,
+      });
+      if (overrides) {
+        if (overrides.certificates) cfg.certificates = overrides.certificates;
+        if (overrides.alpnProtocols) cfg.alpnProtocols = overrides.alpnProtocols;
+        if (overrides.clientAuth) cfg.clientAuth = overrides.clientAuth;
+        if (overrides.verifyPeer !== undefined) cfg.verifyPeer = overrides.verifyPeer;
+      }
+    }
+
+    // Cipher suite: the server's preference among those the client offers.
+    const suite = this.retry ? this.retry.suite : cfg.cipherSuites.find((s) => ch.cipherSuites.includes(s.id));
+    if (!suite) fatal('handshake_failure', 'no TLS 1.3 cipher suite in common');
+    if (this.retry && !ch.cipherSuites.includes(suite.id)) fatal('illegal_parameter', 'second ClientHello no longer offers the cipher suite we selected');
+
+    // RFC 8446 §9.2: without PSK, supported_groups, key_share and signature_algorithms are mandatory.
+    const groupsExt = findExtension(ch.extensions, 'supported_groups');
+    const shareExt = findExtension(ch.extensions, 'key_share');
+    if (!groupsExt) fatal('missing_extension', 'ClientHello has no supported_groups');
+    if (!shareExt) fatal('missing_extension', 'ClientHello has no key_share');
+    const sigExt = findExtension(ch.extensions, 'signature_algorithms');
+    if (!sigExt) fatal('missing_extension', 'ClientHello has no signature_algorithms');
+    for (const share of shareExt.clientShares) {
+      // RFC 8446 §4.2.8: each share must be for a group listed in supported_groups.
+      if (!groupsExt.groups.includes(share.group)) fatal('illegal_parameter', `key_share for group ${hex16(share.group)} not listed in supported_groups`);
+    }
+
+    const ours = cfg.groups.map((k) => SUPPORTED_GROUPS.find((g) => g.kex === k)!);
+    let chosen: { group: GroupInfo; share: Buffer } | null = null;
+    if (this.retry) {
+      // RFC 8446 §4.1.2: the retried ClientHello carries exactly one share, for the group we asked for.
+      const only = shareExt.clientShares;
+      if (only.length !== 1 || only[0]!.group !== this.retry.group.id) fatal('illegal_parameter', `second ClientHello key_share is not one share for ${this.retry.group.name}`);
+      chosen = { group: this.retry.group, share: only[0]!.keyExchange };
+    } else {
+      for (const g of ours) {
+        const share = shareExt.clientShares.find((s) => s.group === g.id);
+        if (share) {
+          chosen = { group: g, share: share.keyExchange };
+          break;
+        }
+      }
+    }
+
+    const choice = chooseCertificate(ctx, sigExt.schemes);
+    const alpn = chooseAlpn(ctx, ch);
+
+    if (!chosen) {
+      const wanted = ours.find((g) => groupsExt.groups.includes(g.id));
+      if (!wanted) fatal('handshake_failure', 'no key-exchange group in common');
+      return this.sendHelloRetryRequest(ch, msg, suite, wanted);
+    }
+
+    this.transcript.start(suite.hash);
+    this.transcript.add(msg.raw);
+    return sendServerFlight(ctx, this.transcript, ch, suite, chosen.group, chosen.share, choice, alpn, this.retry !== null);
+  }
+
+  /** RFC 8446 §4.1.4: ask for a key share in a group we both support. */
+  private sendHelloRetryRequest(ch: ClientHello, msg: IncomingMessage, suite: CipherSuite, group: GroupInfo): HandshakeState {
+    const { ctx, transcript } = this;
+    transcript.add(msg.raw);
+    transcript.replaceWithMessageHash(suite.hash);
+    const hrr = frame(
+      HandshakeType.server_hello,
+      encodeServerHello({
+        type: 'hello_retry_request',
+        legacyVersion: ProtocolVersion.TLSv1_2,
+        legacySessionIdEcho: ch.legacySessionId,
+        cipherSuite: suite.id,
+        legacyCompressionMethod: NULL_COMPRESSION,
+        extensions: [
+          { type: 'key_share', selectedGroup: group.id },
+          { type: 'supported_versions', selectedVersion: ProtocolVersion.TLSv1_3 },
+        ],
+      }),
+    );
+    transcript.add(hrr);
+    ctx.sendHandshake(hrr);
+    ctx.negotiated.helloRetry = true;
+    // Appendix D.4: in compatibility mode the server's CCS follows its first handshake message.
+    if (ch.legacySessionId.length > 0) ctx.sendChangeCipherSpec();
+    return new ExpectClientHello(ctx, transcript, { firstHello: ch, suite, group });
+  }
+}
+
+/** The certificate to serve: one whose key can sign a scheme the client offers. */
+function chooseCertificate(ctx: HandshakeContext, clientSchemes: readonly number[]): CertificateChoice {
+  const certs = ctx.config.certificates;
+  if (certs.length === 0) fatal('handshake_failure', 'server has no certificate configured');
+  const choice = selectCertificate(certs, clientSchemes, ctx.config.signatureSchemes);
+  if (!choice) fatal('handshake_failure', 'no certificate matches the signature algorithms the client offers');
+  return choice;
+}
+
+/** RFC 7301 §3.2: the server's preference; no overlap means no ALPN (what OpenSSL's callback in Python does), not an alert. */
+function chooseAlpn(ctx: HandshakeContext, ch: ClientHello): string | null {
+  const offer = findExtension(ch.extensions, 'application_layer_protocol_negotiation');
+  if (!offer || ctx.config.alpnProtocols.length === 0) return null;
+  const theirs = offer.protocols.map((p) => p.toString('latin1'));
+  return ctx.config.alpnProtocols.find((p) => theirs.includes(p)) ?? null;
+}
+
+/** RFC 8446 §4.1.2: the second ClientHello must repeat the first except for the listed changes. */
+function checkSecondClientHello(first: ClientHello, second: ClientHello): void {
+  const same = (a: Buffer, b: Buffer) => a.equals(b);
+  if (
+    first.legacyVersion !== second.legacyVersion ||
+    !same(first.random, second.random) ||
+    !same(first.legacySessionId, second.legacySessionId) ||
+    first.cipherSuites.join() !== second.cipherSuites.join() ||
+    first.legacyCompressionMethods.join() !== second.legacyCompressionMethods.join()
+  ) {
+    fatal('illegal_parameter', 'second ClientHello changes fields other than those a HelloRetryRequest allows');
+  }
+  const encoded = (h: ClientHello) =>
+    h.extensions
+      .filter((e) => !MAY_CHANGE_AFTER_HRR.has(e.type))
+      .map((e) => {
+        const w = new Writer();
+        writeExtension(w, e);
+        return w.finish().toString('hex');
+      })
+      .join(',');
+  if (encoded(first) !== encoded(second)) fatal('illegal_parameter', 'second ClientHello changes extensions a HelloRetryRequest does not allow to change');
+  if (findExtension(second.extensions, 'early_data')) fatal('illegal_parameter', 'second ClientHello offers early_data');
+}
+
+/** ServerHello, then EncryptedExtensions, [CertificateRequest], Certificate, CertificateVerify, Finished. */
+function sendServerFlight(
+  ctx: HandshakeContext,
+  transcript: Transcript,
+  ch: ClientHello,
+  suite: CipherSuite,
+  group: GroupInfo,
+  clientShare: Buffer,
+  choice: CertificateChoice,
+  alpn: string | null,
+  afterRetry: boolean,
+): HandshakeState {
+  const cfg = ctx.config;
+  if (clientShare.length !== group.publicKeyLength) fatal('illegal_parameter', `client key_share for ${group.name} is ${clientShare.length} bytes, expected ${group.publicKeyLength}`);
+  const kex: KeyExchange = ctx.provider.generateKeyExchange(group.kex);
+  let shared: Buffer;
+  try {
+    shared = kex.deriveSharedSecret(clientShare);
+  } catch (e) {
+    if (e instanceof CryptoError) fatal('illegal_parameter', `client key share is invalid: ${e.message}`);
+    throw e;
+  }
+  const n = ctx.negotiated;
+  n.version = 'TLSv1.3';
+  n.suite = suite;
+  n.group = group.kex;
+  n.alpn = alpn;
+  ctx.setClientRandom(ch.random);
+
+  const sh = frame(
+    HandshakeType.server_hello,
+    encodeServerHello({
+      type: 'server_hello',
+      legacyVersion: ProtocolVersion.TLSv1_2,
+      random: ctx.provider.randomBytes(RANDOM_LENGTH),
+      legacySessionIdEcho: ch.legacySessionId,
+      cipherSuite: suite.id,
+      legacyCompressionMethod: NULL_COMPRESSION,
+      extensions: [
+        { type: 'key_share', serverShare: { group: group.id, keyExchange: kex.publicKey } },
+        { type: 'supported_versions', selectedVersion: ProtocolVersion.TLSv1_3 },
+      ],
+    }),
+  );
+  transcript.add(sh);
+  ctx.sendHandshake(sh);
+  // Appendix D.4: a client in compatibility mode (non-empty session id) gets our CCS after the ServerHello.
+  if (ch.legacySessionId.length > 0 && !afterRetry) ctx.sendChangeCipherSpec();
+
+  const schedule = KeySchedule.forSuite(ctx.provider, suite, { keyLog: (label, secret) => ctx.keyLog(label, secret) });
+  const hs = schedule.early(null).handshake(shared);
+  const hsSecrets = hs.trafficSecrets(transcript.digest());
+  ctx.setWriteKey(suite, hsSecrets.server);
+  ctx.setReadKey(suite, hsSecrets.client);
+
+  const send = (type: number, body: Buffer) => {
+    const m = frame(type, body);
+    transcript.add(m);
+    ctx.sendHandshake(m);
+  };
+
+  const ee: EncryptedExtension[] = [];
+  if (n.serverName !== null) ee.push({ type: 'server_name', hostName: null });
+  if (alpn !== null) ee.push({ type: 'application_layer_protocol_negotiation', protocols: [Buffer.from(alpn, 'latin1')] });
+  send(HandshakeType.encrypted_extensions, encodeEncryptedExtensions({ type: 'encrypted_extensions', extensions: cfg.encryptedExtensionsHook ? cfg.encryptedExtensionsHook(ee) : ee }));
+
+  const requestCert = cfg.clientAuth !== 'none';
+  if (requestCert) {
+    const exts: CertificateRequestExtension[] = [
+      { type: 'signature_algorithms', schemes: cfg.signatureSchemes.map((s) => s.id) },
+      { type: 'signature_algorithms_cert', schemes: CERTIFICATE_SIGNATURE_SCHEMES.map((s) => s.id) },
+    ];
+    send(HandshakeType.certificate_request, encodeCertificateRequest({ type: 'certificate_request', version: 'TLSv1.3', context: Buffer.alloc(0), extensions: exts }));
+  }
+
+  n.ourCertificates = [...choice.certified.chain];
+  n.signatureScheme = choice.scheme.id;
+  send(
+    HandshakeType.certificate,
+    encodeCertificate({ type: 'certificate', version: 'TLSv1.3', context: Buffer.alloc(0), entries: choice.certified.chain.map((der) => ({ data: der, extensions: [] })) }),
+  );
+  const signature = signCertificateVerify(choice, true, transcript.digest());
+  send(HandshakeType.certificate_verify, encodeCertificateVerify({ type: 'certificate_verify', algorithm: choice.scheme.id, signature }));
+  const verifyData = schedule.finishedVerifyData(hsSecrets.server, transcript.digest());
+  send(HandshakeType.finished, encodeFinished({ type: 'finished', verifyData }));
+
+  // RFC 8446 §7.1: application secrets and the exporter hang off the transcript through the server Finished.
+  const master = hs.master();
+  const finishedHash = transcript.digest();
+  const app = master.trafficSecrets(finishedHash);
+  const exporterMaster = master.exporterMasterSecret(finishedHash);
+  ctx.setWriteKey(suite, app.server);
+
+  const k: ServerKeyed = { ctx, transcript, suite, schedule, hs, clientHs: hsSecrets.client, app, exporterMaster, master };
+  return requestCert ? new ExpectClientCertificate(k) : new ExpectClientFinished(k);
+}
+
+interface ServerKeyed {
+  readonly ctx: HandshakeContext;
+  readonly transcript: Transcript;
+  readonly suite: CipherSuite;
+  readonly schedule: KeySchedule;
+  readonly hs: HandshakeSecret;
+  readonly clientHs: Buffer;
+  readonly app: { readonly client: Buffer; readonly server: Buffer };
+  readonly exporterMaster: Buffer;
+  readonly master: ReturnType<HandshakeSecret['master']>;
+}
+
+class ExpectClientCertificate implements HandshakeState {
+  readonly name = 'ExpectClientCertificate';
+  constructor(private readonly k: ServerKeyed) {}
+
+  handle(msg: IncomingMessage): HandshakeState {
+    const { ctx, transcript } = this.k;
+    expectType(msg, HandshakeType.certificate, this.name);
+    const cert = decodeAs(msg, 'certificate');
+    transcript.add(msg.raw);
+    // RFC 8446 §4.4.2: the context echoes our CertificateRequest's (empty during the handshake).
+    if (cert.context.length !== 0) fatal('illegal_parameter', 'client Certificate has a non-empty certificate_request_context');
+    if (cert.entries.length === 0) {
+      // RFC 8446 §4.4.2.4: no certificate; fatal only when we require one.
+      if (ctx.config.clientAuth === 'required') fatal('certificate_required', 'client sent no certificate, and one is required');
+      return new ExpectClientFinished(this.k);
+    }
+    const chain = cert.entries.map((e) => Buffer.from(e.data));
+    ctx.negotiated.peerCertificates = chain;
+    const spki = leafSpki(chain[0]!);
+    verifyPeerChain(ctx, chain, true);
+    return new ExpectClientCertificateVerify(this.k, spki);
+  }
+}
+
+class ExpectClientCertificateVerify implements HandshakeState {
+  readonly name = 'ExpectClientCertificateVerify';
+  constructor(
+    private readonly k: ServerKeyed,
+    private readonly spki: Buffer,
+  ) {}
+
+  handle(msg: IncomingMessage): HandshakeState {
+    const { ctx, transcript } = this.k;
+    expectType(msg, HandshakeType.certificate_verify, this.name);
+    const cv = decodeAs(msg, 'certificate_verify');
+    const scheme = verifyCertificateVerify(ctx.provider, this.spki, cv.algorithm, cv.signature, ctx.config.signatureSchemes, false, transcript.digest());
+    ctx.negotiated.peerSignatureScheme = scheme.id;
+    transcript.add(msg.raw);
+    return new ExpectClientFinished(this.k);
+  }
+}
+
+class ExpectClientFinished implements HandshakeState {
+  readonly name = 'ExpectClientFinished';
+  constructor(private readonly k: ServerKeyed) {}
+
+  handle(msg: IncomingMessage): HandshakeState {
+    const { ctx, transcript, suite, schedule } = this.k;
+    expectType(msg, HandshakeType.finished, this.name);
+    const fin = decodeAs(msg, 'finished', schedule.hashLength);
+    if (!schedule.verifyFinished(this.k.clientHs, transcript.digest(), fin.verifyData)) fatal('decrypt_error', 'client Finished does not verify');
+    transcript.add(msg.raw);
+    ctx.setReadKey(suite, this.k.app.client);
+    ctx.handshakeComplete(schedule, {
+      clientApplication: this.k.app.client,
+      serverApplication: this.k.app.server,
+      exporterMaster: this.k.exporterMaster,
+      resumptionMaster: this.k.master.resumptionMasterSecret(transcript.digest()),
+      clientFinished: Buffer.from(fin.verifyData),
+    });
+    return new ExpectTraffic();
+  }
+}
+
+class ExpectTraffic implements HandshakeState {
+  readonly name = 'ExpectTraffic';
+  handle(msg: IncomingMessage): HandshakeState {
+    fatal('unexpected_message', `handshake message type ${msg.type} after the handshake`);
+  }
+}
+

@@ -1,0 +1,89 @@
+/**
+ * The shape shared by the handshake state machines: one state per expected
+ * message, each consuming one message and returning the next state. An
+ * unexpected message is rejected in one place (`expectType`).
+ */
+import { fatal } from './handshake-common.js';
+import { decodeCertificateRequest13, type CertificateRequest13 } from './messages/certificate-request.js';
+import { decodeCertificateVerify, type CertificateVerify } from './messages/certificate-verify.js';
+import { decodeCertificate13, type Certificate13 } from './messages/certificate.js';
+import { decodeClientHello, type ClientHello } from './messages/client-hello.js';
+import { decodeEncryptedExtensions, type EncryptedExtensions } from './messages/encrypted-extensions.js';
+import { decodeFinished, type Finished } from './messages/finished.js';
+import { decodeKeyUpdate, type KeyUpdate } from './messages/key-update.js';
+import { decodeNewSessionTicket13, type NewSessionTicket13 } from './messages/new-session-ticket.js';
+import { decodeServerHello, type HelloRetryRequest, type ServerHello } from './messages/server-hello.js';
+import { HANDSHAKE_HEADER_LENGTH, HandshakeType, handshakeTypeName } from './registry/handshake-types.js';
+import { TLSError } from './errors.js';
+
+/** One whole handshake message as received: its type, body, and the raw bytes (header included) for the transcript. */
+export interface IncomingMessage {
+  readonly type: number;
+  readonly body: Buffer;
+  readonly raw: Buffer;
+}
+
+export interface HandshakeState {
+  readonly name: string;
+  handle(msg: IncomingMessage): HandshakeState;
+}
+
+/** Rejects any message but the expected one (RFC 8446 §4: unexpected_message). */
+export function expectType(msg: IncomingMessage, type: number, state: string): void {
+  if (msg.type !== type) {
+    fatal('unexpected_message', `${describeType(msg.type)} received while expecting ${describeType(type)} (${state})`);
+  }
+}
+
+export function describeType(type: number): string {
+  return handshakeTypeName(type) ?? `handshake type ${type}`;
+}
+
+/** Prefixes a handshake body with its 4-byte header (RFC 8446 §4). */
+export function frame(type: number, body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(HANDSHAKE_HEADER_LENGTH + body.length);
+  out[0] = type;
+  out.writeUIntBE(body.length, 1, 3);
+  body.copy(out, HANDSHAKE_HEADER_LENGTH);
+  return out;
+}
+
+/** Decoders for the TLS 1.3 messages, keyed by the name each state asks for. */
+interface Decoded {
+  client_hello: ClientHello;
+  server_hello: ServerHello | HelloRetryRequest;
+  encrypted_extensions: EncryptedExtensions;
+  certificate_request: CertificateRequest13;
+  certificate: Certificate13;
+  certificate_verify: CertificateVerify;
+  finished: Finished;
+  key_update: KeyUpdate;
+  new_session_ticket: NewSessionTicket13;
+}
+
+/** Decodes a message body with the codec for `kind`. Codec errors are already TLSErrors (decode_error etc.). */
+export function decodeAs<K extends keyof Decoded>(msg: IncomingMessage, kind: K, finishedLength = 0): Decoded[K] {
+  if (msg.type !== HandshakeType[kind]) throw new TLSError('internal_error', `decodeAs(${kind}) called for ${describeType(msg.type)}`);
+  const b = msg.body;
+  switch (kind) {
+    case 'client_hello':
+      return decodeClientHello(b) as Decoded[K];
+    case 'server_hello':
+      return decodeServerHello(b) as Decoded[K];
+    case 'encrypted_extensions':
+      return decodeEncryptedExtensions(b) as Decoded[K];
+    case 'certificate_request':
+      return decodeCertificateRequest13(b) as Decoded[K];
+    case 'certificate':
+      return decodeCertificate13(b) as Decoded[K];
+    case 'certificate_verify':
+      return decodeCertificateVerify(b) as Decoded[K];
+    case 'finished':
+      return decodeFinished(b, finishedLength) as Decoded[K];
+    case 'key_update':
+      return decodeKeyUpdate(b) as Decoded[K];
+    case 'new_session_ticket':
+      return decodeNewSessionTicket13(b) as Decoded[K];
+  }
+  throw new TLSError('internal_error', `no decoder for ${String(kind)}`);
+}

@@ -1,0 +1,52 @@
+import type { CryptoProvider, Hash, HashAlgorithm } from '../crypto/provider.js';
+import { HandshakeType } from './registry/handshake-types.js';
+
+/**
+ * The handshake transcript (RFC 8446 §4.4.1). Messages are buffered until the
+ * suite (and so the hash) is known: the client sends its ClientHello before
+ * the server picks a suite.
+ */
+export class Transcript {
+  private pending: Buffer[] = [];
+  private hash: Hash | null = null;
+
+  constructor(private readonly provider: CryptoProvider) {}
+
+  /** Adds one whole handshake message (4-byte header included). */
+  add(message: Uint8Array): void {
+    const m = Buffer.from(message);
+    if (this.hash) this.hash.update(m);
+    else this.pending.push(m);
+  }
+
+  /** Fixes the hash algorithm once the suite is known; buffered messages are hashed now. */
+  start(algorithm: HashAlgorithm): void {
+    if (this.hash) return;
+    this.hash = this.provider.createHash(algorithm);
+    for (const m of this.pending) this.hash.update(m);
+    this.pending = [];
+  }
+
+  get started(): boolean {
+    return this.hash !== null;
+  }
+
+  /** Hash of every message so far (`Transcript-Hash(...)`). */
+  digest(): Buffer {
+    if (!this.hash) throw new Error('transcript hash requested before the suite was chosen');
+    return this.hash.digest();
+  }
+
+  /**
+   * RFC 8446 §4.4.1: after a HelloRetryRequest, ClientHello1 is replaced by a
+   * synthetic message_hash message carrying Hash(ClientHello1). Call with only
+   * ClientHello1 in the transcript, before adding the HelloRetryRequest.
+   */
+  replaceWithMessageHash(algorithm: HashAlgorithm): void {
+    const inner = this.hash ? this.hash.digest() : this.provider.hash(algorithm, Buffer.concat(this.pending));
+    const header = Buffer.from([HandshakeType.message_hash, 0, 0, inner.length]);
+    this.hash = this.provider.createHash(algorithm);
+    this.pending = [];
+    this.hash.update(header).update(inner);
+  }
+}
