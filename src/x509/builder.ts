@@ -8,8 +8,12 @@
  */
 import { defaultProvider, type CryptoProvider, type PrivateKey, type PublicKey, type SignatureAlgorithm } from '../crypto/index.js';
 import { der, DerReader, Tag, X509Error } from './der.js';
+import { CrlReason as CRL_REASONS, KeyUsageBit as KEY_USAGE_BITS, type KeyUsageName } from './extensions.js';
+import { GeneralNameTag } from './general-name.js';
 import { parseIpAddress } from './hostname.js';
 import { OID, oidFromName } from './oids.js';
+
+export { CRL_REASONS, KEY_USAGE_BITS, type KeyUsageName };
 
 // ───────────────────────────── names ─────────────────────────────
 
@@ -100,17 +104,6 @@ export type GeneralNameSpec =
   /** otherName: `value` is the complete DER of the [0] EXPLICIT value's contents. */
   | { readonly type: 'other'; readonly typeId: string; readonly value: Uint8Array };
 
-/** GeneralName CHOICE tags (RFC 5280 §4.2.1.6). */
-const GeneralNameTag = {
-  otherName: 0,
-  rfc822Name: 1,
-  dNSName: 2,
-  directoryName: 4,
-  uniformResourceIdentifier: 6,
-  iPAddress: 7,
-  registeredID: 8,
-} as const;
-
 const IPV4_BITS = 32;
 const IPV6_BITS = 128;
 const BITS_PER_BYTE = 8;
@@ -165,20 +158,6 @@ function encodeGeneralNames(names: readonly GeneralNameSpec[]): Buffer {
 }
 
 // ───────────────────────────── extensions ─────────────────────────────
-
-/** KeyUsage bit positions (RFC 5280 §4.2.1.3). */
-export const KEY_USAGE_BITS = {
-  digitalSignature: 0,
-  nonRepudiation: 1,
-  keyEncipherment: 2,
-  dataEncipherment: 3,
-  keyAgreement: 4,
-  keyCertSign: 5,
-  cRLSign: 6,
-  encipherOnly: 7,
-  decipherOnly: 8,
-} as const;
-export type KeyUsageName = keyof typeof KEY_USAGE_BITS;
 
 /** An extension given as raw bytes (any OID, any value). */
 export interface RawExtension {
@@ -440,19 +419,6 @@ export function buildCertificate(spec: CertificateSpec): BuiltCertificate {
 
 // ───────────────────────────── CRLs ─────────────────────────────
 
-/** CRLReason codes (RFC 5280 §5.3.1); 7 is unused. */
-export const CRL_REASONS = {
-  unspecified: 0,
-  keyCompromise: 1,
-  cACompromise: 2,
-  affiliationChanged: 3,
-  superseded: 4,
-  cessationOfOperation: 5,
-  certificateHold: 6,
-  removeFromCRL: 8,
-  privilegeWithdrawn: 9,
-  aACompromise: 10,
-} as const;
 export type CrlReason = keyof typeof CRL_REASONS;
 
 export interface RevokedEntrySpec {
