@@ -76,10 +76,8 @@ export class HandshakeBuffer {
     if (this.start === this.data.length) {
       this.data = Buffer.alloc(0);
       this.start = 0;
-    } else {
-      // Keep the message size check current for the following message's header.
-      this.peekLength();
     }
+    // The following message's size is checked by the next call to next().
     return frame;
   }
 
