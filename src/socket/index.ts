@@ -1,0 +1,47 @@
+/**
+ * `sslsock/socket` — the subset of Python's socket module that TCP over
+ * node:net can honour: `import * as socket from 'sslsock/socket'`.
+ */
+export * from './constants.js';
+export {
+  OSError,
+  BlockingIOError,
+  InterruptedError,
+  FileNotFoundError,
+  FileExistsError,
+  PermissionError,
+  TimeoutError,
+  TimeoutError as timeout,
+  ConnectionError,
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  gaierror,
+  herror,
+  ValueError,
+  NotImplementedError,
+  OverflowError,
+  OSError as error,
+  fromNodeError,
+} from './errors.js';
+export { socket, Socket, type SendfileSource } from './socket.js';
+export type { Address } from './address.js';
+export { inet_pton, inet_ntop } from './address.js';
+export { SocketFile, type MakefileOptions } from './makefile.js';
+export { getdefaulttimeout, setdefaulttimeout } from './timeout.js';
+export {
+  createConnection,
+  createServer,
+  getaddrinfo,
+  gethostname,
+  has_ipv6,
+  hasDualstackIpv6,
+  close,
+  htons,
+  ntohs,
+  htonl,
+  ntohl,
+  type AddrInfo,
+  type CreateServerOptions,
+} from './module.js';

@@ -1,0 +1,833 @@
+/**
+ * Python's `socket.socket` for TCP over node:net.
+ *
+ * Blocking becomes awaiting: every call that can wait returns a Promise that
+ * settles when Python's call would return. With `settimeout(t)` it rejects
+ * with `TimeoutError('timed out')` after t seconds (the deadline covers the
+ * whole call, as sendall() does since Python 3.5); in non-blocking mode
+ * (`settimeout(0)` / `setblocking(false)`) it never waits and rejects with
+ * `BlockingIOError` ([Errno 11]) at once. Reads and writes are independent
+ * (a pending recv and a pending sendall may be awaited together); two reads,
+ * or two writes, are served in call order.
+ *
+ * ## Internal API for layers built on this one (SSLSocket)
+ *
+ * All connection state lives in a `Transport` (./transport.ts): the node
+ * stream, the receive queue, the pending error, the readable/writable
+ * conditions and the read/write turnstiles. An SSLSocket drives the raw
+ * bytes through these underscore methods; none of them apply Python's
+ * argument checks, and none throw TimeoutError — a `false` return means the
+ * deadline passed, so the caller can raise its own text ("The read
+ * operation timed out").
+ *
+ *   _transport()            the live Transport; throws EBADF when closed.
+ *   _deadline()             `{ nonblocking, deadline }` for one operation,
+ *                           from this socket's timeout (see ./wait.ts).
+ *   _readRaw(max)           sync: up to `max` buffered bytes; an empty Buffer
+ *                           at EOF (every time); null if nothing has arrived
+ *                           yet; throws the pending OSError (e.g. ECONNRESET).
+ *   _waitReadableUntil(d)   resolves true once _readRaw would not return
+ *                           null, false at deadline d.
+ *   _writeRaw(bytes)        sync: queue all bytes for the peer, in order,
+ *                           never dropped (copied); throws EPIPE / the
+ *                           pending error. Ignores the high-water mark, so a
+ *                           TLS engine can always flush what it produced.
+ *   _writeSpace()           bytes that fit under the high-water mark now;
+ *                           0 means "wait before writing more".
+ *   _waitWritableUntil(d)   resolves true once there is room (or a state
+ *                           that fails at once), false at deadline d.
+ *   _pushBack(bytes)        put bytes back at the front of the receive queue
+ *                           (plaintext read past close_notify before unwrap).
+ *   _readTurn/_writeTurn    the FIFO locks recv/send take, so an SSLSocket
+ *                           can order its own reads and writes the same way.
+ *   _detachTransport()      take the Transport out (this socket becomes
+ *                           closed, nothing is torn down); and
+ *   _adoptTransport(t)      make a socket object own a detached Transport —
+ *                           how wrapSocket() turns a plain socket into an
+ *                           SSLSocket and unwrap() turns it back.
+ *   _ioRefs/_decrefSocketios  makefile()'s reference count, as in Python.
+ *
+ * Deviations forced by Node (each raises a clear error rather than
+ * pretending): bind() takes numeric addresses only (no synchronous DNS);
+ * dup(), sendmsg()/recvmsg() and socket types other than SOCK_STREAM are not
+ * available; fileno() is -1 until the socket is bound or connected (libuv
+ * creates descriptors lazily); SO_REUSEADDR is always in effect (libuv sets
+ * it on every bind), getsockopt reports the value set by the caller.
+ */
+import * as net from 'node:net';
+import { read as fsRead } from 'node:fs';
+import {
+  AF_INET,
+  AF_INET6,
+  IPPROTO_IPV6,
+  IPPROTO_TCP,
+  IPV6_V6ONLY,
+  MSG_DONTWAIT,
+  MSG_PEEK,
+  MSG_WAITALL,
+  SHUT_RD,
+  SHUT_RDWR,
+  SHUT_WR,
+  SOCK_CLOEXEC,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  SO_ACCEPTCONN,
+  SO_DOMAIN,
+  SO_ERROR,
+  SO_KEEPALIVE,
+  SO_PROTOCOL,
+  SO_REUSEADDR,
+  SO_TYPE,
+  TCP_NODELAY,
+} from './constants.js';
+import { DEFAULT_BACKLOG } from './limits.js';
+import { EAI, ERRNO, EWOULDBLOCK, gaiStrerror } from './errno.js';
+import {
+  BlockingIOError,
+  NotImplementedError,
+  OSError,
+  TimeoutError,
+  ValueError,
+  fromNodeError,
+  gaierror,
+  oserror,
+  timedOut,
+} from './errors.js';
+import {
+  type Address,
+  checkAddress,
+  checkInt,
+  connectHost,
+  numericBindHost,
+  pyTypeName,
+  toPythonAddress,
+} from './address.js';
+import { bindHandle, handleAddress, uvError } from './handle.js';
+import { getdefaulttimeout, parseTimeout } from './timeout.js';
+import { SEND_HIGH_WATER, Transport, detachedTransports } from './transport.js';
+import { type Deadline, deadlineAfter } from './wait.js';
+import { SocketFile, type MakefileOptions } from './makefile.js';
+
+const RECV_FLAGS = MSG_PEEK | MSG_DONTWAIT | MSG_WAITALL;
+const SEND_FLAGS = MSG_DONTWAIT;
+const INT_BYTES = 4;
+
+/** A file given to sendfile(): a descriptor, a `fs.promises.FileHandle`, or anything with fileno(). */
+export type SendfileSource = number | { fd: number } | { fileno(): number; seek?(pos: number): unknown; mode?: string };
+
+function wouldBlock(): BlockingIOError {
+  return OSError.fromErrno(ERRNO.EAGAIN) as BlockingIOError;
+}
+
+/** Python's "a bytes-like object is required" check; returns a view, not a copy. */
+export function bytesLike(data: unknown): Buffer {
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
+}
+
+function unsupportedOption(what: string): OSError {
+  return new OSError(ERRNO.ENOPROTOOPT, `Protocol not available (sslsock cannot honour ${what} over node:net)`);
+}
+
+function currentFd(t: Transport): number {
+  type H = { _handle?: { fd?: number } | null };
+  const fd =
+    (t.stream as unknown as H | null)?._handle?.fd ??
+    (t.server as unknown as H | null)?._handle?.fd ??
+    t.handle?.fd ??
+    t.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : t.fd;
+}
+
+function closedTransport(family: number): Transport {
+  const t = new Transport(family);
+  t.closed = true;
+  return t;
+}
+
+/** Python's `socket.socket` (IPv4 and IPv6 TCP). Also exported as `Socket`. */
+export class socket {
+  readonly family: number;
+  readonly type: number;
+  readonly proto: number;
+  private _t: Transport;
+  private _timeout: number | null;
+  /** Python's `_closed`: close() was called, the descriptor may live on for makefile() objects. */
+  private _closed = false;
+  /** Python's `_io_refs`: open makefile() objects. */
+  _ioRefs = 0;
+
+  /**
+   * `new socket(family = AF_INET, type = SOCK_STREAM, proto = 0, fileno = null)`.
+   * With `fileno`, adopts a descriptor given up by detach() (or any connected
+   * TCP descriptor this process owns).
+   */
+  constructor(family: number = AF_INET, type: number = SOCK_STREAM, proto = 0, fileno: number | null = null) {
+    family = checkInt(family);
+    type = checkInt(type);
+    proto = checkInt(proto);
+    if (family !== AF_INET && family !== AF_INET6) {
+      throw new OSError(ERRNO.EAFNOSUPPORT, 'Address family not supported by protocol (sslsock offers AF_INET and AF_INET6)');
+    }
+    const baseType = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (baseType !== SOCK_STREAM) {
+      throw new OSError(ERRNO.ESOCKTNOSUPPORT, 'Socket type not supported (sslsock offers SOCK_STREAM only)');
+    }
+    if (proto !== 0 && proto !== IPPROTO_TCP) throw OSError.fromErrno(ERRNO.EPROTONOSUPPORT);
+    this.family = family;
+    this.type = baseType;
+    this.proto = proto;
+    this._timeout = type & SOCK_NONBLOCK ? 0 : getdefaulttimeout();
+    this._t = new Transport(family);
+    if (fileno !== null) this._adoptTransport(transportForFd(family, checkInt(fileno)));
+  }
+
+  // ── internal API (see the header) ─────────────────────────────────────
+
+  _transport(): Transport {
+    if (this._t.closed) throw oserror('EBADF');
+    return this._t;
+  }
+
+  _deadline(flags = 0): { nonblocking: boolean; deadline: Deadline } {
+    const nonblocking = this._timeout === 0 || (flags & MSG_DONTWAIT) !== 0;
+    return { nonblocking, deadline: nonblocking ? 0 : deadlineAfter(this._timeout) };
+  }
+
+  _readRaw(max: number): Buffer | null {
+    const t = this._transport();
+    if (t.rxLength > 0) return t.take(max);
+    if (t.error !== null) throw t.consumeError()!;
+    if (t.eof || t.rdShut) return Buffer.alloc(0);
+    if (!t.connected && !t.connecting) throw oserror('ENOTCONN');
+    return null;
+  }
+
+  async _waitReadableUntil(deadline: Deadline): Promise<boolean> {
+    const t = this._transport();
+    while (!t.canRead) if (!(await t.readable.wait(deadline))) return false;
+    return true;
+  }
+
+  _writeRaw(bytes: Uint8Array): void {
+    const t = this._transport();
+    const blocker = sendBlocker(t);
+    if (blocker !== null) throw blocker;
+    if (!t.connected) throw oserror('ENOTCONN');
+    if (bytes.length > 0) t.write(bytes);
+  }
+
+  _writeSpace(): number {
+    return this._transport().writeSpace;
+  }
+
+  async _waitWritableUntil(deadline: Deadline): Promise<boolean> {
+    const t = this._transport();
+    while (!t.canWrite) if (!(await t.writable.wait(deadline))) return false;
+    return true;
+  }
+
+  _pushBack(bytes: Uint8Array): void {
+    this._transport().pushBack(bytes);
+  }
+
+  get _readTurn() {
+    return this._t.readTurn;
+  }
+
+  get _writeTurn() {
+    return this._t.writeTurn;
+  }
+
+  _detachTransport(): Transport {
+    const t = this._t;
+    this._t = closedTransport(this.family);
+    this._closed = true;
+    return t;
+  }
+
+  _adoptTransport(t: Transport): void {
+    if (t.family !== this.family) throw new ValueError('cannot adopt a transport of another address family');
+    this._t.close();
+    this._t = t;
+    this._closed = false;
+    t.ref();
+  }
+
+  /** Python's `_decref_socketios()`: a makefile() object closed. */
+  _decrefSocketios(): void {
+    if (this._ioRefs > 0) this._ioRefs -= 1;
+    if (this._closed && this._ioRefs === 0) this._t.close();
+  }
+
+  // ── timeouts ───────────────────────────────────────────────────────────
+
+  /** Python's `sock.timeout` attribute. */
+  get timeout(): number | null {
+    return this._timeout;
+  }
+
+  settimeout(value: number | null): void {
+    this._timeout = parseTimeout(value);
+    // CPython stores the value, then fails to apply it to a closed descriptor.
+    this._transport();
+  }
+
+  gettimeout(): number | null {
+    return this._timeout;
+  }
+
+  setblocking(flag: boolean | number): void {
+    this._timeout = flag ? null : 0;
+    this._transport();
+  }
+
+  getblocking(): boolean {
+    return this._timeout !== 0;
+  }
+
+  // ── addresses, descriptors, options ───────────────────────────────────
+
+  fileno(): number {
+    return this._t.closed ? -1 : currentFd(this._t);
+  }
+
+  /** Python's bind(); synchronous, numeric addresses (plus '', 'localhost', '<broadcast>'). */
+  bind(address: Address): void {
+    const t = this._transport();
+    const a = checkAddress(this.family, address, 'bind');
+    if (t.handle !== null || t.deferredBind !== null || t.stream !== null || t.server !== null) {
+      throw OSError.fromErrno(ERRNO.EINVAL);
+    }
+    const host = numericBindHost(this.family, a.host);
+    if (host === null) {
+      throw new ValueError(
+        `bind(): '${a.host}' is not a numeric ${this.family === AF_INET6 ? 'IPv6' : 'IPv4'} address; ` +
+          'Node cannot resolve host names synchronously, so resolve it first (createServer() does)',
+      );
+    }
+    const handle = bindHandle({ host, port: a.port, ipv6: this.family === AF_INET6, v6only: t.options.v6only !== 0 });
+    if (handle === null) {
+      t.deferredBind = { host, port: a.port };
+      return;
+    }
+    t.handle = handle;
+    t.fd = handle.fd;
+    t.local = handleAddress(handle);
+  }
+
+  /** Python's listen(backlog = min(SOMAXCONN, 128)); synchronous. */
+  listen(backlog?: number): void {
+    const t = this._transport();
+    const n = backlog === undefined ? DEFAULT_BACKLOG : Math.max(0, checkInt(backlog));
+    if (t.connected || t.connecting) throw OSError.fromErrno(ERRNO.EINVAL);
+    if (t.server !== null) return;
+    // Linux binds an unbound socket to an ephemeral port on listen().
+    if (t.handle === null && t.deferredBind === null) this.bind(this.family === AF_INET6 ? ['::', 0, 0, 0] : ['0.0.0.0', 0]);
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    if (t.handle !== null) {
+      const status = t.handle.listen(n);
+      if (status < 0) throw uvError(status);
+      t.attachServer(server);
+      server.listen(t.handle as unknown as net.ListenOptions, n);
+      t.local = handleAddress(t.handle);
+      t.handle = null;
+    } else {
+      t.attachServer(server);
+      server.listen({ host: t.deferredBind!.host, port: t.deferredBind!.port, backlog: n });
+      t.local = { address: t.deferredBind!.host, port: t.deferredBind!.port };
+      t.deferredBind = null;
+    }
+  }
+
+  /** Python's accept() → `[conn, address]`. */
+  async accept(): Promise<[socket, Address]> {
+    const t = this._transport();
+    if (t.server === null) throw OSError.fromErrno(ERRNO.EINVAL);
+    const conn = await this._serve(t, t.readTurn, 0, () => {
+      const c = t.pending.shift();
+      if (c !== undefined) return c;
+      if (t.error !== null) throw t.consumeError()!;
+      return null;
+    });
+    const nt = new Transport(this.family);
+    nt.attachStream(conn, true);
+    const s = new socket(this.family, this.type, this.proto);
+    s._adoptTransport(nt);
+    // Python: accepted sockets take the default timeout (blocking if it is None).
+    s._timeout = getdefaulttimeout();
+    const addr = nt.peer ?? { address: conn.remoteAddress, port: conn.remotePort };
+    return [s, toPythonAddress(this.family, addr.address, addr.port)];
+  }
+
+  /** Python's connect(address): resolves when connected. */
+  async connect(address: Address): Promise<void> {
+    const t = this._transport();
+    if (t.server !== null || t.connected) throw OSError.fromErrno(ERRNO.EISCONN);
+    if (t.connecting) throw OSError.fromErrno(ERRNO.EALREADY);
+    if (t.stream !== null) {
+      // A non-blocking connect that failed: report its error once, then allow a retry.
+      const pending = t.consumeError();
+      t.dropStream();
+      if (pending !== null) throw pending;
+    }
+    const a = checkAddress(this.family, address, 'connect');
+    const host = connectHost(this.family, a.host);
+    const ipVersion = net.isIP(host.split('%')[0]!);
+    const want = this.family === AF_INET6 ? 6 : 4;
+    if (ipVersion !== 0 && ipVersion !== want) throw new gaierror(EAI.EAI_ADDRFAMILY, gaiStrerror(EAI.EAI_ADDRFAMILY));
+    const stream =
+      t.handle !== null
+        ? new net.Socket({ handle: t.handle, allowHalfOpen: true, manualStart: true } as net.SocketConstructorOpts)
+        : new net.Socket({ allowHalfOpen: true });
+    const local = t.deferredBind;
+    t.handle = null;
+    t.deferredBind = null;
+    t.attachStream(stream, false);
+    stream.connect({
+      host,
+      port: a.port,
+      family: want,
+      autoSelectFamily: false,
+      ...(local !== null ? { localAddress: local.host, localPort: local.port } : {}),
+    } as net.TcpNetConnectOpts);
+    const { nonblocking, deadline } = this._deadline();
+    if (nonblocking) throw OSError.fromErrno(ERRNO.EINPROGRESS);
+    while (t.connecting) {
+      if (!(await t.writable.wait(deadline))) {
+        t.dropStream();
+        throw timedOut();
+      }
+    }
+    if (t.closed) throw oserror('EBADF');
+    if (!t.connected) {
+      const err = t.consumeError() ?? oserror('ECONNABORTED');
+      t.dropStream();
+      throw err;
+    }
+  }
+
+  /** Python's connect_ex(): the errno instead of raising (0 on success; 11 on timeout). */
+  async connectEx(address: Address): Promise<number> {
+    try {
+      await this.connect(address);
+      return 0;
+    } catch (e) {
+      if (e instanceof TimeoutError && e.errno === null) return EWOULDBLOCK;
+      if (e instanceof OSError && !(e instanceof gaierror) && e.errno !== null) return e.errno;
+      throw e;
+    }
+  }
+
+  getsockname(): Address {
+    const t = this._transport();
+    let a: { address?: string; port?: number } | null = null;
+    if (t.stream !== null) a = t.local ?? { address: t.stream.localAddress, port: t.stream.localPort };
+    else if (t.server !== null) {
+      const sa = t.server.address();
+      a = sa !== null && typeof sa === 'object' ? sa : t.local;
+    } else if (t.handle !== null) a = handleAddress(t.handle);
+    else if (t.deferredBind !== null) a = { address: t.deferredBind.host, port: t.deferredBind.port };
+    return toPythonAddress(this.family, a?.address, a?.port);
+  }
+
+  getpeername(): Address {
+    const t = this._transport();
+    if (!t.connected || t.peer === null) throw oserror('ENOTCONN');
+    return toPythonAddress(this.family, t.peer.address, t.peer.port);
+  }
+
+  /** Python's getsockopt(level, optname[, buflen]) for the options node:net can honour. */
+  getsockopt(level: number, optname: number, buflen?: number): number | Buffer {
+    const t = this._transport();
+    const value = this._optionValue(t, checkInt(level), checkInt(optname));
+    if (buflen === undefined) return value;
+    const out = Buffer.alloc(INT_BYTES);
+    out.writeInt32LE(value);
+    return out.subarray(0, Math.max(0, Math.min(checkInt(buflen), INT_BYTES)));
+  }
+
+  private _optionValue(t: Transport, level: number, opt: number): number {
+    if (level === SOL_SOCKET) {
+      switch (opt) {
+        case SO_TYPE:
+          return this.type;
+        case SO_DOMAIN:
+          return this.family;
+        case SO_PROTOCOL:
+          return IPPROTO_TCP;
+        case SO_ERROR:
+          return t.consumeError()?.errno ?? 0;
+        case SO_ACCEPTCONN:
+          return t.server !== null ? 1 : 0;
+        case SO_REUSEADDR:
+          return t.options.reuseaddr;
+        case SO_KEEPALIVE:
+          return t.options.keepalive;
+      }
+    } else if (level === IPPROTO_TCP && opt === TCP_NODELAY) {
+      return t.options.nodelay;
+    } else if (level === IPPROTO_IPV6 && opt === IPV6_V6ONLY && this.family === AF_INET6) {
+      return t.options.v6only;
+    }
+    throw unsupportedOption(`getsockopt(${level}, ${opt})`);
+  }
+
+  /** Python's setsockopt(level, optname, value) for the options node:net can honour. */
+  setsockopt(level: number, optname: number, value: number | boolean | Uint8Array | null, _optlen?: number): void {
+    const t = this._transport();
+    level = checkInt(level);
+    optname = checkInt(optname);
+    let v: number;
+    if (value === null) v = 0;
+    else if (value instanceof Uint8Array) v = value.length >= INT_BYTES ? Buffer.from(value).readInt32LE(0) : value[0] ?? 0;
+    else v = checkInt(value);
+    const on = v !== 0 ? 1 : 0;
+    if (level === SOL_SOCKET && optname === SO_REUSEADDR) {
+      t.options.reuseaddr = on;
+    } else if (level === SOL_SOCKET && optname === SO_KEEPALIVE) {
+      t.options.keepalive = on;
+      if (t.connected) t.stream?.setKeepAlive(on === 1);
+    } else if (level === IPPROTO_TCP && optname === TCP_NODELAY) {
+      t.options.nodelay = on;
+      if (t.connected) t.stream?.setNoDelay(on === 1);
+    } else if (level === IPPROTO_IPV6 && optname === IPV6_V6ONLY && this.family === AF_INET6) {
+      // Linux refuses to change IPV6_V6ONLY once the socket is bound.
+      if (t.handle !== null || t.stream !== null || t.server !== null) throw OSError.fromErrno(ERRNO.EINVAL);
+      t.options.v6only = on;
+    } else {
+      throw unsupportedOption(`setsockopt(${level}, ${optname})`);
+    }
+  }
+
+  // ── reading ────────────────────────────────────────────────────────────
+
+  /** Python's recv(bufsize[, flags]) → Buffer; empty at EOF, every time. */
+  async recv(bufsize: number, flags = 0): Promise<Buffer> {
+    const n = checkInt(bufsize);
+    if (n < 0) throw new ValueError('negative buffersize in recv');
+    return this._recv(n, checkInt(flags));
+  }
+
+  /** Python's recv_into(buffer[, nbytes[, flags]]) → number of bytes stored. */
+  async recvInto(buffer: Uint8Array, nbytes = 0, flags = 0): Promise<number> {
+    if (!(buffer instanceof Uint8Array)) {
+      throw new TypeError(`recv_into() argument 'buffer' must be read-write bytes-like object, not ${pyTypeName(buffer)}`);
+    }
+    let n = checkInt(nbytes);
+    if (n < 0) throw new ValueError('negative buffersize in recv_into');
+    if (n === 0) n = buffer.length;
+    if (n > buffer.length) throw new ValueError('buffer too small for requested bytes');
+    const data = await this._recv(n, checkInt(flags));
+    buffer.set(data, 0);
+    return data.length;
+  }
+
+  /** Python's recvfrom(): on a TCP socket the address is always None. */
+  async recvfrom(bufsize: number, flags = 0): Promise<[Buffer, null]> {
+    return [await this.recv(bufsize, flags), null];
+  }
+
+  async recvfromInto(buffer: Uint8Array, nbytes = 0, flags = 0): Promise<[number, null]> {
+    return [await this.recvInto(buffer, nbytes, flags), null];
+  }
+
+  private async _recv(n: number, flags: number): Promise<Buffer> {
+    const t = this._transport();
+    if ((flags & ~RECV_FLAGS) !== 0) throw OSError.fromErrno(ERRNO.EOPNOTSUPP);
+    if (!t.connected && !t.connecting) throw t.consumeError() ?? oserror('ENOTCONN');
+    if (n === 0) return Buffer.alloc(0);
+    const peek = (flags & MSG_PEEK) !== 0;
+    const waitAll = (flags & MSG_WAITALL) !== 0;
+    return this._serve(t, t.readTurn, flags, (nonblocking) => {
+      if (t.rdShut) return Buffer.alloc(0);
+      const enough = !waitAll || nonblocking || t.rxLength >= n || t.eof || t.error !== null;
+      if (t.rxLength > 0 && enough) return t.take(n, peek);
+      if (t.error !== null) throw t.consumeError()!;
+      if (t.eof) return Buffer.alloc(0);
+      return null;
+    });
+  }
+
+  /**
+   * Take a turn, then retry `attempt` until it returns a value, waiting on
+   * the turn's condition between tries, within this socket's timeout.
+   */
+  private async _serve<T>(
+    t: Transport,
+    turn: Transport['readTurn'],
+    flags: number,
+    attempt: (nonblocking: boolean) => T | null,
+  ): Promise<T> {
+    const { nonblocking, deadline } = this._deadline(flags);
+    const release = nonblocking ? turn.tryAcquire() : await turn.acquire(deadline);
+    if (release === null) throw nonblocking ? wouldBlock() : timedOut();
+    const cond = turn === t.readTurn ? t.readable : t.writable;
+    try {
+      for (;;) {
+        if (t.closed) throw oserror('EBADF');
+        const result = attempt(nonblocking);
+        if (result !== null) return result;
+        if (nonblocking) throw wouldBlock();
+        if (!(await cond.wait(deadline))) throw timedOut();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  // ── writing ────────────────────────────────────────────────────────────
+
+  /** Python's send(data[, flags]) → bytes accepted (up to the free send-buffer space). */
+  async send(data: Uint8Array, flags = 0): Promise<number> {
+    const buf = bytesLike(data);
+    const t = this._transport();
+    flags = checkInt(flags);
+    if ((flags & ~SEND_FLAGS) !== 0) throw OSError.fromErrno(ERRNO.EOPNOTSUPP);
+    return this._serve(t, t.writeTurn, flags, () => {
+      const blocker = sendBlocker(t);
+      if (blocker !== null) throw blocker;
+      if (buf.length === 0 && t.connected) return 0;
+      const space = t.writeSpace;
+      if (space === 0) return null;
+      const n = Math.min(space, buf.length);
+      t.write(buf.subarray(0, n));
+      return n;
+    });
+  }
+
+  /** Python's sendall(data[, flags]): every byte, in order, waiting for drain as needed. */
+  async sendall(data: Uint8Array, flags = 0): Promise<void> {
+    const buf = bytesLike(data);
+    const t = this._transport();
+    flags = checkInt(flags);
+    if ((flags & ~SEND_FLAGS) !== 0) throw OSError.fromErrno(ERRNO.EOPNOTSUPP);
+    let offset = 0;
+    await this._serve(t, t.writeTurn, flags, () => {
+      for (;;) {
+        const blocker = sendBlocker(t);
+        if (blocker !== null) throw blocker;
+        if (offset >= buf.length && t.connected) return true;
+        const space = t.writeSpace;
+        if (space === 0) return null;
+        const n = Math.min(space, buf.length - offset);
+        t.write(buf.subarray(offset, offset + n));
+        offset += n;
+      }
+    });
+  }
+
+  /** Python's sendto(): a connected TCP socket ignores the address, as Linux does. */
+  async sendto(data: Uint8Array, flagsOrAddress: number | Address, address?: Address): Promise<number> {
+    const flags = address === undefined ? 0 : checkInt(flagsOrAddress);
+    checkAddress(this.family, address ?? flagsOrAddress, 'sendto');
+    return this.send(data, flags);
+  }
+
+  /**
+   * Python's sendfile(file, offset = 0, count = None) → bytes sent. `file`
+   * is a descriptor, a `fs.promises.FileHandle` or an object with fileno();
+   * its seek(), if any, is moved past the data sent, as Python does.
+   */
+  async sendfile(file: SendfileSource, offset = 0, count: number | null = null): Promise<number> {
+    const mode = (file as { mode?: unknown }).mode;
+    if (typeof mode === 'string' && !mode.includes('b')) throw new ValueError('file should be opened in binary mode');
+    if (this._timeout === 0) throw new ValueError('non-blocking sockets are not supported');
+    offset = checkInt(offset);
+    if (offset < 0) throw new ValueError(`offset must be a non-negative integer (got ${offset})`);
+    if (count !== null) {
+      if (typeof count !== 'number' || !Number.isInteger(count)) {
+        throw new TypeError(`count must be a positive integer (got ${String(count)})`);
+      }
+      if (count <= 0) throw new ValueError(`count must be a positive integer (got ${count})`);
+    }
+    const fd = sendfileFd(file);
+    const t = this._transport();
+    let sent = 0;
+    const chunk = Buffer.alloc(SEND_HIGH_WATER);
+    const { deadline } = this._deadline();
+    const release = await t.writeTurn.acquire(deadline);
+    if (release === null) throw timedOut();
+    try {
+      for (;;) {
+        const want = count === null ? chunk.length : Math.min(chunk.length, count - sent);
+        if (want <= 0) break;
+        const got = await readAt(fd, chunk, want, offset + sent);
+        if (got === 0) break;
+        let done = 0;
+        // Per-block deadline, like Python's select() on each block.
+        const blockDeadline = deadlineAfter(this._timeout);
+        while (done < got) {
+          if (t.closed) throw oserror('EBADF');
+          const blocker = sendBlocker(t);
+          if (blocker !== null) throw blocker;
+          const space = t.writeSpace;
+          if (space === 0) {
+            if (!(await t.writable.wait(blockDeadline))) throw timedOut();
+            continue;
+          }
+          const n = Math.min(space, got - done);
+          t.write(chunk.subarray(done, done + n));
+          done += n;
+        }
+        sent += got;
+      }
+    } finally {
+      release();
+      const seek = (file as { seek?: (pos: number) => unknown }).seek;
+      if (sent > 0 && typeof seek === 'function') seek.call(file, offset + sent);
+    }
+    return sent;
+  }
+
+  // ── readiness (Node has no select()) ──────────────────────────────────
+
+  /**
+   * Beyond Python: resolves true when recv()/accept() would not wait (data,
+   * EOF, an error or a pending connection), false after `timeout` seconds
+   * (null = no limit) — what `select([sock], [], [], timeout)` tells.
+   */
+  async waitReadable(timeout: number | null = null): Promise<boolean> {
+    return this._waitReadableUntil(deadlineAfter(parseTimeout(timeout)));
+  }
+
+  /** Beyond Python: resolves true when send() would not wait (including a finished connect). */
+  async waitWritable(timeout: number | null = null): Promise<boolean> {
+    return this._waitWritableUntil(deadlineAfter(parseTimeout(timeout)));
+  }
+
+  // ── shutting down ──────────────────────────────────────────────────────
+
+  /** Python's shutdown(how): SHUT_RD, SHUT_WR or SHUT_RDWR; synchronous. */
+  shutdown(how: number): void {
+    how = checkInt(how);
+    const t = this._transport();
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw OSError.fromErrno(ERRNO.EINVAL);
+    if (!t.connected) throw oserror('ENOTCONN');
+    if (how !== SHUT_WR) {
+      t.rdShut = true;
+      t.discard();
+      if (t.stream?.isPaused()) t.stream.resume();
+    }
+    if (how !== SHUT_RD) {
+      t.wrShut = true;
+      t.stream?.end();
+    }
+    t.wake();
+  }
+
+  /** Python's close(): synchronous, idempotent; queued data still goes out. */
+  close(): void {
+    if (this._closed) return;
+    this._closed = true;
+    if (this._ioRefs <= 0) this._t.close();
+  }
+
+  /**
+   * Python's detach(): this object becomes closed without closing the
+   * descriptor, which is returned; `new socket(family, type, proto, fd)`
+   * adopts it again (with any bytes already received).
+   */
+  detach(): number {
+    const t = this._detachTransport();
+    if (t.closed) return -1;
+    const fd = currentFd(t);
+    if (fd < 0) {
+      t.close();
+      return -1;
+    }
+    t.unref();
+    detachedTransports.set(fd, t);
+    return fd;
+  }
+
+  /** Python's makefile(mode = 'r', buffering = None, *, encoding, errors, newline). */
+  makefile(mode = 'r', buffering: number | null = null, options: MakefileOptions = {}): SocketFile {
+    const f = new SocketFile(this, mode, buffering, options);
+    this._ioRefs += 1;
+    return f;
+  }
+
+  // ── what Node cannot do ───────────────────────────────────────────────
+
+  dup(): never {
+    throw new NotImplementedError('dup() is not available: Node cannot duplicate a socket descriptor into a second handle');
+  }
+
+  sendmsg(): never {
+    throw new NotImplementedError('sendmsg() is not available: node:net cannot send ancillary data');
+  }
+
+  recvmsg(): never {
+    throw new NotImplementedError('recvmsg() is not available: node:net cannot receive ancillary data');
+  }
+
+  recvmsgInto(): never {
+    throw new NotImplementedError('recvmsg_into() is not available: node:net cannot receive ancillary data');
+  }
+
+  toString(): string {
+    if (this._t.closed) return `<socket.socket [closed] fd=-1, family=${this.family}, type=${this.type}, proto=${this.proto}>`;
+    const parts = [`fd=${this.fileno()}`, `family=${this.family}`, `type=${this.type}`, `proto=${this.proto}`];
+    const tuple = (a: Address): string => `(${a.map((x) => (typeof x === 'string' ? `'${x}'` : String(x))).join(', ')})`;
+    try {
+      parts.push(`laddr=${tuple(this.getsockname())}`);
+    } catch {
+      /* not bound */
+    }
+    try {
+      parts.push(`raddr=${tuple(this.getpeername())}`);
+    } catch {
+      /* not connected */
+    }
+    return `<socket.socket ${parts.join(', ')}>`;
+  }
+}
+
+/** Why a send must fail now, or null if it may proceed (or wait). */
+function sendBlocker(t: Transport): OSError | null {
+  if (t.closed) return oserror('EBADF');
+  if (t.error !== null) return t.consumeError();
+  if (t.wrShut) return oserror('EPIPE');
+  if (t.connecting) return null;
+  if (!t.connected || t.stream === null || t.stream.destroyed) return oserror('EPIPE');
+  return null;
+}
+
+/** The Transport for `socket(fileno=fd)`: one given up by detach(), or a foreign descriptor. */
+function transportForFd(family: number, fd: number): Transport {
+  const mine = detachedTransports.get(fd);
+  if (mine !== undefined) {
+    detachedTransports.delete(fd);
+    return mine;
+  }
+  if (fd < 0) throw new ValueError('negative file descriptor');
+  const t = new Transport(family);
+  let stream: net.Socket;
+  try {
+    stream = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+  } catch (e) {
+    throw OSError.fromErrno(ERRNO.EBADF, `Bad file descriptor (${(e as Error).message})`);
+  }
+  t.attachStream(stream, true);
+  return t;
+}
+
+function sendfileFd(file: SendfileSource): number {
+  if (typeof file === 'number') return checkInt(file);
+  if (typeof (file as { fileno?: unknown }).fileno === 'function') return checkInt((file as { fileno(): number }).fileno());
+  if (typeof (file as { fd?: unknown }).fd === 'number') return (file as { fd: number }).fd;
+  throw new TypeError(`sendfile() needs a file descriptor, FileHandle or object with fileno(), not ${pyTypeName(file)}`);
+}
+
+function readAt(fd: number, buf: Buffer, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fsRead(fd, buf, 0, length, position, (err, n) => (err ? reject(fromNodeError(err)) : resolve(n)));
+  });
+}
+
+/** Python's `socket.socket`, under the name JavaScript users expect for a class. */
+export { socket as Socket };

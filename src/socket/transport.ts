@@ -1,0 +1,298 @@
+/**
+ * The state under one Python socket: a bound-but-idle libuv handle, a
+ * node:net stream (connecting or connected) or a node:net server, plus the
+ * receive queue, the pending error (SO_ERROR), and the conditions and
+ * turnstiles that readers and writers wait on.
+ *
+ * All of it lives here, not in the `socket` object, so that it can move
+ * between socket objects whole — node listeners, unread bytes and all — when
+ * a socket is detached and adopted (`detach()` + `socket(fileno=…)`, or an
+ * SSLSocket taking over a plain socket and handing it back after unwrap).
+ */
+import * as net from 'node:net';
+import { AF_INET6 } from './constants.js';
+import { OSError, fromNodeError } from './errors.js';
+import type { TcpHandle } from './handle.js';
+import { Condition, Turnstile } from './wait.js';
+
+/**
+ * Unread bytes we hold before pausing the node stream, which stops reading
+ * from the kernel so the peer feels TCP backpressure.
+ */
+export const RECV_HIGH_WATER = 256 * 1024;
+/**
+ * Bytes a send may leave queued in node above the kernel's buffer before it
+ * has to wait for 'drain' — the userland half of "send awaits drain".
+ */
+export const SEND_HIGH_WATER = 64 * 1024;
+
+export interface SocketOptions {
+  reuseaddr: number;
+  keepalive: number;
+  nodelay: number;
+  v6only: number;
+}
+
+type NodeHandleOwner = { _handle?: { fd?: number } | null };
+
+export class Transport {
+  /** A bind() that has not yet been used by listen() or connect(). */
+  handle: TcpHandle | null = null;
+  /** Where tcp_wrap is missing, bind() is remembered and done by node:net later. */
+  deferredBind: { host: string; port: number } | null = null;
+  stream: net.Socket | null = null;
+  server: net.Server | null = null;
+  connecting = false;
+  connected = false;
+  /** Python's "closed" for the descriptor: every operation is EBADF. */
+  closed = false;
+
+  /** Bytes received and not yet returned by recv(). */
+  private rx: Buffer[] = [];
+  rxLength = 0;
+  /** Peer sent FIN (or the stream is gone): recv() returns b'' once rx is empty. */
+  eof = false;
+  rdShut = false;
+  wrShut = false;
+  /** The pending socket error, as getsockopt(SO_ERROR) sees it. */
+  error: OSError | null = null;
+  /** Connections accepted by node and not yet by accept(). */
+  readonly pending: net.Socket[] = [];
+
+  readonly readable = new Condition();
+  readonly writable = new Condition();
+  readonly readTurn = new Turnstile();
+  readonly writeTurn = new Turnstile();
+
+  local: { address: string; port: number } | null = null;
+  peer: { address: string; port: number } | null = null;
+  fd = -1;
+  readonly options: SocketOptions = { reuseaddr: 0, keepalive: 0, nodelay: 0, v6only: 0 };
+
+  constructor(readonly family: number) {}
+
+  // ── node stream plumbing ────────────────────────────────────────────────
+
+  /** Start driving a node stream; `connected` is true for accepted sockets. */
+  attachStream(stream: net.Socket, connected: boolean): void {
+    this.stream = stream;
+    this.connected = connected;
+    this.connecting = !connected;
+    this.eof = stream.destroyed || stream.readableEnded;
+    // A stream abandoned by a failed or timed-out connect() may still report
+    // late; only the current stream may change our state.
+    const current = (): boolean => this.stream === stream;
+    stream.on('data', (chunk: Buffer) => {
+      if (current()) this.onData(chunk);
+    });
+    stream.on('end', () => {
+      if (!current()) return;
+      this.eof = true;
+      this.wake();
+    });
+    stream.on('error', (err: Error) => {
+      if (!current()) return;
+      this.error ??= fromNodeError(err) as OSError;
+      this.connecting = false;
+      this.wake();
+    });
+    stream.on('close', () => {
+      if (!current()) return;
+      this.eof = true;
+      this.connecting = false;
+      this.wake();
+    });
+    stream.on('drain', () => {
+      if (current()) this.writable.notifyAll();
+    });
+    if (connected) this.onConnected();
+    else stream.once('connect', () => {
+      if (current()) this.onConnected();
+    });
+  }
+
+  /** Forget a stream whose connect() failed or timed out, so connect() may be tried again. */
+  dropStream(): void {
+    const s = this.stream;
+    this.stream = null;
+    this.connecting = false;
+    this.connected = false;
+    this.eof = false;
+    this.peer = null;
+    s?.destroy();
+  }
+
+  private onConnected(): void {
+    const s = this.stream!;
+    this.connecting = false;
+    this.connected = true;
+    this.fd = (s as unknown as NodeHandleOwner)._handle?.fd ?? -1;
+    this.local = { address: s.localAddress ?? '', port: s.localPort ?? 0 };
+    this.peer = s.remoteAddress === undefined ? null : { address: s.remoteAddress, port: s.remotePort ?? 0 };
+    if (this.options.nodelay) s.setNoDelay(true);
+    if (this.options.keepalive) s.setKeepAlive(true);
+    s.resume();
+    this.wake();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.rdShut) return;
+    this.rx.push(chunk);
+    this.rxLength += chunk.length;
+    if (this.rxLength >= RECV_HIGH_WATER) this.stream?.pause();
+    this.readable.notifyAll();
+  }
+
+  attachServer(server: net.Server): void {
+    this.server = server;
+    server.on('connection', (conn: net.Socket) => {
+      if (this.closed) {
+        conn.destroy();
+        return;
+      }
+      // node would crash on an unhandled 'error' while the connection waits in the queue.
+      conn.on('error', () => undefined);
+      // node caches the peer address on first use; fetch it while the connection surely has one.
+      void conn.remoteAddress;
+      this.pending.push(conn);
+      this.readable.notifyAll();
+    });
+    server.on('error', (err: Error) => {
+      this.error ??= fromNodeError(err) as OSError;
+      this.wake();
+    });
+    server.on('listening', () => {
+      const a = server.address();
+      if (a !== null && typeof a === 'object') this.local = { address: a.address, port: a.port };
+      this.fd = (server as unknown as NodeHandleOwner)._handle?.fd ?? this.fd;
+    });
+  }
+
+  wake(): void {
+    this.readable.notifyAll();
+    this.writable.notifyAll();
+  }
+
+  // ── reading ─────────────────────────────────────────────────────────────
+
+  /** True when a recv() would not wait: data, EOF, an error, or nothing to wait for. */
+  get canRead(): boolean {
+    if (this.closed || this.rxLength > 0 || this.eof || this.rdShut || this.error !== null) return true;
+    if (this.server !== null) return this.pending.length > 0;
+    return !this.connected && !this.connecting;
+  }
+
+  /** Up to `n` queued bytes (copied when peeking), leaving the rest queued. */
+  take(n: number, peek = false): Buffer {
+    const parts: Buffer[] = [];
+    let need = Math.min(n, this.rxLength);
+    let i = 0;
+    while (need > 0) {
+      const head = this.rx[i]!;
+      const piece = head.length <= need ? head : head.subarray(0, need);
+      parts.push(piece);
+      need -= piece.length;
+      if (peek) {
+        i++;
+        continue;
+      }
+      if (piece.length === head.length) this.rx.shift();
+      else this.rx[0] = head.subarray(piece.length);
+      this.rxLength -= piece.length;
+    }
+    const out = parts.length === 1 && !peek ? parts[0]! : Buffer.concat(parts);
+    if (!peek && this.rxLength < RECV_HIGH_WATER && this.stream?.isPaused() && this.connected) this.stream.resume();
+    return out;
+  }
+
+  /** Put bytes back at the front of the receive queue (e.g. read past a TLS close_notify). */
+  pushBack(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.rx.unshift(Buffer.from(bytes));
+    this.rxLength += bytes.length;
+    this.readable.notifyAll();
+  }
+
+  /** Drop unread bytes (shutdown(SHUT_RD)). */
+  discard(): void {
+    this.rx = [];
+    this.rxLength = 0;
+  }
+
+  /** Take the pending error, as reading SO_ERROR or failing a call does. */
+  consumeError(): OSError | null {
+    const e = this.error;
+    this.error = null;
+    return e;
+  }
+
+  // ── writing ─────────────────────────────────────────────────────────────
+
+  /** Bytes a send may queue now without passing the high-water mark. */
+  get writeSpace(): number {
+    const s = this.stream;
+    if (s === null || !this.connected || s.destroyed) return 0;
+    return Math.max(0, SEND_HIGH_WATER - s.writableLength);
+  }
+
+  /** True when a send would not wait: room to queue, or a state that fails at once. */
+  get canWrite(): boolean {
+    if (this.closed || this.error !== null || this.wrShut) return true;
+    const s = this.stream;
+    if (s === null) return !this.connecting;
+    if (s.destroyed) return true;
+    return this.connected && this.writeSpace > 0;
+  }
+
+  /** Queue bytes for the peer (copied: the caller may reuse its buffer at once). */
+  write(bytes: Uint8Array): void {
+    this.stream!.write(Buffer.from(bytes));
+  }
+
+  // ── closing ─────────────────────────────────────────────────────────────
+
+  /** Python's close(): queued bytes still go out, then the descriptor is released. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const s = this.stream;
+    if (s !== null && !s.destroyed) {
+      if (this.connected && !s.writableFinished && s.writableLength > 0) {
+        // Like the kernel after close(): flush in the background, without holding the process open.
+        s.once('finish', () => s.destroy());
+        s.end();
+        s.unref();
+      } else {
+        s.destroy();
+      }
+    }
+    this.server?.close();
+    for (const conn of this.pending.splice(0)) conn.destroy();
+    this.handle?.close();
+    this.handle = null;
+    this.discard();
+    this.wake();
+  }
+
+  /** Stop holding the event loop open while no socket object owns us. */
+  unref(): void {
+    this.stream?.unref();
+    this.server?.unref();
+  }
+
+  ref(): void {
+    this.stream?.ref();
+    this.server?.ref();
+  }
+
+  get isIPv6(): boolean {
+    return this.family === AF_INET6;
+  }
+}
+
+/**
+ * Transports given up by detach(), keyed by descriptor, so that
+ * `new socket(family, type, proto, fd)` adopts the very same node handle
+ * instead of opening a second libuv handle on the same descriptor.
+ */
+export const detachedTransports = new Map<number, Transport>();

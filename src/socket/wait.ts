@@ -1,0 +1,117 @@
+/**
+ * Waiting with deadlines: the building blocks behind blocking, timeout and
+ * non-blocking modes.
+ *
+ * A deadline is an absolute time in `performance.now()` milliseconds, or
+ * null for "wait forever". Timers are cleared as soon as a wait ends so that
+ * a finished operation never keeps the process alive.
+ */
+import { performance } from 'node:perf_hooks';
+
+export type Deadline = number | null;
+
+const MS_PER_SECOND = 1000;
+
+/** The deadline for an operation started now under `timeout` seconds (null = none). */
+export function deadlineAfter(timeout: number | null): Deadline {
+  return timeout === null ? null : performance.now() + timeout * MS_PER_SECOND;
+}
+
+function remaining(deadline: Deadline): number | null {
+  return deadline === null ? null : Math.max(0, deadline - performance.now());
+}
+
+/**
+ * A condition variable: waiters sleep until `notifyAll()` or their deadline.
+ * Callers re-check their own predicate after waking.
+ */
+export class Condition {
+  private readonly waiters = new Set<() => void>();
+
+  /** Resolves true when notified, false when the deadline passed first. */
+  wait(deadline: Deadline): Promise<boolean> {
+    return new Promise((resolve) => {
+      const ms = remaining(deadline);
+      if (ms === 0) {
+        resolve(false);
+        return;
+      }
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const wake = (): void => {
+        if (timer !== null) clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve(true);
+      };
+      this.waiters.add(wake);
+      if (ms !== null) {
+        timer = setTimeout(() => {
+          this.waiters.delete(wake);
+          resolve(false);
+        }, ms);
+      }
+    });
+  }
+
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
+  notifyAll(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+}
+
+/**
+ * A first-come, first-served lock: concurrent reads (or writes) on one socket
+ * are served in call order, as the design's concurrency contract requires.
+ */
+export class Turnstile {
+  private held = false;
+  private readonly queue: Array<{ grant: () => void }> = [];
+
+  get busy(): boolean {
+    return this.held;
+  }
+
+  /** Take the lock now if free (non-blocking callers), else null. */
+  tryAcquire(): (() => void) | null {
+    if (this.held) return null;
+    this.held = true;
+    return this.releaser();
+  }
+
+  /** Wait for the lock; resolves null if the deadline passes first. */
+  acquire(deadline: Deadline): Promise<(() => void) | null> {
+    const now = this.tryAcquire();
+    if (now !== null) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const entry = {
+        grant: (): void => {
+          if (timer !== null) clearTimeout(timer);
+          resolve(this.releaser());
+        },
+      };
+      this.queue.push(entry);
+      const ms = remaining(deadline);
+      if (ms !== null) {
+        timer = setTimeout(() => {
+          const i = this.queue.indexOf(entry);
+          if (i >= 0) this.queue.splice(i, 1);
+          resolve(null);
+        }, ms);
+      }
+    });
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.queue.shift();
+      if (next === undefined) this.held = false;
+      else next.grant();
+    };
+  }
+}
