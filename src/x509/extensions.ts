@@ -288,6 +288,8 @@ export const CrlReason = {
   privilegeWithdrawn: 9,
   aACompromise: 10,
 } as const;
+/** 'keyCompromise', 'superseded', … */
+export type CrlReasonName = keyof typeof CrlReason;
 const CRL_REASON_MAX = 10;
 const CRL_REASON_UNUSED = 7;
 
