@@ -77,6 +77,20 @@ test('AEAD: works on Uint8Array views at non-zero offsets and keeps its own copy
   assert.deepEqual(key.open(nonce, aad, framed.subarray(3)), Buffer.from(plaintext));
 });
 
+test('AEAD: each sealed record is its own memory; sealing more records never changes earlier ones', () => {
+  const key = provider.createAead('AES-128-GCM', provider.randomBytes(16));
+  const nonce = Buffer.alloc(12);
+  const records = Array.from({ length: 40 }, (_, i) => key.seal(nonce, Buffer.alloc(0), Buffer.alloc(RECORD / 2 + i, i)));
+  const snapshots = records.map((r) => Buffer.from(r));
+  for (let i = 0; i < 40; i++) key.seal(nonce, Buffer.alloc(0), Buffer.alloc(RECORD, 0xff));
+  records.forEach((r, i) => {
+    assert.deepEqual(r, snapshots[i]);
+    assert.equal(r.length, RECORD / 2 + i + 16);
+    assert.equal(r.byteOffset % 8, 0, 'slices are 8-byte aligned');
+    assert.deepEqual(key.open(nonce, Buffer.alloc(0), r), Buffer.alloc(RECORD / 2 + i, i));
+  });
+});
+
 test('AEAD: RFC 8439 §2.8.2 ChaCha20-Poly1305 test vector', () => {
   const key = provider.createAead('CHACHA20-POLY1305', Buffer.from('808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f', 'hex'));
   const nonce = Buffer.from('070000004041424344454647', 'hex');
