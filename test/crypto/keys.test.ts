@@ -25,7 +25,7 @@ function loadWith(f: KeyFixture, password: string | Uint8Array | undefined): Pri
 }
 
 test('importPrivateKey: every PEM and DER form written by openssl imports with the right type, curve and size', () => {
-  assert.equal(fixtures.length, 18);
+  assert.equal(fixtures.length, 21);
   for (const f of fixtures) {
     if (f.marker !== null) assert.ok(ws.text(f.file).includes(f.marker), `${f.name}: fixture is in the intended form`);
     const key = load(f);
@@ -44,11 +44,11 @@ test('importPrivateKey: every PEM and DER form written by openssl imports with t
 test('importPrivateKey: the same key in every encoding yields equal public keys', () => {
   const groups = new Map<string, PrivateKey[]>();
   for (const f of fixtures) {
-    const base = f.file.replace(/(-trad)?(-enc)?(-p8-enc)?(-with-params)?(-cert-and-key)?\.(pem|der)$/, '');
+    const base = f.file.replace(/(-trad)?(-enc)?(-p8-enc)?(-with-params)?(-cert-and-key)?(-crlf)?\.(pem|der)$/, '');
     groups.set(base, [...(groups.get(base) ?? []), load(f)]);
   }
-  assert.equal(groups.get('rsa')?.length, 6);
-  assert.equal(groups.get('ec')?.length, 6);
+  assert.equal(groups.get('rsa')?.length, 7);
+  assert.equal(groups.get('ec')?.length, 8);
   for (const [base, keys] of groups) {
     for (const k of keys) assert.ok(k.publicKey.equals(keys[0]!.publicKey), base);
   }

@@ -60,10 +60,12 @@ export function makeKeyFixtures(ws: OpensslWorkspace): KeyFixture[] {
   ws.run('pkcs8', '-topk8', '-in', 'rsa.pem', '-v2', 'aes-256-cbc', '-passout', pass, '-out', 'rsa-p8-enc.pem');
   ws.run('pkey', '-in', 'rsa.pem', '-outform', 'DER', '-out', 'rsa.der');
   ws.run('pkcs8', '-topk8', '-in', 'rsa.pem', '-outform', 'DER', '-passout', pass, '-out', 'rsa-p8-enc.der');
+  ws.run('pkey', '-in', 'rsa.pem', '-traditional', '-outform', 'DER', '-out', 'rsa-trad.der');
   // `ecparam -genkey` writes an EC PARAMETERS block before the traditional EC PRIVATE KEY.
   ws.run('ecparam', '-name', 'prime256v1', '-genkey', '-out', 'ec-with-params.pem');
   ws.run('pkey', '-in', 'ec-with-params.pem', '-out', 'ec.pem');
   ws.run('ec', '-in', 'ec-with-params.pem', '-out', 'ec-trad.pem');
+  ws.run('ec', '-in', 'ec-with-params.pem', '-outform', 'DER', '-out', 'ec-trad.der');
   ws.run('ec', '-in', 'ec-with-params.pem', '-aes128', '-passout', pass, '-out', 'ec-trad-enc.pem');
   ws.run('pkcs8', '-topk8', '-in', 'ec.pem', '-passout', pass, '-out', 'ec-p8-enc.pem');
   ws.run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-out', 'ec384.pem');
@@ -76,6 +78,8 @@ export function makeKeyFixtures(ws: OpensslWorkspace): KeyFixture[] {
     '-pkeyopt', 'rsa_pss_keygen_md:sha256', '-pkeyopt', 'rsa_pss_keygen_mgf1_md:sha256', '-pkeyopt', 'rsa_pss_keygen_saltlen:32',
     '-out', 'rsapss-sha256.pem',
   );
+  // Windows line endings.
+  ws.write('ec-crlf.pem', ws.text('ec-trad.pem').replace(/\n/g, '\r\n'));
   // A certificate and its key in one file, as Python's load_cert_chain(certfile) accepts.
   ws.run('req', '-x509', '-new', '-key', 'ec.pem', '-subj', '/CN=localhost', '-days', '1', '-out', 'ec-cert.pem');
   ws.write('ec-cert-and-key.pem', ws.text('ec-cert.pem') + ws.text('ec.pem'));
@@ -85,12 +89,15 @@ export function makeKeyFixtures(ws: OpensslWorkspace): KeyFixture[] {
     { name: 'RSA encrypted traditional PEM', file: 'rsa-trad-enc.pem', password: PASSWORD, expect: rsa, marker: 'Proc-Type: 4,ENCRYPTED' },
     { name: 'RSA encrypted PKCS#8 PEM', file: 'rsa-p8-enc.pem', password: PASSWORD, expect: rsa, marker: '-----BEGIN ENCRYPTED PRIVATE KEY-----' },
     { name: 'RSA PKCS#8 DER', file: 'rsa.der', expect: rsa, marker: null },
+    { name: 'RSA traditional (PKCS#1) DER', file: 'rsa-trad.der', expect: rsa, marker: null },
     { name: 'RSA encrypted PKCS#8 DER', file: 'rsa-p8-enc.der', password: PASSWORD, expect: rsa, marker: null },
     { name: 'EC traditional PEM after EC PARAMETERS', file: 'ec-with-params.pem', expect: p256, marker: '-----BEGIN EC PARAMETERS-----' },
     { name: 'EC PKCS#8 PEM', file: 'ec.pem', expect: p256, marker: '-----BEGIN PRIVATE KEY-----' },
     { name: 'EC traditional PEM', file: 'ec-trad.pem', expect: p256, marker: '-----BEGIN EC PRIVATE KEY-----' },
+    { name: 'EC traditional (SEC 1) DER', file: 'ec-trad.der', expect: p256, marker: null },
     { name: 'EC encrypted traditional PEM', file: 'ec-trad-enc.pem', password: PASSWORD, expect: p256, marker: 'DEK-Info: AES-128-CBC' },
     { name: 'EC encrypted PKCS#8 PEM', file: 'ec-p8-enc.pem', password: PASSWORD, expect: p256, marker: '-----BEGIN ENCRYPTED PRIVATE KEY-----' },
+    { name: 'EC traditional PEM with CRLF line endings', file: 'ec-crlf.pem', expect: p256, marker: '-----BEGIN EC PRIVATE KEY-----\r\n' },
     { name: 'EC key after its certificate', file: 'ec-cert-and-key.pem', expect: p256, marker: '-----BEGIN CERTIFICATE-----' },
     { name: 'EC P-384 PKCS#8 PEM', file: 'ec384.pem', expect: { type: 'ec', curve: 'P-384', bits: 384 }, marker: null },
     { name: 'EC P-521 PKCS#8 PEM', file: 'ec521.pem', expect: { type: 'ec', curve: 'P-521', bits: 521 }, marker: null },
