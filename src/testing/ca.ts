@@ -21,7 +21,7 @@ import {
   buildCertificate,
   buildCrl,
   encodeName,
-  type CrlReason,
+  type CrlReasonName,
   type ExtensionsSpec,
   type GeneralNameSpec,
   type KeyUsageName,
@@ -108,7 +108,7 @@ export interface IssueOptions {
 export interface RevocationSpec {
   serialNumber: bigint;
   revocationDate?: Date;
-  reason?: CrlReason;
+  reason?: CrlReasonName;
 }
 
 export interface CrlOptions {

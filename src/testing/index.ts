@@ -10,7 +10,7 @@ export type {
   BuiltCertificate,
   BuiltCrl,
   CertificateSpec,
-  CrlReason,
+  CrlReasonName,
   CrlSpec,
   ExtensionsSpec,
   GeneralNameSpec,

@@ -8,12 +8,13 @@
  */
 import { defaultProvider, type CryptoProvider, type PrivateKey, type PublicKey, type SignatureAlgorithm } from '../crypto/index.js';
 import { der, DerReader, Tag, X509Error } from './der.js';
-import { CrlReason as CRL_REASONS, KeyUsageBit as KEY_USAGE_BITS, type KeyUsageName } from './extensions.js';
+import { CrlReason as CRL_REASONS, KeyUsageBit as KEY_USAGE_BITS, type CrlReasonName, type KeyUsageName } from './extensions.js';
 import { GeneralNameTag } from './general-name.js';
 import { parseIpAddress } from './hostname.js';
 import { OID, oidFromName } from './oids.js';
+import { PEM_LABEL, toPem } from './pem.js';
 
-export { CRL_REASONS, KEY_USAGE_BITS, type KeyUsageName };
+export { CRL_REASONS, KEY_USAGE_BITS, type CrlReasonName, type KeyUsageName };
 
 // ───────────────────────────── names ─────────────────────────────
 
@@ -414,18 +415,17 @@ export function buildCertificate(spec: CertificateSpec): BuiltCertificate {
   }
   const tbsDer = der.sequence(...fields);
   const certDer = signed(tbsDer, sig, spec.signingKey);
-  return { der: certDer, tbsDer, pem: derToPem('CERTIFICATE', certDer), subjectKeyId };
+  return { der: certDer, tbsDer, pem: toPem(PEM_LABEL.certificate, certDer), subjectKeyId };
 }
 
 // ───────────────────────────── CRLs ─────────────────────────────
 
-export type CrlReason = keyof typeof CRL_REASONS;
 
 export interface RevokedEntrySpec {
   readonly serialNumber: bigint | number | Uint8Array;
   readonly revocationDate: Date;
   /** Omitted when absent (RFC 5280 §5.3.1: SHOULD be absent rather than 'unspecified'). */
-  readonly reason?: CrlReason;
+  readonly reason?: CrlReasonName;
 }
 
 export interface CrlSpec {
@@ -478,17 +478,5 @@ export function buildCrl(spec: CrlSpec): BuiltCrl {
   exts.push(extension(OID.cRLNumber, false, der.integer(spec.crlNumber ?? 1)));
   fields.push(der.explicit(0, der.sequence(...exts)));
   const crlDer = signed(der.sequence(...fields), sig, spec.signingKey);
-  return { der: crlDer, pem: derToPem('X509 CRL', crlDer) };
-}
-
-// ───────────────────────────── PEM ─────────────────────────────
-
-const PEM_LINE_LENGTH = 64;
-
-/** RFC 7468 §2 textual encoding: base64 in 64-character lines between BEGIN/END lines. */
-function derToPem(label: string, body: Uint8Array): string {
-  const b64 = Buffer.from(body).toString('base64');
-  const lines: string[] = [];
-  for (let i = 0; i < b64.length; i += PEM_LINE_LENGTH) lines.push(b64.slice(i, i + PEM_LINE_LENGTH));
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+  return { der: crlDer, pem: toPem(PEM_LABEL.crl, crlDer) };
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { defaultProvider, type KeyGenSpec, type PrivateKey } from '../../src/crypto/index.js';
 import { buildCertificate, buildCrl, encodeName, keyIdentifier, type ExtensionsSpec } from '../../src/x509/builder.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
+import { parseCrl } from '../../src/x509/crl.js';
+import { CrlReason, decodeCrlNumber } from '../../src/x509/extensions.js';
 import { OID } from '../../src/x509/oids.js';
 import { Tag } from '../../src/x509/der.js';
 import { X509Error } from '../../src/x509/errors.js';
@@ -298,4 +300,37 @@ test('version 1 certificates have no version field and no extensions', () => {
   );
   assert.equal(c.version, 1);
   assert.equal(c.extensions.list.length, 0);
+});
+
+test('parseCrl reads back the CRL the builder wrote, and its signature verifies with the CA key', () => {
+  const caKey = key('ECDSA P-384', { type: 'ec', curve: 'P-384' });
+  const crl = buildCrl({
+    issuer: [['CN', 'crl round trip']],
+    signingKey: caKey,
+    thisUpdate: new Date('2030-01-01T00:00:00Z'),
+    nextUpdate: new Date('2050-01-01T00:00:00Z'),
+    revoked: [
+      { serialNumber: 0x0102n, revocationDate: new Date('2029-12-31T00:00:00Z'), reason: 'cessationOfOperation' },
+      { serialNumber: 0xff_ffff_ffff_ffff_ffffn, revocationDate: new Date('2029-12-30T00:00:00Z') },
+    ],
+    crlNumber: 1234567890123n,
+  });
+  const c = parseCrl(crl.der);
+  assert.equal(c.version, 2);
+  assert.equal(c.issuer.toString(), 'CN=crl round trip');
+  assert.equal(c.thisUpdate.toISOString(), '2030-01-01T00:00:00.000Z');
+  assert.equal(c.nextUpdateTime!.generalized, true);
+  assert.deepEqual(
+    c.revoked.map((r) => [r.serialNumber, r.reason, r.revocationDate.toISOString()]),
+    [
+      [0x0102n, CrlReason.cessationOfOperation, '2029-12-31T00:00:00.000Z'],
+      [0xff_ffff_ffff_ffff_ffffn, null, '2029-12-30T00:00:00.000Z'],
+    ],
+  );
+  assert.notEqual(c.findRevoked(0x0102n), null);
+  assert.equal(c.findRevoked(0x0103n), null);
+  assert.equal(c.extensions.decode(OID.cRLNumber, decodeCrlNumber), 1234567890123n);
+  assert.deepEqual(c.extensions.authorityKeyIdentifier!.keyIdentifier, keyIdentifier(caKey.publicKey.spki));
+  assert.equal(c.signatureAlgorithm.oid, OID.ecdsaWithSHA384);
+  assert.ok(caKey.publicKey.verify(c.signatureAlgorithm.algorithm!, c.tbsRaw, c.signatureValue));
 });
