@@ -1,0 +1,261 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fstatSync } from 'node:fs';
+import * as socket from '../../src/socket/index.js';
+import { connectedPair, hasIPv6Loopback, runPython } from './helpers.js';
+
+test('IPv4 connect, accept and echo with address shapes [host, port]', async () => {
+  const p = await connectedPair(socket.AF_INET);
+  try {
+    const [lhost, lport] = p.listener.getsockname();
+    assert.equal(lhost, '127.0.0.1');
+    assert.ok(lport > 0);
+    assert.deepEqual(p.client.getpeername(), ['127.0.0.1', lport]);
+    assert.deepEqual(p.server.getpeername(), p.client.getsockname());
+    assert.equal(p.client.getsockname().length, 2);
+    await p.client.sendall(Buffer.from('ping'));
+    assert.equal((await p.server.recv(10)).toString(), 'ping');
+    assert.equal(await p.server.send(Buffer.from('pong')), 4);
+    assert.equal((await p.client.recv(10)).toString(), 'pong');
+  } finally {
+    p.close();
+  }
+});
+
+test('IPv6 connect, accept and echo with address shapes [host, port, flowinfo, scopeid]', { skip: !hasIPv6Loopback && 'no ::1 on this machine' }, async () => {
+  const p = await connectedPair(socket.AF_INET6);
+  try {
+    const name = p.listener.getsockname();
+    assert.equal(name.length, 4);
+    assert.equal(name[0], '::1');
+    assert.deepEqual(p.client.getpeername(), ['::1', name[1], 0, 0]);
+    assert.equal(p.server.family, socket.AF_INET6);
+    await p.client.sendall(Buffer.from('six'));
+    assert.equal((await p.server.recv(10)).toString(), 'six');
+  } finally {
+    p.close();
+  }
+});
+
+test('an unbound socket reports the any-address; bind to port 0 reports the chosen port at once', () => {
+  const s = new socket.socket();
+  try {
+    assert.deepEqual(s.getsockname(), ['0.0.0.0', 0]);
+    s.bind(['127.0.0.1', 0]);
+    const [host, port] = s.getsockname();
+    assert.equal(host, '127.0.0.1');
+    assert.ok(port > 1023);
+    assert.throws(() => s.getpeername(), { name: 'OSError', errno: 107, message: '[Errno 107] Transport endpoint is not connected' });
+  } finally {
+    s.close();
+  }
+});
+
+test('connecting to a closed port rejects with ConnectionRefusedError [Errno 111]', async () => {
+  const probe = new socket.socket();
+  probe.bind(['127.0.0.1', 0]);
+  const port = probe.getsockname()[1];
+  probe.close();
+  const s = new socket.socket();
+  try {
+    await assert.rejects(s.connect(['127.0.0.1', port]), (e: unknown) => {
+      assert.ok(e instanceof socket.ConnectionRefusedError);
+      assert.equal(e.errno, 111);
+      assert.equal(e.message, '[Errno 111] Connection refused');
+      return true;
+    });
+    assert.equal(await s.connectEx(['127.0.0.1', port]), 111);
+    await assert.rejects(socket.createConnection(['127.0.0.1', port]), socket.ConnectionRefusedError);
+  } finally {
+    s.close();
+  }
+});
+
+test('binding an address in use raises EADDRINUSE; createServer adds Python\'s context', async () => {
+  const srv = await socket.createServer(['127.0.0.1', 0]);
+  const port = srv.getsockname()[1];
+  const s = new socket.socket();
+  try {
+    assert.throws(() => s.bind(['127.0.0.1', port]), { name: 'OSError', errno: 98, message: '[Errno 98] Address already in use' });
+    await assert.rejects(socket.createServer(['127.0.0.1', port]), {
+      errno: 98,
+      message: `[Errno 98] Address already in use (while attempting to bind on address ('127.0.0.1', ${port}))`,
+    });
+  } finally {
+    s.close();
+    srv.close();
+  }
+});
+
+test('binding the port of a python3 listener raises EADDRINUSE', async () => {
+  const py = runPython(
+    'import socket,sys\ns=socket.create_server(("127.0.0.1",0))\nprint(s.getsockname()[1],flush=True)\ns.accept()[0].close()',
+  );
+  const port = Number(await py.firstLine);
+  const s = new socket.socket();
+  try {
+    assert.throws(() => s.bind(['127.0.0.1', port]), { errno: 98 });
+  } finally {
+    s.close();
+    const c = await socket.createConnection(['127.0.0.1', port]);
+    c.close();
+    await py.exit;
+  }
+});
+
+test('name resolution failure is a gaierror with a negative EAI errno', async () => {
+  await assert.rejects(socket.createConnection(['no-such-host.invalid', 80]), (e: unknown) => {
+    assert.ok(e instanceof socket.gaierror);
+    assert.ok(e instanceof socket.OSError);
+    assert.ok([-2, -3, -5].includes(e.errno!), String(e.errno));
+    return true;
+  });
+});
+
+test('fileno is a real socket descriptor; closed sockets report -1', async () => {
+  const p = await connectedPair();
+  try {
+    for (const s of [p.listener, p.client, p.server]) {
+      const fd = s.fileno();
+      assert.ok(Number.isInteger(fd) && fd > 2, String(fd));
+      assert.ok(fstatSync(fd).isSocket());
+    }
+    assert.notEqual(p.client.fileno(), p.server.fileno());
+  } finally {
+    p.close();
+  }
+  assert.equal(p.client.fileno(), -1);
+});
+
+test('close is idempotent and later operations raise EBADF', async () => {
+  const p = await connectedPair();
+  p.close();
+  p.client.close();
+  const ebadf = { name: 'OSError', errno: 9, message: '[Errno 9] Bad file descriptor' };
+  await assert.rejects(p.client.recv(1), ebadf);
+  await assert.rejects(p.client.send(Buffer.from('x')), ebadf);
+  await assert.rejects(p.client.sendall(Buffer.from('x')), ebadf);
+  await assert.rejects(p.client.connect(['127.0.0.1', 1]), ebadf);
+  await assert.rejects(p.listener.accept(), ebadf);
+  assert.throws(() => p.client.getsockname(), ebadf);
+  assert.throws(() => p.client.getpeername(), ebadf);
+  assert.throws(() => p.client.shutdown(socket.SHUT_RDWR), ebadf);
+  assert.throws(() => p.client.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE), ebadf);
+  assert.throws(() => p.client.bind(['127.0.0.1', 0]), ebadf);
+  assert.throws(() => p.client.listen(), ebadf);
+  assert.equal(p.client.detach(), -1);
+  assert.equal(p.client.gettimeout(), null);
+});
+
+test('closing a socket with a pending recv rejects it with EBADF', async () => {
+  const p = await connectedPair();
+  const pending = p.server.recv(10);
+  p.server.close();
+  await assert.rejects(pending, { errno: 9 });
+  p.close();
+});
+
+test('detach returns the descriptor, leaves the socket closed, and the descriptor can be adopted again', async () => {
+  const p = await connectedPair();
+  try {
+    const before = p.server.fileno();
+    await p.client.sendall(Buffer.from('kept'));
+    const fd = p.server.detach();
+    assert.equal(fd, before);
+    assert.equal(p.server.fileno(), -1);
+    await assert.rejects(p.server.recv(1), { errno: 9 });
+    const again = new socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, fd);
+    try {
+      assert.equal(again.fileno(), fd);
+      assert.equal((await again.recv(10)).toString(), 'kept');
+      await again.sendall(Buffer.from('back'));
+      assert.equal((await p.client.recv(10)).toString(), 'back');
+    } finally {
+      again.close();
+    }
+  } finally {
+    p.close();
+  }
+});
+
+test('socket.close(fd) releases a detached descriptor', async () => {
+  const p = await connectedPair();
+  try {
+    const fd = p.server.detach();
+    socket.close(fd);
+    assert.equal((await p.client.recv(10)).length, 0);
+  } finally {
+    p.close();
+  }
+});
+
+test('our client talks to a python3 echo server', async () => {
+  const py = runPython(
+    [
+      'import socket',
+      's = socket.create_server(("127.0.0.1", 0))',
+      'print(s.getsockname()[1], flush=True)',
+      'c, _ = s.accept()',
+      'while True:',
+      '    d = c.recv(65536)',
+      '    if not d: break',
+      '    c.sendall(d)',
+      'c.close()',
+    ].join('\n'),
+  );
+  const port = Number(await py.firstLine);
+  const c = await socket.createConnection(['127.0.0.1', port], 5);
+  try {
+    const msg = Buffer.alloc(100_000, 'abcdefgh');
+    await c.sendall(msg);
+    c.shutdown(socket.SHUT_WR);
+    const got: Buffer[] = [];
+    for (;;) {
+      const d = await c.recv(65536);
+      if (d.length === 0) break;
+      got.push(d);
+    }
+    assert.ok(Buffer.concat(got).equals(msg));
+  } finally {
+    c.close();
+  }
+  assert.equal((await py.exit).code, 0);
+});
+
+test('a python3 client talks to our server, including its half-close', async () => {
+  const srv = await socket.createServer(['127.0.0.1', 0]);
+  const port = srv.getsockname()[1];
+  const py = runPython(
+    [
+      'import socket, sys',
+      'c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))',
+      'c.sendall(b"hello from python")',
+      'c.shutdown(socket.SHUT_WR)',
+      'data = b""',
+      'while True:',
+      '    d = c.recv(100)',
+      '    if not d: break',
+      '    data += d',
+      'print(data.decode())',
+    ].join('\n'),
+    [String(port)],
+  );
+  try {
+    const [conn, addr] = await srv.accept();
+    assert.equal(addr[0], '127.0.0.1');
+    const got: Buffer[] = [];
+    for (;;) {
+      const d = await conn.recv(7);
+      if (d.length === 0) break;
+      got.push(d);
+    }
+    assert.equal(Buffer.concat(got).toString(), 'hello from python');
+    await conn.sendall(Buffer.from('HELLO BACK'));
+    conn.close();
+    const r = await py.exit;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'HELLO BACK');
+  } finally {
+    srv.close();
+  }
+});
