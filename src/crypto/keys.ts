@@ -126,11 +126,13 @@ function passwordBytes(password: string | Uint8Array): Buffer {
 
 export function importPrivateKey(data: string | Uint8Array, password?: string | Uint8Array): NodePrivateKey {
   const passphrase = password === undefined || password === null ? undefined : passwordBytes(password);
-  let text: string | null;
-  if (typeof data === 'string') text = data;
-  else if (data instanceof Uint8Array) text = looksLikePem(view(data).toString('latin1')) ? view(data).toString('latin1') : null;
-  else throw new CryptoError('bad_argument', `private key must be a PEM string or DER bytes, got ${data === null ? 'null' : typeof data}`);
-  return new NodePrivateKey(text !== null ? importPem(text, passphrase) : importDer(data as Uint8Array, passphrase));
+  if (typeof data === 'string') return new NodePrivateKey(importPem(data, passphrase));
+  if (!(data instanceof Uint8Array)) {
+    throw new CryptoError('bad_argument', `private key must be a PEM string or DER bytes, got ${data === null ? 'null' : typeof data}`);
+  }
+  // PEM is ASCII; latin1 maps bytes 1:1 so DER never fails to decode while we look for a BEGIN line.
+  const text = view(data).toString('latin1');
+  return new NodePrivateKey(looksLikePem(text) ? importPem(text, passphrase) : importDer(data, passphrase));
 }
 
 function importPem(text: string, passphrase: Buffer | undefined): nodeCrypto.KeyObject {
