@@ -5,7 +5,7 @@
  * issuer/subject byte comparison.
  */
 import { DerReader, type DerElement } from './der-reader.js';
-import { Tag, STRING_TAG_NAMES } from './der-tags.js';
+import { Tag, STRING_TAG_NAMES, describeTag } from './der-tags.js';
 import { decodeString } from './der-values.js';
 import { X509Error } from './errors.js';
 import { OID, oidLongName } from './oids.js';
@@ -43,6 +43,33 @@ const CANON_TAGS: ReadonlySet<number> = new Set([
   Tag.TELETEX_STRING,
   Tag.IA5_STRING,
   Tag.VISIBLE_STRING,
+]);
+
+/**
+ * Value types OpenSSL accepts in a name attribute (its ASN1_PRINTABLE
+ * MSTRING: universal class, tags whose ASN1_tag2bit is in B_ASN1_PRINTABLE,
+ * including B_ASN1_UNKNOWN). VisibleString, VideotexString, GraphicString,
+ * GeneralString, INTEGER, OCTET STRING … are rejected by OpenSSL's d2i, so a
+ * certificate carrying them fails to load in Python; we reject it too.
+ */
+const NAME_VALUE_TAGS: ReadonlySet<number> = new Set([
+  Tag.BIT_STRING,
+  0x07, // ObjectDescriptor (B_ASN1_UNKNOWN)
+  0x08, // EXTERNAL (B_ASN1_UNKNOWN)
+  0x09, // REAL (B_ASN1_UNKNOWN)
+  0x0b, // EMBEDDED PDV (B_ASN1_UNKNOWN)
+  Tag.UTF8_STRING,
+  0x0d, // RELATIVE-OID (B_ASN1_UNKNOWN)
+  0x0e, // TIME (B_ASN1_UNKNOWN)
+  0x0f, // reserved (B_ASN1_UNKNOWN)
+  Tag.SEQUENCE,
+  Tag.NUMERIC_STRING,
+  Tag.PRINTABLE_STRING,
+  Tag.TELETEX_STRING,
+  Tag.IA5_STRING,
+  Tag.UNIVERSAL_STRING,
+  0x1d, // CHARACTER STRING (B_ASN1_UNKNOWN)
+  Tag.BMP_STRING,
 ]);
 
 /** RFC 4514 §3 short names for `toString()`. */
@@ -159,6 +186,9 @@ export function parseName(el: DerElement): Name {
 
 function makeAttribute(oid: string, valueEl: DerElement): NameAttribute {
   const name = oidLongName(oid);
+  if (!NAME_VALUE_TAGS.has(valueEl.id)) {
+    throw new X509Error('bad_name', `attribute value type ${describeTag(valueEl.id)} is not accepted in a name`, valueEl.path, valueEl.offset);
+  }
   if (STRING_TAG_NAMES.has(valueEl.id)) {
     const s = decodeString(valueEl);
     return { oid, name, tag: valueEl.id, value: s.value, isString: true, rawValue: valueEl.raw };
