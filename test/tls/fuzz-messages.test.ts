@@ -82,13 +82,27 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
 
 const SAMPLES = rfc8448Messages().map((m) => m.bytes);
 
+const V12: HandshakeDecodeOptions = { version: 'TLSv1.2' };
+const der = (n: number) => Buffer.concat([Buffer.from([0x30]), Buffer.alloc(n - 1, 0x5a)]);
+/** TLS 1.2 messages to mutate (the traces are all TLS 1.3). */
+const TLS12_SAMPLES: Buffer[] = [
+  encodeHandshake({ type: 'certificate', version: 'TLSv1.2', certificates: [der(60), der(40)] }),
+  encodeHandshake({ type: 'certificate_request', version: 'TLSv1.2', certificateTypes: [1, 64], signatureSchemes: [0x0401, 0x0403], certificateAuthorities: [der(20)] }),
+  encodeHandshake({ type: 'server_key_exchange', namedGroup: 0x17, publicKey: Buffer.alloc(65, 4), algorithm: 0x0804, signature: Buffer.alloc(64, 1) }),
+  encodeHandshake({ type: 'client_key_exchange', publicKey: Buffer.alloc(32, 3) }),
+  encodeHandshake({ type: 'new_session_ticket', version: 'TLSv1.2', lifetimeHint: 7200, ticket: Buffer.alloc(40, 2) }),
+  encodeHandshake({ type: 'certificate_status', ocspResponse: der(30) }),
+  encodeHandshake({ type: 'finished', verifyData: Buffer.alloc(12, 7) }),
+  encodeHandshake({ type: 'server_hello_done' }),
+];
+
 describe('fuzz: decoders only ever throw TLSError', () => {
   it('random bodies into every handshake decoder, every version', () => {
     fc.assert(
       fc.property(fc.constantFrom(...TYPES), fc.constantFrom(...OPTIONS), fc.uint8Array({ maxLength: 200 }), (type, opts, bytes) =>
         onlyTLSError(() => decodeStable(type, Buffer.from(bytes), opts)),
       ),
-      { numRuns: 15000 },
+      { numRuns: 12000 },
     );
   });
 
@@ -123,6 +137,18 @@ describe('fuzz: decoders only ever throw TLSError', () => {
         });
       }),
       { numRuns: 12000 },
+    );
+  });
+
+  it('mutated TLS 1.2 messages decode stably or fail with TLSError', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...TLS12_SAMPLES), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (sample, muts) =>
+        onlyTLSError(() => {
+          const f = parseHandshakeFrame(mutate(sample, muts));
+          decodeStable(f.type, f.body, V12);
+        }),
+      ),
+      { numRuns: 4000 },
     );
   });
 

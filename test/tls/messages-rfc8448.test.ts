@@ -5,6 +5,7 @@ import {
   encodeHandshake,
   findExtension,
   parseHandshakeFrame,
+  patchPskBinders,
   pskBindersLength,
   type HandshakeMessage,
 } from '../../src/tls/messages/index.js';
@@ -147,6 +148,17 @@ describe('RFC 8448 §4 resumed 0-RTT', () => {
     assert.deepEqual(raw.subarray(0, raw.length - pskBindersLength(psk.binders)), traceValue(4, 'ClientHello prefix'));
     assert.equal(psk.binders[0]!.toString('hex'), traceValue(4, 'finished').toString('hex'));
     assert.ok(findExtension(ch.extensions, 'early_data'));
+  });
+
+  it('patchPskBinders writes the binder into a ClientHello encoded with a placeholder', () => {
+    const raw = traceMessage(4, 'ClientHello');
+    const binder = traceValue(4, 'finished');
+    const placeholder = Buffer.from(raw);
+    placeholder.fill(0, placeholder.length - 32);
+    assert.notDeepEqual(placeholder, raw);
+    patchPskBinders(placeholder, [binder]);
+    assert.deepEqual(placeholder, raw);
+    assert.throws(() => patchPskBinders(Buffer.from(raw), [Buffer.alloc(48)]), /binders list/);
   });
 
   it('ServerHello accepts PSK identity 0 and EncryptedExtensions accepts early data', () => {

@@ -1,6 +1,6 @@
 import { Reader, Writer } from '../codec.js';
 import { TLSError } from '../errors.js';
-import { decodeExtensions, writeExtensions, type ClientHelloExtension } from './extensions.js';
+import { decodeExtensions, pskBindersLength, writeExtensions, type ClientHelloExtension } from './extensions.js';
 
 /** Length of ClientHello.random and ServerHello.random (RFC 8446 §4.1.2). */
 export const RANDOM_LENGTH = 32;
@@ -59,4 +59,25 @@ export function encodeClientHello(m: ClientHello): Buffer {
   const w = new Writer(512);
   writeClientHello(w, m);
   return w.finish();
+}
+
+/**
+ * Overwrites the PSK binders at the end of an encoded ClientHello handshake
+ * message, in place. The client encodes the ClientHello with placeholder
+ * binders of the right lengths, hashes everything before the binders list
+ * (`message.subarray(0, message.length - pskBindersLength(binders))`,
+ * RFC 8446 §4.2.11.2), computes the binders, then patches them in here.
+ * Binder lengths must match the placeholders (they are the hash length).
+ */
+export function patchPskBinders(message: Buffer, binders: readonly Uint8Array[]): void {
+  let at = message.length - pskBindersLength(binders);
+  if (at < 0 || message.readUInt16BE(at) !== pskBindersLength(binders) - 2) {
+    throw new TLSError('internal_error', 'ClientHello does not end with a binders list of these lengths');
+  }
+  at += 2;
+  for (const b of binders) {
+    if (message[at] !== b.length) throw new TLSError('internal_error', 'PSK binder length differs from its placeholder');
+    message.set(b, at + 1);
+    at += 1 + b.length;
+  }
 }
