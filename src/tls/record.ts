@@ -84,6 +84,9 @@ const CCS_VALUE = 0x01;
 /** RFC 8446 §6: an alert record holds exactly one alert: level(1) || description(1). */
 const ALERT_LENGTH = 2;
 
+/** readOne()'s result for a record that was read and discarded. */
+const DROPPED: unique symbol = Symbol('dropped record');
+
 const KNOWN_TYPES: ReadonlySet<number> = new Set(Object.values(ContentType));
 
 function typeName(type: number): string {
@@ -205,7 +208,7 @@ export class RecordLayer {
     try {
       for (;;) {
         const record = this.readOne();
-        if (record !== null || this.inBuffered < RECORD_HEADER_LENGTH) return record;
+        if (record !== DROPPED) return record;
       }
     } catch (e) {
       if (e instanceof TLSError) this.readFailure = e;
@@ -213,8 +216,8 @@ export class RecordLayer {
     }
   }
 
-  /** One record, or null either when incomplete or when a record was dropped (the caller loops). */
-  private readOne(): TLSRecord | null {
+  /** One record, null when incomplete, DROPPED when a change_cipher_spec was dropped (the caller loops). */
+  private readOne(): TLSRecord | null | typeof DROPPED {
     if (this.inBuffered < RECORD_HEADER_LENGTH) return null;
     const h = this.peekBytes(RECORD_HEADER_LENGTH);
     const type = h[0]!;
@@ -242,7 +245,7 @@ export class RecordLayer {
       if (this.ccsPolicy === 'drop-once' || dir.kind === 'tls13' || this.ccsPolicy === 'reject') {
         this.checkDroppableCcs(record, length);
         this.ccsDropped++;
-        return null;
+        return DROPPED;
       }
     } else if (dir.kind === 'tls13' && type !== ContentType.application_data) {
       // RFC 8446 §5.2: once protection is on, every record except change_cipher_spec is protected (outer type application_data).
