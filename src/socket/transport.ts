@@ -258,10 +258,10 @@ export class Transport {
     const s = this.stream;
     if (s !== null && !s.destroyed) {
       if (this.connected && !s.writableFinished && s.writableLength > 0) {
-        // Like the kernel after close(): flush in the background, without holding the process open.
+        // Like the kernel after close(): queued bytes still go out, then FIN. The
+        // process stays up until they have (a kernel would send them after exit).
         s.once('finish', () => s.destroy());
         s.end();
-        s.unref();
       } else {
         s.destroy();
       }

@@ -259,3 +259,72 @@ test('a python3 client talks to our server, including its half-close', async () 
     srv.close();
   }
 });
+
+test('bind before connect keeps the bound address as the source (createConnection sourceAddress)', async () => {
+  const srv = await socket.createServer(['127.0.0.1', 0]);
+  const s = new socket.socket();
+  try {
+    s.bind(['127.0.0.1', 0]);
+    const bound = s.getsockname();
+    await s.connect(srv.getsockname());
+    const [conn, addr] = await srv.accept();
+    assert.deepEqual(s.getsockname(), bound);
+    assert.deepEqual(addr, bound);
+    conn.close();
+    const viaHelper = await socket.createConnection(srv.getsockname() as [string, number], 5, ['127.0.0.1', 0]);
+    const [conn2, addr2] = await srv.accept();
+    assert.deepEqual(addr2, viaHelper.getsockname());
+    conn2.close();
+    viaHelper.close();
+  } finally {
+    s.close();
+    srv.close();
+  }
+});
+
+test('listen without bind picks an ephemeral port on every address, as Linux does', async () => {
+  const s = new socket.socket();
+  try {
+    s.listen();
+    const [host, port] = s.getsockname();
+    assert.equal(host, '0.0.0.0');
+    assert.ok(port > 0);
+    const c = await socket.createConnection(['127.0.0.1', port]);
+    const [conn] = await s.accept();
+    c.close();
+    conn.close();
+  } finally {
+    s.close();
+  }
+});
+
+test('a reset from a python3 peer is ConnectionResetError [Errno 104], then EOF, and send is EPIPE', async () => {
+  const srv = await socket.createServer(['127.0.0.1', 0]);
+  const py = runPython(
+    [
+      'import socket, struct, sys',
+      'c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))',
+      'c.recv(1)',
+      // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+      'c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))',
+      'c.close()',
+    ].join('\n'),
+    [String(srv.getsockname()[1])],
+  );
+  const [conn] = await srv.accept();
+  try {
+    await conn.sendall(Buffer.from('!'));
+    await py.exit;
+    await assert.rejects(conn.recv(10), (e: unknown) => {
+      assert.ok(e instanceof socket.ConnectionResetError);
+      assert.equal(e.errno, 104);
+      assert.equal(e.message, '[Errno 104] Connection reset by peer');
+      return true;
+    });
+    assert.equal((await conn.recv(10)).length, 0);
+    await assert.rejects(conn.sendall(Buffer.from('x')), { name: 'BrokenPipeError', errno: 32 });
+  } finally {
+    conn.close();
+    srv.close();
+  }
+});

@@ -52,6 +52,8 @@ export function runPython(script: string, args: string[] = []): PythonPeer {
     resolveFirst = res;
     rejectFirst = rej;
   });
+  // Scripts that print nothing leave firstLine unobserved; that is not an error.
+  firstLine.catch(() => undefined);
   proc.stdout.setEncoding('utf8');
   proc.stderr.setEncoding('utf8');
   proc.stdout.on('data', (d: string) => {
