@@ -19,8 +19,8 @@ const u16 = fc.integer({ min: 0, max: 0xffff });
 const u16s = (min: number, max: number) => fc.array(u16, { minLength: min, maxLength: max });
 const u8s = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 255 }), { minLength: min, maxLength: max });
 const host = fc.stringMatching(/^[a-z0-9.-]{1,40}$/);
-// Codes we never interpret, so they stay UnknownExtension whatever their body.
-const unknown = fc.record({ type: fc.constant('unknown' as const), code: fc.constantFrom(0x1234, 0xfe0d, 18, 22, 27, 0xeaea), data: buf(0, 20) });
+// Unregistered codes (GREASE, ECH, private use): they stay UnknownExtension in every message.
+const unknown = fc.record({ type: fc.constant('unknown' as const), code: fc.constantFrom(0x1234, 0xfe0d, 0x0a0a, 0xeaea), data: buf(0, 20) });
 const alpn = fc.record({ type: fc.constant('application_layer_protocol_negotiation' as const), protocols: fc.array(buf(1, 12), { minLength: 1, maxLength: 4 }) });
 
 /** Distinct-by-type (and by code for unknown ones) extension lists from a pool of arbitraries. */

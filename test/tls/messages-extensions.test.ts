@@ -71,6 +71,8 @@ describe('extension decoding: exact grammar', () => {
     ['early_data in ServerHello', T.early_data, '', 'server_hello', 'illegal_parameter'],
     ['padding in ServerHello', T.padding, '00', 'server_hello', 'illegal_parameter'],
     ['cookie in a NewSessionTicket', T.cookie, '000101', 'new_session_ticket', 'illegal_parameter'],
+    ['signed_certificate_timestamp (uninterpreted) in EncryptedExtensions', T.signed_certificate_timestamp, '', 'encrypted_extensions', 'illegal_parameter'],
+    ['oid_filters (uninterpreted) in EncryptedExtensions', T.oid_filters, '0000', 'encrypted_extensions', 'illegal_parameter'],
   ];
   for (const [what, code, data, context, alert, reason] of BAD) {
     it(`rejects ${what} with ${alert}`, () => throwsAlert(() => one(code, data, context), alert, reason));
@@ -106,7 +108,9 @@ describe('extension decoding: typed forms', () => {
 
   it('unknown extensions are preserved raw, in ClientHello and in server messages', () => {
     assert.deepEqual(one(0xfe0d, 'aabb'), { type: 'unknown', code: 0xfe0d, data: hex('aabb') });
-    assert.deepEqual(one(T.signed_certificate_timestamp, '', 'encrypted_extensions'), { type: 'unknown', code: 18, data: hex('') });
+    // Registered but not interpreted: raw, where RFC 8446 §4.2 allows it.
+    assert.deepEqual(one(T.signed_certificate_timestamp, 'aabb', 'certificate'), { type: 'unknown', code: 18, data: hex('aabb') });
+    assert.deepEqual(one(T.encrypt_then_mac, '', 'server_hello'), { type: 'unknown', code: 22, data: hex('') });
     assert.equal(extensionCode({ type: 'unknown', code: 0xfe0d, data: hex('') }), 0xfe0d);
   });
 });

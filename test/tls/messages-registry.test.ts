@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExtensionType, describeExtension, extensionName } from '../../src/tls/registry/extensions.js';
+import { ExtensionType, describeExtension, extensionAllowedIn, extensionName } from '../../src/tls/registry/extensions.js';
 import { NamedGroup, SUPPORTED_GROUPS, groupById, groupByName, namedGroupName } from '../../src/tls/registry/groups.js';
 import { HandshakeType, handshakeTypeName } from '../../src/tls/registry/handshake-types.js';
 import {
@@ -77,5 +77,19 @@ describe('registries', () => {
     const pss = signatureSchemeById(SignatureSchemeCode.rsa_pss_pss_sha256)!;
     assert.ok(!schemeFitsKey(pss, { type: 'rsa', curve: null }, 'TLSv1.3'));
     assert.ok(schemeFitsKey(pss, { type: 'rsa-pss', curve: null }, 'TLSv1.3'));
+  });
+
+  it('knows where each extension may appear (RFC 8446 §4.2 table, TLS 1.2 ServerHello)', () => {
+    const T = ExtensionType;
+    assert.equal(extensionAllowedIn(T.extended_master_secret, 'client_hello', 'TLSv1.3'), true);
+    assert.equal(extensionAllowedIn(T.extended_master_secret, 'server_hello', 'TLSv1.3'), false);
+    assert.equal(extensionAllowedIn(T.extended_master_secret, 'server_hello', 'TLSv1.2'), true);
+    assert.equal(extensionAllowedIn(T.key_share, 'server_hello', 'TLSv1.3'), true);
+    assert.equal(extensionAllowedIn(T.key_share, 'server_hello', 'TLSv1.2'), false);
+    assert.equal(extensionAllowedIn(T.application_layer_protocol_negotiation, 'encrypted_extensions', 'TLSv1.3'), true);
+    assert.equal(extensionAllowedIn(T.application_layer_protocol_negotiation, 'server_hello', 'TLSv1.3'), false);
+    assert.equal(extensionAllowedIn(T.oid_filters, 'certificate_request', 'TLSv1.3'), true);
+    assert.equal(extensionAllowedIn(T.early_data, 'new_session_ticket', 'TLSv1.3'), true);
+    assert.equal(extensionAllowedIn(0xfe0d, 'encrypted_extensions', 'TLSv1.3'), null);
   });
 });

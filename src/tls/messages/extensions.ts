@@ -5,6 +5,8 @@ import {
   ExtensionType,
   MIN_RECORD_SIZE_LIMIT,
   ServerNameType,
+  TLS12_SERVER_HELLO_EXTENSIONS,
+  TLS13_EXTENSION_MESSAGES,
   describeExtension,
   extensionName,
   type ExtensionName,
@@ -159,48 +161,53 @@ function decodeCertificateAuthorities(r: Reader): Extension {
 
 interface Rule {
   readonly decode: Decoder;
-  /** Messages the extension may appear in (RFC 8446 §4.2 table, plus TLS 1.2 ServerHello). */
-  readonly contexts: readonly ExtensionContext[];
   /** Contexts in which the body must be empty. */
   readonly emptyIn?: readonly ExtensionContext[];
 }
 
 const CH: ExtensionContext = 'client_hello';
 const SH: ExtensionContext = 'server_hello';
-const HRR: ExtensionContext = 'hello_retry_request';
 const EE: ExtensionContext = 'encrypted_extensions';
-const CT: ExtensionContext = 'certificate';
 const CR: ExtensionContext = 'certificate_request';
 const NST: ExtensionContext = 'new_session_ticket';
 
+/**
+ * Where a recognised extension may appear: the RFC 8446 §4.2 table, and a
+ * ServerHello also for the TLS 1.2 answers (the version is not known while
+ * the ServerHello is decoded; the state machine rejects the wrong version's).
+ */
+function allowedIn(name: ExtensionName, context: ExtensionContext): boolean {
+  if (context === 'client_hello') return true;
+  if (context === 'server_hello' && TLS12_SERVER_HELLO_EXTENSIONS.has(name)) return true;
+  return TLS13_EXTENSION_MESSAGES[name]?.includes(context) ?? false;
+}
+
 const RULES: Partial<Record<ExtensionName, Rule>> = {
-  server_name: { decode: decodeServerName, contexts: [CH, SH, EE], emptyIn: [SH, EE] },
-  supported_groups: { decode: (r) => ({ type: 'supported_groups', groups: r.u16List('named_group_list', 2) }), contexts: [CH, EE] },
-  signature_algorithms: { decode: (r) => ({ type: 'signature_algorithms', schemes: r.u16List('supported_signature_algorithms', 2, 0xfffe) }), contexts: [CH, CR] },
+  server_name: { decode: decodeServerName, emptyIn: [SH, EE] },
+  supported_groups: { decode: (r) => ({ type: 'supported_groups', groups: r.u16List('named_group_list', 2) }) },
+  signature_algorithms: { decode: (r) => ({ type: 'signature_algorithms', schemes: r.u16List('supported_signature_algorithms', 2, 0xfffe) }) },
   signature_algorithms_cert: {
     decode: (r) => ({ type: 'signature_algorithms_cert', schemes: r.u16List('supported_signature_algorithms', 2, 0xfffe) }),
-    contexts: [CH, CR],
   },
-  supported_versions: { decode: decodeSupportedVersions, contexts: [CH, SH, HRR] },
-  key_share: { decode: decodeKeyShare, contexts: [CH, SH, HRR] },
-  pre_shared_key: { decode: decodePreSharedKey, contexts: [CH, SH] },
-  psk_key_exchange_modes: { decode: (r) => ({ type: 'psk_key_exchange_modes', modes: r.u8List('ke_modes', 1) }), contexts: [CH] },
+  supported_versions: { decode: decodeSupportedVersions },
+  key_share: { decode: decodeKeyShare },
+  pre_shared_key: { decode: decodePreSharedKey },
+  psk_key_exchange_modes: { decode: (r) => ({ type: 'psk_key_exchange_modes', modes: r.u8List('ke_modes', 1) }) },
   early_data: {
     decode: (r, c) => (c === NST ? { type: 'early_data', maxEarlyDataSize: r.u32('max_early_data_size') } : { type: 'early_data' }),
-    contexts: [CH, EE, NST],
     emptyIn: [CH, EE],
   },
-  cookie: { decode: (r) => ({ type: 'cookie', cookie: r.opaque16('cookie', 1) }), contexts: [CH, HRR] },
-  application_layer_protocol_negotiation: { decode: decodeAlpn, contexts: [CH, SH, EE] },
-  status_request: { decode: decodeStatusRequest, contexts: [CH, SH, CT, CR], emptyIn: [SH, CR] },
-  extended_master_secret: { decode: empty({ type: 'extended_master_secret' }), contexts: [CH, SH], emptyIn: [CH, SH] },
-  renegotiation_info: { decode: (r) => ({ type: 'renegotiation_info', renegotiatedConnection: r.opaque8('renegotiated_connection') }), contexts: [CH, SH] },
-  ec_point_formats: { decode: (r) => ({ type: 'ec_point_formats', formats: r.u8List('ec_point_format_list', 1) }), contexts: [CH, SH] },
-  session_ticket: { decode: decodeSessionTicket, contexts: [CH, SH] },
-  record_size_limit: { decode: decodeRecordSizeLimit, contexts: [CH, SH, EE] },
-  padding: { decode: (r) => ({ type: 'padding', padding: r.rest() }), contexts: [CH] },
-  post_handshake_auth: { decode: empty({ type: 'post_handshake_auth' }), contexts: [CH], emptyIn: [CH] },
-  certificate_authorities: { decode: decodeCertificateAuthorities, contexts: [CH, CR] },
+  cookie: { decode: (r) => ({ type: 'cookie', cookie: r.opaque16('cookie', 1) }) },
+  application_layer_protocol_negotiation: { decode: decodeAlpn },
+  status_request: { decode: decodeStatusRequest, emptyIn: [SH, CR] },
+  extended_master_secret: { decode: empty({ type: 'extended_master_secret' }), emptyIn: [CH, SH] },
+  renegotiation_info: { decode: (r) => ({ type: 'renegotiation_info', renegotiatedConnection: r.opaque8('renegotiated_connection') }) },
+  ec_point_formats: { decode: (r) => ({ type: 'ec_point_formats', formats: r.u8List('ec_point_format_list', 1) }) },
+  session_ticket: { decode: decodeSessionTicket },
+  record_size_limit: { decode: decodeRecordSizeLimit },
+  padding: { decode: (r) => ({ type: 'padding', padding: r.rest() }) },
+  post_handshake_auth: { decode: empty({ type: 'post_handshake_auth' }), emptyIn: [CH] },
+  certificate_authorities: { decode: decodeCertificateAuthorities },
 };
 
 const CONTEXT_NAME: Record<ExtensionContext, string> = {
@@ -216,12 +223,14 @@ const CONTEXT_NAME: Record<ExtensionContext, string> = {
 /** Decodes one extension's body (the bytes after extension_type and length). */
 export function decodeExtension<C extends ExtensionContext>(code: number, data: Buffer, context: C): ExtensionsByContext[C] {
   const name = extensionName(code);
-  const rule = name === null ? undefined : RULES[name];
-  if (rule === undefined) return { type: 'unknown', code, data } as ExtensionsByContext[C];
-  if (!rule.contexts.includes(context)) {
+  if (name === null) return { type: 'unknown', code, data } as ExtensionsByContext[C];
+  if (!allowedIn(name, context)) {
     // RFC 8446 §4.2: a recognised extension in a message it is not specified for.
     throw new TLSError('illegal_parameter', `${name} extension is not allowed in ${CONTEXT_NAME[context]}`);
   }
+  const rule = RULES[name];
+  // Registered but not interpreted here (e.g. signed_certificate_timestamp): kept raw.
+  if (rule === undefined) return { type: 'unknown', code, data } as ExtensionsByContext[C];
   const r = new Reader(data, `extension ${name}`);
   if (rule.emptyIn?.includes(context) && data.length !== 0) {
     throw new TLSError('decode_error', `${name} extension must be empty in ${CONTEXT_NAME[context]}`);

@@ -64,3 +64,83 @@ export const EcPointFormat = { uncompressed: 0, ansiX962_compressed_prime: 1, an
 
 /** record_size_limit must be at least 64 (RFC 8449 §4). */
 export const MIN_RECORD_SIZE_LIMIT = 64;
+
+/** The messages an extension block can sit in. */
+export type ExtensionMessage =
+  | 'client_hello'
+  | 'server_hello'
+  | 'hello_retry_request'
+  | 'encrypted_extensions'
+  | 'certificate'
+  | 'certificate_request'
+  | 'new_session_ticket';
+
+/**
+ * RFC 8446 §4.2 (plus RFC 8449 record_size_limit and RFC 8879
+ * compress_certificate): the TLS 1.3 messages each extension may appear in.
+ * A recognised extension in any other TLS 1.3 message is illegal_parameter.
+ */
+export const TLS13_EXTENSION_MESSAGES: Partial<Record<ExtensionName, readonly ExtensionMessage[]>> = {
+  server_name: ['client_hello', 'encrypted_extensions'],
+  max_fragment_length: ['client_hello', 'encrypted_extensions'],
+  status_request: ['client_hello', 'certificate_request', 'certificate'],
+  supported_groups: ['client_hello', 'encrypted_extensions'],
+  signature_algorithms: ['client_hello', 'certificate_request'],
+  use_srtp: ['client_hello', 'encrypted_extensions'],
+  heartbeat: ['client_hello', 'encrypted_extensions'],
+  application_layer_protocol_negotiation: ['client_hello', 'encrypted_extensions'],
+  signed_certificate_timestamp: ['client_hello', 'certificate_request', 'certificate'],
+  client_certificate_type: ['client_hello', 'encrypted_extensions'],
+  server_certificate_type: ['client_hello', 'encrypted_extensions'],
+  padding: ['client_hello'],
+  record_size_limit: ['client_hello', 'encrypted_extensions'],
+  compress_certificate: ['client_hello', 'certificate_request'],
+  pre_shared_key: ['client_hello', 'server_hello'],
+  early_data: ['client_hello', 'encrypted_extensions', 'new_session_ticket'],
+  supported_versions: ['client_hello', 'server_hello', 'hello_retry_request'],
+  cookie: ['client_hello', 'hello_retry_request'],
+  psk_key_exchange_modes: ['client_hello'],
+  certificate_authorities: ['client_hello', 'certificate_request'],
+  oid_filters: ['certificate_request'],
+  post_handshake_auth: ['client_hello'],
+  signature_algorithms_cert: ['client_hello', 'certificate_request'],
+  key_share: ['client_hello', 'server_hello', 'hello_retry_request'],
+};
+
+/**
+ * Extensions a TLS 1.2 ServerHello may answer with (RFC 6066, 7301, 6962,
+ * 8422, 7627, 5746, 5077, 8449, 7366, 5764, 6520, 7250). A TLS 1.3-capable
+ * ClientHello offers these too, since it also offers TLS 1.2.
+ */
+export const TLS12_SERVER_HELLO_EXTENSIONS: ReadonlySet<ExtensionName> = new Set<ExtensionName>([
+  'server_name',
+  'max_fragment_length',
+  'status_request',
+  'application_layer_protocol_negotiation',
+  'signed_certificate_timestamp',
+  'ec_point_formats',
+  'extended_master_secret',
+  'renegotiation_info',
+  'session_ticket',
+  'record_size_limit',
+  'encrypt_then_mac',
+  'use_srtp',
+  'heartbeat',
+  'client_certificate_type',
+  'server_certificate_type',
+]);
+
+/**
+ * Whether a recognised extension may appear in `message` of `version`.
+ * Any registered extension may appear in a ClientHello (it can offer both
+ * versions). Returns null for an extension not in this registry: whether
+ * that is ignored (requests) or rejected (unsolicited responses) is the
+ * state machine's call (RFC 8446 §4.2).
+ */
+export function extensionAllowedIn(code: number, message: ExtensionMessage, version: 'TLSv1.3' | 'TLSv1.2'): boolean | null {
+  const name = extensionName(code);
+  if (name === null) return null;
+  if (message === 'client_hello') return true;
+  if (version === 'TLSv1.2') return message === 'server_hello' && TLS12_SERVER_HELLO_EXTENSIONS.has(name);
+  return TLS13_EXTENSION_MESSAGES[name]?.includes(message) ?? false;
+}
