@@ -110,11 +110,30 @@ export function pemToDerCert(pem: string): Buffer {
   const stripped = pem.replace(PY_STRIP, '');
   if (!stripped.endsWith(PEM_FOOTER)) throw new X509Error('bad_pem', `Invalid PEM encoding; must end with ${PEM_FOOTER}`);
   const body = stripped.slice(PEM_HEADER.length, stripped.length - PEM_FOOTER.length);
-  for (const ch of body) {
-    // str.encode('ASCII', 'strict') before decoding.
-    if (ch.codePointAt(0)! > 0x7f) throw new X509Error('bad_pem', `'ascii' codec can't encode character '\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}'`);
-  }
+  asciiOrThrow(body);
   return pyA2bBase64(body);
+}
+
+const ASCII_MAX = 0x7f;
+
+/** Python's `str.encode('ascii')` check, with UnicodeEncodeError's message (positions in code points). */
+function asciiOrThrow(text: string): void {
+  const cps = [...text].map((c) => c.codePointAt(0)!);
+  const first = cps.findIndex((cp) => cp > ASCII_MAX);
+  if (first < 0) return;
+  let last = first;
+  while (last + 1 < cps.length && cps[last + 1]! > ASCII_MAX) last++;
+  const what =
+    first === last
+      ? `character '${pyEscapeChar(cps[first]!)}' in position ${first}`
+      : `characters in position ${first}-${last}`;
+  throw new X509Error('bad_pem', `'ascii' codec can't encode ${what}: ordinal not in range(128)`);
+}
+
+function pyEscapeChar(cp: number): string {
+  if (cp <= 0xff) return '\\x' + cp.toString(16).padStart(2, '0');
+  if (cp <= 0xffff) return '\\u' + cp.toString(16).padStart(4, '0');
+  return '\\U' + cp.toString(16).padStart(8, '0');
 }
 
 const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
