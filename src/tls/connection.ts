@@ -8,7 +8,7 @@ import { AlertDescription, AlertLevel, alertName } from './registry/alerts.js';
 import type { AlertName } from './registry/alerts.js';
 import { ContentType } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
-import { RecordLayer, MAX_CIPHERTEXT_LENGTH_TLS13, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
+import { RecordLayer, MAX_PLAINTEXT_LENGTH } from './record.js';
 import { HandshakeReader } from './handshake-reader.js';
 import { encodeKeyUpdate } from './messages/key-update.js';
 import { decodeAs, describeType, frame } from './states.js';
@@ -38,8 +38,6 @@ export class Connection implements HandshakeContext {
 
   private readonly records: RecordLayer;
   private readonly hsReader = new HandshakeReader();
-  /** Received bytes not yet framed into a whole record. */
-  private inbox: Buffer = Buffer.alloc(0);
   private state: HandshakeState | null = null;
   private started = false;
   private secrets: TrafficSecrets | null = null;
@@ -115,38 +113,14 @@ export class Connection implements HandshakeContext {
     if (this.failure) throw this.failure;
     this.ensureStarted();
     this.guard(() => {
-      this.inbox = this.inbox.length === 0 ? Buffer.from(data) : Buffer.concat([this.inbox, data]);
+      this.records.feed(data);
+      // One record at a time, so a key change applies from the next record on.
       for (;;) {
-        const whole = this.takeWholeRecord();
-        if (whole === null) break;
-        this.records.feed(whole);
         const rec = this.records.nextRecord();
-        if (rec === null) continue; // a dropped compatibility change_cipher_spec
+        if (rec === null) break;
         this.processRecord(rec.type, rec.payload);
-        if (this.failure) break;
       }
     });
-  }
-
-  /**
-   * Frames records before the record layer sees them, so that it is only ever
-   * given whole records. (Its nextRecord() loops forever when it holds a
-   * partial record: see the report; this keeps the engine safe meanwhile.)
-   * An over-long header is passed on at once so the layer can reject it with
-   * record_overflow without waiting for the body.
-   */
-  private takeWholeRecord(): Buffer | null {
-    const buf = this.inbox;
-    if (buf.length < RECORD_HEADER_LENGTH) return null;
-    const length = buf.readUInt16BE(RECORD_HEADER_LENGTH - 2);
-    const total = RECORD_HEADER_LENGTH + length;
-    if (length > MAX_CIPHERTEXT_LENGTH_TLS13) {
-      this.inbox = Buffer.alloc(0);
-      return buf;
-    }
-    if (buf.length < total) return null;
-    this.inbox = buf.length === total ? Buffer.alloc(0) : buf.subarray(total);
-    return buf.subarray(0, total);
   }
 
   /** Ciphertext to send to the peer (may be empty). */

@@ -1,0 +1,199 @@
+/**
+ * Interop over real TCP with CPython's ssl module (OpenSSL underneath):
+ * our client against a Python server, a Python client against our server.
+ * Each Python peer echoes / sends data and reports what it negotiated as JSON.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultProvider } from '../../src/crypto/index.js';
+import { Connection } from '../../src/tls/connection.js';
+import type { ConnectionConfig } from '../../src/tls/config.js';
+import { TcpPump } from '../helpers/pump.js';
+import { testPki } from './connection-certs.js';
+import { HAVE_PYTHON, Peer, connectWhenListening, digitPayload, freePort, listenOnce, sha256 } from './interop-peers.js';
+
+const provider = defaultProvider;
+const skip = HAVE_PYTHON ? false : 'python3 (with ssl) not installed';
+const MiB = 1 << 20;
+
+/** argv: port certfile keyfile cafile|'' alpn-csv|'' ; echoes until close_notify, then unwraps and reports. */
+const PY_SERVER = `
+import json, socket, ssl, sys
+port, certfile, keyfile, cafile, alpn = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+ctx.load_cert_chain(certfile, keyfile)
+if cafile:
+    ctx.load_verify_locations(cafile)
+    ctx.verify_mode = ssl.CERT_REQUIRED
+if alpn:
+    ctx.set_alpn_protocols(alpn.split(','))
+ls = socket.create_server(('127.0.0.1', port))
+conn, _ = ls.accept()
+s = ctx.wrap_socket(conn, server_side=True)
+total = 0
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    total += len(d)
+    s.sendall(d)
+info = dict(version=s.version(), cipher=s.cipher()[0], alpn=s.selected_alpn_protocol(), received=total,
+            peer=s.getpeercert()['subject'] if cafile else None, cb=s.get_channel_binding('tls-unique').hex())
+s.unwrap()
+print(json.dumps(info), flush=True)
+`;
+
+/** argv: port cafile certfile|'' keyfile|'' alpn-csv|'' nbytes ; sends nbytes, reads the echo, closes, reports. */
+const PY_CLIENT = `
+import hashlib, json, socket, ssl, sys
+port, cafile, certfile, keyfile, alpn, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
+ctx = ssl.create_default_context(cafile=cafile)
+if certfile:
+    ctx.load_cert_chain(certfile, keyfile)
+if alpn:
+    ctx.set_alpn_protocols(alpn.split(','))
+raw = socket.create_connection(('127.0.0.1', port))
+s = ctx.wrap_socket(raw, server_hostname='localhost')
+data = bytes((i * 7 + 3) % 256 for i in range(n))
+s.sendall(data)
+got = b''
+while len(got) < n:
+    d = s.recv(65536)
+    if not d:
+        break
+    got += d
+info = dict(version=s.version(), cipher=s.cipher()[0], alpn=s.selected_alpn_protocol(), echoed=got == data,
+            sha=hashlib.sha256(data).hexdigest(), cb=s.get_channel_binding('tls-unique').hex())
+s.unwrap()
+s.close()
+print(json.dumps(info), flush=True)
+`;
+
+interface PyReport {
+  version: string;
+  cipher: string;
+  alpn: string | null;
+  cb: string;
+  received?: number;
+  peer?: unknown;
+  echoed?: boolean;
+  sha?: string;
+}
+
+async function report(peer: Peer): Promise<PyReport> {
+  await peer.exit(20_000);
+  const line = peer.out.toString().trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as PyReport;
+  } catch {
+    throw new Error(`python printed no report; stderr:\n${peer.err}`);
+  }
+}
+
+async function clientAgainstPython(config: Partial<ConnectionConfig>, opts: { cafile?: string; alpn?: string; bytes?: number } = {}) {
+  const pki = testPki();
+  const port = await freePort();
+  const leaf = pki.servers.p256;
+  const peer = Peer.start('python3', ['-c', PY_SERVER, String(port), leaf.certFile, leaf.keyFile, opts.cafile ?? '', opts.alpn ?? '']);
+  try {
+    const pump = TcpPump.fromSocket(Connection.client({ provider, serverName: 'localhost', ...config }), await connectWhenListening(port));
+    await pump.handshake();
+    const payload = digitPayload(opts.bytes ?? 10_000, 11);
+    await pump.write(payload);
+    const echo = await pump.readExactly(payload.length);
+    assert.equal(sha256(echo), sha256(payload), 'Python echoed what we sent');
+    pump.conn.close();
+    await pump.flush();
+    // Python answers our close_notify with its own (unwrap), then reports.
+    const rest = await pump.readToClose();
+    assert.equal(rest.length, 0);
+    assert.equal(pump.conn.peerClosed, true);
+    pump.destroy();
+    return { pump, info: await report(peer) };
+  } catch (e) {
+    peer.kill();
+    throw new Error(`${(e as Error).message}\n--- python stderr:\n${peer.err}`, { cause: e });
+  }
+}
+
+test('our client against a Python ssl server: handshake, echo, close_notify both ways', { skip }, async () => {
+  const { pump, info } = await clientAgainstPython({});
+  assert.equal(info.version, 'TLSv1.3');
+  assert.equal(info.cipher, pump.conn.negotiated.suite?.ianaName);
+  assert.equal(info.received, 10_000);
+  // Python's tls-unique on TLS 1.3 is the client Finished: both sides agree.
+  assert.equal(pump.conn.channelBinding('tls-unique')?.toString('hex'), info.cb);
+});
+
+test('our client against a Python ssl server: 1 MiB echoed, checked by SHA-256', { skip }, async () => {
+  const { info } = await clientAgainstPython({}, { bytes: MiB });
+  assert.equal(info.received, MiB);
+});
+
+test('our client presents a certificate to a Python server with CERT_REQUIRED', { skip }, async () => {
+  const pki = testPki();
+  const { info } = await clientAgainstPython({ certificates: [pki.client.certified] }, { cafile: pki.caFile });
+  assert.deepEqual(info.peer, [[['commonName', 'sslsock client']]]);
+});
+
+test('ALPN with a Python server: the server preference wins', { skip }, async () => {
+  const { pump, info } = await clientAgainstPython({ alpnProtocols: ['http/1.1', 'h2'] }, { alpn: 'h2,http/1.1' });
+  assert.equal(info.alpn, 'h2');
+  assert.equal(pump.conn.negotiated.alpn, 'h2');
+});
+
+async function pythonClientAgainstUs(config: Partial<ConnectionConfig>, opts: { withCert?: boolean; alpn?: string; bytes?: number } = {}) {
+  const pki = testPki();
+  const l = await listenOnce();
+  const n = opts.bytes ?? 10_000;
+  const peer = Peer.start('python3', ['-c', PY_CLIENT, String(l.port), pki.caFile, opts.withCert ? pki.client.certFile : '', opts.withCert ? pki.client.keyFile : '', opts.alpn ?? '', String(n)]);
+  try {
+    const socket = await l.accepted;
+    l.close();
+    const pump = TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.rsa2048.certified], ...config }), socket);
+    await pump.handshake();
+    const data = await pump.readExactly(n);
+    await pump.write(data);
+    const rest = await pump.readToClose();
+    assert.equal(rest.length, 0);
+    assert.equal(pump.conn.peerClosed, true);
+    pump.conn.close();
+    await pump.flush();
+    const info = await report(peer);
+    pump.destroy();
+    return { pump, info, data };
+  } catch (e) {
+    peer.kill();
+    throw new Error(`${(e as Error).message}\n--- python stderr:\n${peer.err}`, { cause: e });
+  }
+}
+
+test('a Python ssl client against our server: verified handshake, echo, unwrap', { skip }, async () => {
+  const { pump, info, data } = await pythonClientAgainstUs({});
+  assert.equal(info.version, 'TLSv1.3');
+  assert.equal(info.echoed, true);
+  assert.equal(info.sha, sha256(data));
+  assert.equal(pump.conn.channelBinding('tls-unique')?.toString('hex'), info.cb);
+});
+
+test('a Python client sends 1 MiB to our server and gets it back, checked by SHA-256', { skip }, async () => {
+  const { info, data } = await pythonClientAgainstUs({}, { bytes: MiB });
+  assert.equal(info.echoed, true);
+  assert.equal(info.sha, sha256(data));
+});
+
+test('our server requires and receives a Python client certificate', { skip }, async () => {
+  const pki = testPki();
+  const { pump, info } = await pythonClientAgainstUs({ clientAuth: 'required' }, { withCert: true });
+  assert.equal(info.echoed, true);
+  assert.deepEqual(pump.conn.negotiated.peerCertificates[0], pki.client.chain[0]);
+});
+
+test('our server selects ALPN for a Python client; no overlap means no ALPN', { skip }, async () => {
+  const a = await pythonClientAgainstUs({ alpnProtocols: ['h2', 'http/1.1'] }, { alpn: 'http/1.1,h2' });
+  assert.equal(a.info.alpn, 'h2');
+  const b = await pythonClientAgainstUs({ alpnProtocols: ['h2'] }, { alpn: 'http/1.1' });
+  assert.equal(b.info.alpn, null);
+  assert.equal(b.pump.conn.negotiated.alpn, null);
+});
