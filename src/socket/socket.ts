@@ -47,6 +47,10 @@
  *                           SSLSocket and unwrap() turns it back.
  *   _ioRefs/_decrefSocketios  makefile()'s reference count, as in Python.
  *
+ * recvInto(), recvfrom(), recvfromInto(), sendto(), sendfile() and makefile()
+ * go through `this.recv` / `this.send` / `this.sendall`, so a subclass that
+ * overrides those three (as SSLSocket does) gets the rest for free.
+ *
  * Deviations forced by Node (each raises a clear error rather than
  * pretending): bind() takes numeric addresses only (no synchronous DNS);
  * dup(), sendmsg()/recvmsg() and socket types other than SOCK_STREAM are not
@@ -521,7 +525,8 @@ export class socket {
     if (n < 0) throw new ValueError('negative buffersize in recv_into');
     if (n === 0) n = buffer.length;
     if (n > buffer.length) throw new ValueError('buffer too small for requested bytes');
-    const data = await this._recv(n, checkInt(flags));
+    // Through this.recv so that subclasses (SSLSocket) need override recv() only.
+    const data = await this.recv(n, flags);
     buffer.set(data, 0);
     return data.length;
   }
@@ -645,38 +650,21 @@ export class socket {
       if (count <= 0) throw new ValueError(`count must be a positive integer (got ${count})`);
     }
     const fd = sendfileFd(file);
-    const t = this._transport();
+    this._transport();
     let sent = 0;
     const chunk = Buffer.alloc(SEND_HIGH_WATER);
-    const { deadline } = this._deadline();
-    const release = await t.writeTurn.acquire(deadline);
-    if (release === null) throw timedOut();
     try {
       for (;;) {
         const want = count === null ? chunk.length : Math.min(chunk.length, count - sent);
         if (want <= 0) break;
         const got = await readAt(fd, chunk, want, offset + sent);
         if (got === 0) break;
-        let done = 0;
-        // Per-block deadline, like Python's select() on each block.
-        const blockDeadline = deadlineAfter(this._timeout);
-        while (done < got) {
-          if (t.closed) throw oserror('EBADF');
-          const blocker = sendBlocker(t);
-          if (blocker !== null) throw blocker;
-          const space = t.writeSpace;
-          if (space === 0) {
-            if (!(await t.writable.wait(blockDeadline))) throw timedOut();
-            continue;
-          }
-          const n = Math.min(space, got - done);
-          t.write(chunk.subarray(done, done + n));
-          done += n;
-        }
+        // Through this.sendall so that subclasses (SSLSocket) encrypt; like
+        // Python's send()-based fallback, each block gets its own timeout.
+        await this.sendall(chunk.subarray(0, got));
         sent += got;
       }
     } finally {
-      release();
       const seek = (file as { seek?: (pos: number) => unknown }).seek;
       if (sent > 0 && typeof seek === 'function') seek.call(file, offset + sent);
     }

@@ -328,3 +328,33 @@ test('a reset from a python3 peer is ConnectionResetError [Errno 104], then EOF,
     srv.close();
   }
 });
+
+test('createServer on AF_INET6: dual-stack accepts IPv4 peers, the default is IPv6-only', { skip: !hasIPv6Loopback && 'no ::1 on this machine' }, async () => {
+  const dual = await socket.createServer(['::', 0], { family: socket.AF_INET6, dualstackIpv6: true });
+  const only6 = await socket.createServer(['::', 0], { family: socket.AF_INET6 });
+  try {
+    assert.equal(dual.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY), 0);
+    assert.equal(only6.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY), 1);
+    const c = await socket.createConnection(['127.0.0.1', dual.getsockname()[1]]);
+    const [conn, addr] = await dual.accept();
+    assert.equal(addr[0], '::ffff:127.0.0.1');
+    assert.equal(addr.length, 4);
+    c.close();
+    conn.close();
+    await assert.rejects(socket.createConnection(['127.0.0.1', only6.getsockname()[1]]), socket.ConnectionRefusedError);
+  } finally {
+    dual.close();
+    only6.close();
+  }
+});
+
+test('createServer argument checks follow Python', async () => {
+  await assert.rejects(socket.createServer(['127.0.0.1', 0], { dualstackIpv6: true }), {
+    name: 'ValueError',
+    message: 'dualstack_ipv6 requires AF_INET6 family',
+  });
+  await assert.rejects(socket.createServer(['127.0.0.1', 0], { reusePort: true }), {
+    name: 'ValueError',
+    message: 'SO_REUSEPORT not supported on this platform',
+  });
+});
