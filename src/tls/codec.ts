@@ -13,16 +13,23 @@ import { TLSError } from './errors.js';
 export class Reader {
   private pos = 0;
   private readonly buf: Buffer;
+  private readonly label: string;
+  private readonly parent: Reader | null;
 
   /**
    * @param data the bytes to read (not copied)
    * @param what what these bytes are, for error reasons ('ClientHello', 'extension key_share', …)
+   * @param parent the reader this one is a vector of (its name prefixes ours in errors)
    */
-  constructor(
-    data: Uint8Array,
-    readonly what = 'message',
-  ) {
+  constructor(data: Uint8Array, what = 'message', parent: Reader | null = null) {
     this.buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    this.label = what;
+    this.parent = parent;
+  }
+
+  /** What is being read, for error reasons; built only when an error needs it. */
+  get what(): string {
+    return this.parent ? `${this.parent.what} ${this.label}` : this.label;
   }
 
   /** Bytes not yet consumed. */
@@ -89,32 +96,41 @@ export class Reader {
 
   /** opaque field<min..max> with a 1-byte length prefix. */
   opaque8(field: string, min = 0, max = 0xff): Buffer {
-    return this.checked(this.bytes(this.u8(`${field} length`), field), field, min, max);
+    return this.checked(this.bytes(this.lengthPrefix(1, field), field), field, min, max);
   }
 
   /** opaque field<min..max> with a 2-byte length prefix. */
   opaque16(field: string, min = 0, max = 0xffff): Buffer {
-    return this.checked(this.bytes(this.u16(`${field} length`), field), field, min, max);
+    return this.checked(this.bytes(this.lengthPrefix(2, field), field), field, min, max);
   }
 
   /** opaque field<min..max> with a 3-byte length prefix. */
   opaque24(field: string, min = 0, max = 0xffffff): Buffer {
-    return this.checked(this.bytes(this.u24(`${field} length`), field), field, min, max);
+    return this.checked(this.bytes(this.lengthPrefix(3, field), field), field, min, max);
+  }
+
+  private lengthPrefix(size: number, field: string): number {
+    if (size > this.buf.length - this.pos) {
+      throw new TLSError('decode_error', `${this.what}: truncated ${field} length (need ${size} bytes, have ${this.buf.length - this.pos})`);
+    }
+    const v = this.buf.readUIntBE(this.pos, size);
+    this.pos += size;
+    return v;
   }
 
   /** A vector with a 1-byte length prefix, as a sub-reader confined to it. */
   vec8(field: string, min = 0, max = 0xff): Reader {
-    return new Reader(this.opaque8(field, min, max), `${this.what} ${field}`);
+    return new Reader(this.opaque8(field, min, max), field, this);
   }
 
   /** A vector with a 2-byte length prefix, as a sub-reader confined to it. */
   vec16(field: string, min = 0, max = 0xffff): Reader {
-    return new Reader(this.opaque16(field, min, max), `${this.what} ${field}`);
+    return new Reader(this.opaque16(field, min, max), field, this);
   }
 
   /** A vector with a 3-byte length prefix, as a sub-reader confined to it. */
   vec24(field: string, min = 0, max = 0xffffff): Reader {
-    return new Reader(this.opaque24(field, min, max), `${this.what} ${field}`);
+    return new Reader(this.opaque24(field, min, max), field, this);
   }
 
   /**

@@ -231,7 +231,7 @@ export function decodeExtension<C extends ExtensionContext>(code: number, data: 
   const rule = RULES[name];
   // Registered but not interpreted here (e.g. signed_certificate_timestamp): kept raw.
   if (rule === undefined) return { type: 'unknown', code, data } as ExtensionsByContext[C];
-  const r = new Reader(data, `extension ${name}`);
+  const r = new Reader(data, name);
   if (rule.emptyIn?.includes(context) && data.length !== 0) {
     throw new TLSError('decode_error', `${name} extension must be empty in ${CONTEXT_NAME[context]}`);
   }
@@ -251,7 +251,11 @@ export function decodeExtensions<C extends ExtensionContext>(r: Reader, context:
   const seen = new Set<number>();
   while (!block.atEnd) {
     const code = block.u16('extension_type');
-    const data = block.opaque16(`${describeExtension(code)} extension_data`);
+    const length = block.u16('extension_data length');
+    if (length > block.remaining) {
+      throw new TLSError('decode_error', `${block.what}: truncated ${describeExtension(code)} extension_data (need ${length} bytes, have ${block.remaining})`);
+    }
+    const data = block.bytes(length);
     if (seen.has(code)) throw new TLSError('illegal_parameter', `duplicate ${describeExtension(code)} extension in ${CONTEXT_NAME[context]}`);
     seen.add(code);
     if (context === 'client_hello' && seen.has(ExtensionType.pre_shared_key) && code !== ExtensionType.pre_shared_key) {
@@ -372,7 +376,7 @@ export function extensionCode(ext: Extension): number {
 /** Writes one extension: type, length, body. */
 export function writeExtension(w: Writer, ext: Extension): void {
   w.u16(extensionCode(ext));
-  w.u16Prefixed(() => writeBody(w, ext), `${ext.type} extension_data`);
+  w.u16Prefixed(() => writeBody(w, ext), ext.type);
 }
 
 /** Writes an extensions block with its 2-byte length prefix, in the given order. */
