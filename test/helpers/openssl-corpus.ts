@@ -246,8 +246,9 @@ function writeBundle(pki: Pki, dir: string, fileName: string, names: readonly st
 }
 
 /** Runs `openssl verify` on a case and returns its first error. */
-export function opensslVerify(pki: Pki, c: CorpusCase, attime: number, workDir: string): OpensslVerdict {
+export function opensslVerify(pki: Pki, c: CorpusCase, attime: number, workDir: string, authLevel?: number): OpensslVerdict {
   const args = ['verify', '-no-CApath', '-no-CAstore', '-attime', String(c.attime ?? attime)];
+  if (authLevel !== undefined) args.push('-auth_level', String(authLevel));
   if (c.trusted.length > 0) args.push('-CAfile', writeBundle(pki, workDir, `${c.name}.trusted.pem`, c.trusted));
   else args.push('-no-CAfile');
   if ((c.untrusted ?? []).length > 0) args.push('-untrusted', writeBundle(pki, workDir, `${c.name}.untrusted.pem`, c.untrusted ?? []));

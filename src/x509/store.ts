@@ -1,0 +1,348 @@
+/**
+ * A trust store with OpenSSL's X509_STORE behaviour as Python exposes it
+ * (`load_verify_locations`, `set_default_verify_paths`, `cert_store_stats`,
+ * `get_ca_certs`):
+ *
+ * - certificates and CRLs from PEM text (a cafile may hold both), concatenated
+ *   DER, files, and hashed directories (`capath`: `<hash>.<n>` certificate
+ *   files and `<hash>.r<n>` CRL files, read lazily when a subject is looked up,
+ *   as OpenSSL's by_dir lookup does — so they count in stats only afterwards);
+ * - an identical certificate or CRL added twice is kept once, silently;
+ * - objects are kept in X509_STORE's order: the list is sorted by (type,
+ *   canonical name) before every insertion and the new object appended, which
+ *   is the order `get_ca_certs()` reports.
+ *
+ * Errors are `TrustStoreError` with a `kind` the ssl layer maps to Python's
+ * exceptions and texts (see `kind` below).
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CryptoProvider } from '../crypto/provider.js';
+import { certFacts, checkCa } from './cert-facts.js';
+import { parseCertificate, type Certificate } from './certificate.js';
+import type { CertificateSource } from './chain.js';
+import { parseCrl, type Crl } from './crl.js';
+import { DerReader } from './der-reader.js';
+import { X509Error } from './errors.js';
+import { canonicalNameEncoding, nameHash } from './name-canon.js';
+import type { Name } from './name.js';
+import { peerCertDict, type PeerCertDict } from './peercert.js';
+import { PEM_LABEL, parsePem, type PemBlock } from './pem.js';
+import type { CrlSource } from './revocation.js';
+
+export type TrustStoreErrorKind =
+  /** A file could not be read: `errno`/`code` and `path` say why (Python: OSError / FileNotFoundError). */
+  | 'os_error'
+  /** A cafile / capath file had no certificate or CRL (Python: `[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found`). */
+  | 'no_certificate_or_crl'
+  /** A PEM block that does not decode (Python: `[X509] PEM lib`). */
+  | 'pem_lib'
+  /** A block that decodes but is not a certificate / CRL (Python: an ASN.1 error from OpenSSL). */
+  | 'bad_asn1'
+  /** cadata given as text without any certificate (Python: `no start line: cadata does not contain a certificate`). */
+  | 'cadata_no_start_line'
+  /** cadata given as bytes without any certificate (Python: `not enough data: cadata does not contain a certificate`). */
+  | 'cadata_not_enough_data'
+  /** cadata empty (Python: ValueError `Empty certificate data`). */
+  | 'cadata_empty';
+
+export class TrustStoreError extends Error {
+  override readonly name = 'TrustStoreError';
+  constructor(
+    readonly kind: TrustStoreErrorKind,
+    message: string,
+    readonly path: string | null = null,
+    /** For 'os_error': the errno number and Node's code ('ENOENT', …). */
+    readonly errno: number | null = null,
+    readonly code: string | null = null,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Python's `cert_store_stats()` shape. */
+export interface TrustStoreStats {
+  x509: number;
+  crl: number;
+  x509_ca: number;
+}
+
+type StoreObject = { readonly kind: 'x509'; readonly cert: Certificate } | { readonly kind: 'crl'; readonly crl: Crl };
+
+/** Where OpenSSL (Debian/Ubuntu build, as Python's get_default_verify_paths reports) looks by default. */
+export const DEFAULT_CERT_FILE = '/usr/lib/ssl/cert.pem';
+export const DEFAULT_CERT_DIR = '/usr/lib/ssl/certs';
+export const CERT_FILE_ENV = 'SSL_CERT_FILE';
+export const CERT_DIR_ENV = 'SSL_CERT_DIR';
+
+/** X509_LU_X509 sorts before X509_LU_CRL. */
+const KIND_ORDER = { x509: 1, crl: 2 } as const;
+
+function objectName(o: StoreObject): Name {
+  return o.kind === 'x509' ? o.cert.subject : o.crl.issuer;
+}
+
+/** X509_NAME_cmp ordering: canonical encoding length first, then bytes. */
+function compareNames(a: Name, b: Name): number {
+  const x = canonicalNameEncoding(a);
+  const y = canonicalNameEncoding(b);
+  return x.length !== y.length ? x.length - y.length : Buffer.compare(x, y);
+}
+
+function compareObjects(a: StoreObject, b: StoreObject): number {
+  return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareNames(objectName(a), objectName(b));
+}
+
+const CERTIFICATE_LABELS: ReadonlySet<string> = new Set([PEM_LABEL.certificate, PEM_LABEL.trustedCertificate, 'X509 CERTIFICATE']);
+
+/** A TRUSTED CERTIFICATE block is a certificate followed by OpenSSL's auxiliary trust data; only the certificate is used. */
+function leadingCertificate(der: Buffer): Buffer {
+  return new DerReader(der, 'TRUSTED CERTIFICATE').read('').raw;
+}
+
+export class TrustStore implements CertificateSource, CrlSource {
+  private readonly objects: StoreObject[] = [];
+  private sorted = true;
+  private readonly directories: string[] = [];
+  /** Per directory and name hash: the next unread `<hash>.<n>` / `<hash>.r<n>` index. */
+  private readonly dirProgress = new Map<string, { certs: number; crls: number }>();
+
+  constructor(readonly provider: CryptoProvider) {}
+
+  // ───────────── adding ─────────────
+
+  private insert(o: StoreObject): boolean {
+    if (!this.sorted) {
+      // Array.prototype.sort is stable, like glibc's qsort (a merge sort) under OpenSSL's sk_sort.
+      this.objects.sort(compareObjects);
+      this.sorted = true;
+    }
+    const raw = o.kind === 'x509' ? o.cert.raw : o.crl.raw;
+    const duplicate = this.objects.some((e) => e.kind === o.kind && (e.kind === 'x509' ? e.cert.raw : e.crl.raw).equals(raw));
+    if (duplicate) return false;
+    this.objects.push(o);
+    this.sorted = this.objects.length <= 1;
+    return true;
+  }
+
+  /** Adds one certificate; false when an identical one is already there. */
+  addCertificate(cert: Certificate | Uint8Array): boolean {
+    return this.insert({ kind: 'x509', cert: cert instanceof Uint8Array ? parseCertificate(cert) : cert });
+  }
+
+  /** Adds one CRL; false when an identical one is already there. */
+  addCrl(crl: Crl | Uint8Array): boolean {
+    return this.insert({ kind: 'crl', crl: crl instanceof Uint8Array ? parseCrl(crl) : crl });
+  }
+
+  /**
+   * Every CERTIFICATE / TRUSTED CERTIFICATE / X509 CRL block of a PEM text
+   * (X509_load_cert_crl_file); other text and blocks are ignored. Throws
+   * 'pem_lib' for a malformed block and 'no_certificate_or_crl' when there is none.
+   */
+  addPem(text: string, path: string | null = null): { certificates: number; crls: number } {
+    let blocks: PemBlock[];
+    try {
+      blocks = parsePem(text);
+    } catch (e) {
+      throw new TrustStoreError('pem_lib', `PEM lib: ${(e as Error).message}`, path, null, null, e);
+    }
+    let certificates = 0;
+    let crls = 0;
+    for (const b of blocks) {
+      if (CERTIFICATE_LABELS.has(b.label)) {
+        this.addParsed(() => this.addCertificate(b.label === PEM_LABEL.trustedCertificate ? leadingCertificate(b.der) : b.der), path);
+        certificates++;
+      } else if (b.label === PEM_LABEL.crl) {
+        this.addParsed(() => this.addCrl(b.der), path);
+        crls++;
+      }
+    }
+    if (certificates + crls === 0) throw new TrustStoreError('no_certificate_or_crl', 'no certificate or crl found', path);
+    return { certificates, crls };
+  }
+
+  private addParsed(add: () => boolean, path: string | null): void {
+    try {
+      add();
+    } catch (e) {
+      if (e instanceof X509Error) throw new TrustStoreError('bad_asn1', e.message, path, null, null, e);
+      throw e;
+    }
+  }
+
+  /** Concatenated DER certificates (Python's bytes `cadata`). Returns how many were read. */
+  addDer(data: Uint8Array): number {
+    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    let offset = 0;
+    let count = 0;
+    while (offset < buf.length) {
+      let el;
+      try {
+        el = new DerReader(buf, 'cadata', offset).read('');
+      } catch (e) {
+        if (count > 0) throw new TrustStoreError('bad_asn1', (e as Error).message, null, null, null, e);
+        throw new TrustStoreError('cadata_not_enough_data', 'not enough data: cadata does not contain a certificate', null, null, null, e);
+      }
+      this.addParsed(() => this.addCertificate(el.raw), null);
+      offset += el.raw.length;
+      count++;
+    }
+    if (count === 0) throw new TrustStoreError('cadata_not_enough_data', 'not enough data: cadata does not contain a certificate');
+    return count;
+  }
+
+  /** Python's `cadata`: ASCII PEM text (certificates only, junk between blocks ignored) or DER bytes. */
+  addCadata(data: string | Uint8Array): number {
+    if (data.length === 0) throw new TrustStoreError('cadata_empty', 'Empty certificate data');
+    if (typeof data !== 'string') return this.addDer(data);
+    let blocks: PemBlock[];
+    try {
+      blocks = parsePem(data);
+    } catch (e) {
+      throw new TrustStoreError('pem_lib', `PEM lib: ${(e as Error).message}`, null, null, null, e);
+    }
+    let count = 0;
+    for (const b of blocks) {
+      if (!CERTIFICATE_LABELS.has(b.label)) continue;
+      this.addParsed(() => this.addCertificate(b.label === PEM_LABEL.trustedCertificate ? leadingCertificate(b.der) : b.der), null);
+      count++;
+    }
+    if (count === 0) throw new TrustStoreError('cadata_no_start_line', 'no start line: cadata does not contain a certificate');
+    return count;
+  }
+
+  private readText(path: string): string {
+    try {
+      return readFileSync(path, 'latin1');
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new TrustStoreError('os_error', err.message, path, err.errno === undefined ? null : -err.errno, err.code ?? null, e);
+    }
+  }
+
+  /** Python's `cafile`: a PEM file of certificates and CRLs. */
+  loadFile(path: string): { certificates: number; crls: number } {
+    return this.addPem(this.readText(path), path);
+  }
+
+  /**
+   * Python's `capath`: an OpenSSL hashed directory. Nothing is read now (a
+   * missing directory is not an error); files are read on lookup by subject.
+   */
+  addDirectory(path: string): void {
+    if (!this.directories.includes(path)) this.directories.push(path);
+  }
+
+  /**
+   * `set_default_verify_paths()`: SSL_CERT_FILE (or OpenSSL's default file)
+   * and SSL_CERT_DIR (or the default directory; ':'-separated), silently
+   * skipping what does not exist or does not load.
+   */
+  loadDefaultPaths(env: Readonly<Record<string, string | undefined>> = process.env): void {
+    const file = env[CERT_FILE_ENV] ?? DEFAULT_CERT_FILE;
+    try {
+      this.loadFile(file);
+    } catch (e) {
+      if (!(e instanceof TrustStoreError)) throw e;
+    }
+    const dirs = (env[CERT_DIR_ENV] ?? DEFAULT_CERT_DIR).split(':').filter((d) => d.length > 0);
+    for (const d of dirs) this.addDirectory(d);
+  }
+
+  // ───────────── capath lookups (by_dir) ─────────────
+
+  private loadFromDirectories(name: Name, wantCrls: boolean): void {
+    if (this.directories.length === 0) return;
+    const hash = nameHash(name, this.provider);
+    for (const dir of this.directories) {
+      const key = `${dir}\0${hash}`;
+      const progress = this.dirProgress.get(key) ?? { certs: 0, crls: 0 };
+      for (;;) {
+        const n = wantCrls ? progress.crls : progress.certs;
+        const file = join(dir, `${hash}.${wantCrls ? 'r' : ''}${n}`);
+        if (!isFile(file)) break;
+        try {
+          this.addPem(readFileSync(file, 'latin1'), file);
+        } catch (e) {
+          // by_dir stops at a file that does not load, as OpenSSL's get_cert_by_subject does.
+          if (e instanceof TrustStoreError) break;
+          throw e;
+        }
+        if (wantCrls) progress.crls++;
+        else progress.certs++;
+      }
+      this.dirProgress.set(key, progress);
+    }
+  }
+
+  // ───────────── lookups ─────────────
+
+  certificatesBySubject(name: Name): readonly Certificate[] {
+    this.loadFromDirectories(name, false);
+    const key = canonicalNameEncoding(name);
+    const out: Certificate[] = [];
+    for (const o of this.objects) if (o.kind === 'x509' && canonicalNameEncoding(o.cert.subject).equals(key)) out.push(o.cert);
+    return out;
+  }
+
+  crlsByIssuer(name: Name): readonly Crl[] {
+    this.loadFromDirectories(name, true);
+    const key = canonicalNameEncoding(name);
+    const out: Crl[] = [];
+    for (const o of this.objects) if (o.kind === 'crl' && canonicalNameEncoding(o.crl.issuer).equals(key)) out.push(o.crl);
+    return out;
+  }
+
+  /** Every certificate, in store order. */
+  certificates(): Certificate[] {
+    return this.objects.flatMap((o) => (o.kind === 'x509' ? [o.cert] : []));
+  }
+
+  /** Every CRL, in store order. */
+  crls(): Crl[] {
+    return this.objects.flatMap((o) => (o.kind === 'crl' ? [o.crl] : []));
+  }
+
+  /** Python's `cert_store_stats()`: x509_ca counts certificates X509_check_ca accepts as CAs. */
+  stats(): TrustStoreStats {
+    let x509 = 0;
+    let crl = 0;
+    let ca = 0;
+    for (const o of this.objects) {
+      if (o.kind === 'crl') {
+        crl++;
+        continue;
+      }
+      x509++;
+      if (checkCa(certFacts(o.cert)) !== 0) ca++;
+    }
+    return { x509, crl, x509_ca: ca };
+  }
+
+  /** Python's `get_ca_certs(binary_form)`: CA certificates in store order, as getpeercert() dicts or DER. */
+  getCaCerts(binaryForm: true): Buffer[];
+  getCaCerts(binaryForm?: false): PeerCertDict[];
+  getCaCerts(binaryForm = false): PeerCertDict[] | Buffer[] {
+    const cas = this.certificates().filter((c) => checkCa(certFacts(c)) !== 0);
+    return binaryForm ? cas.map((c) => Buffer.from(c.raw)) : cas.map((c) => peerCertDict(c));
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Names of the `<hash>.<n>` entries of a directory (for tools that build hashed directories). */
+export function listHashedEntries(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => /^[0-9a-f]{8}\.r?\d+$/.test(n));
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * Certificate path validation with OpenSSL 3.0's verdicts (X509_verify_cert,
+ * crypto/x509/x509_vfy.c), because Python's `ssl` reports OpenSSL's first
+ * error: the same X509_V_ERR code, at the same depth, must come out of ours.
+ *
+ * The steps run in OpenSSL's order (verify_chain) and the first failure ends
+ * verification, as with the default verify callback Python uses:
+ *   1. the leaf's key against the security level (66)
+ *   2. chain building (chain.ts: 2, 18, 19, 20, 22)
+ *   3. per-certificate extension checks, leaf to root (check_extensions:
+ *      34, 79, 94, X509_STRICT extras, 26, 25), then key sizes and signature
+ *      digests for the security level (67, 68)
+ *   4. host name / IP address (check_id: 62, 64) — before signatures and times
+ *   5. CRLs with VERIFY_CRL_CHECK_LEAF / _CHAIN (revocation.ts: 3, 23, 11, 12, 8…)
+ *   6. signatures and validity periods, root to leaf (internal_verify: 7, 9,
+ *      10, 21, 32)
+ *   7. name constraints, root to leaf (name-constraints.ts: 47, 48, 49, 51, 53)
+ */
+import type { CryptoProvider } from '../crypto/provider.js';
+import { parseCertificate, type Certificate } from './certificate.js';
+import { EXTRA_OID, certFacts, certTimeError, checkCa, kuRejects, likelyIssued, signingAllowed, xkuRejects, type CertFacts } from './cert-facts.js';
+import { buildChain, X509_V_FLAG, type CertificateSource } from './chain.js';
+import type { Crl } from './crl.js';
+import { checkHost, checkIp, parseIpAddress, PYTHON_DEFAULT_HOST_FLAGS, X509_CHECK_FLAG, type HostnameSubject } from './hostname.js';
+import { checkNameConstraints, checkNameConstraintsCn } from './name-constraints.js';
+import { OID } from './oids.js';
+import { checkRevocation, type CrlSource } from './revocation.js';
+import { checkAuthLevel, keySecurityBits, minimumSecurityBits } from './security-level.js';
+import { X509_V, verifyErrorString } from './verify-codes.js';
+
+export { X509_V_FLAG } from './chain.js';
+export type { CertificateSource } from './chain.js';
+export type { CrlSource } from './revocation.js';
+
+/** OpenSSL's default X509_VERIFY_PARAM depth. */
+export const DEFAULT_MAX_DEPTH = 100;
+
+/** Which end of a TLS connection the certificate must serve (OpenSSL purposes sslserver / sslclient). */
+export type VerifyPurpose = 'serverAuth' | 'clientAuth';
+
+export interface VerifyOptions {
+  /** The peer's certificates, leaf first, as DER or parsed. DER that does not parse throws X509Error. */
+  readonly chain: readonly (Uint8Array | Certificate)[];
+  /** Trust anchors (and their CRLs): a TrustStore or anything with the same lookups. */
+  readonly store?: (CertificateSource & Partial<CrlSource>) | null;
+  /** CRLs besides the store's. */
+  readonly crls?: readonly Crl[];
+  /** Verification time; default now. `null` switches time checks off (X509_V_FLAG_NO_CHECK_TIME). */
+  readonly time?: Date | null;
+  /** Default 'serverAuth' (what a client checks); null checks no purpose. */
+  readonly purpose?: VerifyPurpose | null;
+  /** Python's VerifyFlags / OpenSSL's X509_V_FLAG_* bits. Default VERIFY_X509_TRUSTED_FIRST. */
+  readonly flags?: number;
+  /** Maximum number of intermediate certificates (OpenSSL's verify depth); default 100. */
+  readonly maxDepth?: number;
+  /** Host name the leaf must be valid for (already IDNA-encoded). */
+  readonly hostname?: string | null;
+  /** IP address the leaf must be valid for, as text or bytes. */
+  readonly ip?: string | Uint8Array | null;
+  /** X509_CHECK_FLAG_* bits; default Python's NO_PARTIAL_WILDCARDS. */
+  readonly hostFlags?: number;
+  /** Python's `hostname_checks_common_name`; false adds X509_CHECK_FLAG_NEVER_CHECK_SUBJECT. Default true. */
+  readonly hostnameChecksCommonName?: boolean;
+  /** OpenSSL security level for keys and signature digests (Python contexts use 2); 0 or less checks nothing. Default 0. */
+  readonly authLevel?: number;
+  readonly provider: CryptoProvider;
+}
+
+export type VerifyResult =
+  | { readonly ok: true; readonly chain: Certificate[] }
+  | {
+      readonly ok: false;
+      /** X509_V_ERR_* code. */
+      readonly code: number;
+      /** OpenSSL's text for the code (Python substitutes its own for 62 and 64: see pythonVerifyMessage). */
+      readonly message: string;
+      /** Depth of the certificate the error is about (0 = leaf). */
+      readonly depth: number;
+      readonly certificate: Certificate | null;
+      /** The chain as far as it was built. */
+      readonly chain: Certificate[];
+    };
+
+class VerifyFailure {
+  constructor(
+    readonly code: number,
+    readonly depth: number,
+    readonly certificate: CertFacts | null,
+  ) {}
+}
+
+const EMPTY_SOURCE: CertificateSource = { certificatesBySubject: () => [] };
+
+/** Seconds precision, as OpenSSL compares times as time_t. */
+function wholeSeconds(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
+function asCertificate(c: Uint8Array | Certificate): Certificate {
+  return c instanceof Uint8Array ? parseCertificate(c) : c;
+}
+
+/** Verifies a peer's certificate chain; never throws for a verification failure (only for unparseable DER). */
+export function verifyCertificateChain(options: VerifyOptions): VerifyResult {
+  if (options.chain.length === 0) throw new TypeError('verifyCertificateChain: the chain must contain the leaf certificate');
+  const peer = options.chain.map((c) => certFacts(asCertificate(c)));
+  const flags = options.flags ?? X509_V_FLAG.TRUSTED_FIRST;
+  const time = options.time === null || (flags & X509_V_FLAG.NO_CHECK_TIME) !== 0 ? null : wholeSeconds(options.time ?? new Date());
+  const store = options.store ?? null;
+  let chain: CertFacts[] = [peer[0] as CertFacts];
+  try {
+    const authLevel = options.authLevel ?? 0;
+    // x509_verify_x509: a weak leaf key stops verification before anything else.
+    if (authLevel > 0 && keySecurityBits(peer[0] as CertFacts, options.provider) < minimumSecurityBits(authLevel)) {
+      throw new VerifyFailure(X509_V.EE_KEY_TOO_SMALL, 0, peer[0] as CertFacts);
+    }
+    const built = buildChain({
+      leaf: peer[0] as CertFacts,
+      untrusted: peer.slice(1),
+      store: store ?? EMPTY_SOURCE,
+      flags,
+      maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+      time,
+    });
+    chain = built.chain;
+    if (built.error !== null) throw new VerifyFailure(built.error.code, built.error.depth, chain[built.error.depth] ?? null);
+    checkExtensions(chain, options.purpose === undefined ? 'serverAuth' : options.purpose, flags);
+    if (authLevel > 0) {
+      const weak = checkAuthLevel(chain, authLevel, options.provider);
+      if (weak !== null) throw new VerifyFailure(weak.code, weak.depth, chain[weak.depth] ?? null);
+    }
+    const hostFlags = (options.hostFlags ?? PYTHON_DEFAULT_HOST_FLAGS) | (options.hostnameChecksCommonName === false ? X509_CHECK_FLAG.NEVER_CHECK_SUBJECT : 0);
+    checkIdentity(chain[0] as CertFacts, options.hostname ?? null, options.ip ?? null, hostFlags);
+    if ((flags & X509_V_FLAG.CRL_CHECK) !== 0) {
+      const revoked = checkRevocation({
+        chain,
+        checkAll: (flags & X509_V_FLAG.CRL_CHECK_ALL) !== 0,
+        crls: options.crls ?? [],
+        store: store !== null && store.crlsByIssuer !== undefined ? (store as CrlSource) : null,
+        time,
+        ignoreCritical: (flags & X509_V_FLAG.IGNORE_CRITICAL) !== 0,
+        provider: options.provider,
+      });
+      if (revoked !== null) throw new VerifyFailure(revoked.code, revoked.depth, chain[revoked.depth] ?? null);
+    }
+    internalVerify(chain, flags, time, options.provider);
+    checkChainNameConstraints(chain, hostFlags);
+    return { ok: true, chain: chain.map((f) => f.cert) };
+  } catch (e) {
+    if (!(e instanceof VerifyFailure)) throw e;
+    return {
+      ok: false,
+      code: e.code,
+      message: verifyErrorString(e.code),
+      depth: e.depth,
+      certificate: e.certificate?.cert ?? null,
+      chain: chain.map((f) => f.cert),
+    };
+  }
+}
+
+// ─────────────────────────── check_extensions ───────────────────────────
+
+/** check_purpose_ssl_server / _client (v3_purp.c). `requireCa` for every certificate above the leaf. */
+function purposeAllows(f: CertFacts, purpose: VerifyPurpose, requireCa: boolean): boolean {
+  if (purpose === 'serverAuth') {
+    if (xkuRejects(f, OID.serverAuth, EXTRA_OID.nsSGC, EXTRA_OID.msSGC)) return false;
+    if (requireCa) return checkCa(f) !== 0;
+    return !kuRejects(f, 'digitalSignature', 'keyEncipherment', 'keyAgreement');
+  }
+  if (xkuRejects(f, OID.clientAuth)) return false;
+  if (requireCa) return checkCa(f) !== 0;
+  return !kuRejects(f, 'digitalSignature', 'keyAgreement');
+}
+
+/** X509_STRICT's RFC 5280 profile checks for one certificate of a chain longer than one (3.0's check_extensions). */
+function strictError(x: CertFacts, i: number, num: number): number {
+  const cert = x.cert;
+  if (x.pathLen !== -1) {
+    if (!x.ca) return X509_V.PATHLEN_INVALID_FOR_NON_CA;
+    if (x.keyUsage === null || !x.keyUsage.has('keyCertSign')) return X509_V.PATHLEN_WITHOUT_KU_KEY_CERT_SIGN;
+  }
+  if (x.ca && x.bcons && !x.bconsCritical) return X509_V.CA_BCONS_NOT_CRITICAL;
+  if (x.ca) {
+    if (x.keyUsage === null) return X509_V.CA_CERT_MISSING_KEY_USAGE;
+  } else if (x.keyUsage !== null && x.keyUsage.has('keyCertSign')) {
+    return X509_V.KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA;
+  }
+  if (cert.issuer.isEmpty) return X509_V.ISSUER_NAME_EMPTY;
+  if ((x.ca || (x.keyUsage !== null && x.keyUsage.has('cRLSign')) || x.subjectAltName === null) && cert.subject.isEmpty) return X509_V.SUBJECT_NAME_EMPTY;
+  if (cert.subject.isEmpty && x.subjectAltName !== null && !x.sanCritical) return X509_V.EMPTY_SUBJECT_SAN_NOT_CRITICAL;
+  if (x.subjectAltName !== null && x.subjectAltName.length === 0) return X509_V.EMPTY_SUBJECT_ALT_NAME;
+  if (!cert.signatureAlgorithm.raw.equals(cert.tbsSignatureAlgorithm.raw)) return X509_V.SIGNATURE_ALGORITHM_INCONSISTENCY;
+  if (x.akid !== null && x.akidCritical) return X509_V.AUTHORITY_KEY_IDENTIFIER_CRITICAL;
+  if (x.skid !== null && x.skidCritical) return X509_V.SUBJECT_KEY_IDENTIFIER_CRITICAL;
+  if (cert.version >= 3) {
+    // OpenSSL 3.0 wants the keyIdentifier field itself (RFC 5280 §4.2.1.1 "MUST be included"), not just the extension.
+    if (i + 1 < num && (x.akid === null || x.akid.keyIdentifier === null) && !x.selfSigned) return X509_V.MISSING_AUTHORITY_KEY_IDENTIFIER;
+    if (x.ca && x.skid === null) return X509_V.MISSING_SUBJECT_KEY_IDENTIFIER;
+  } else if (cert.extensions.list.length > 0) {
+    return X509_V.EXTENSIONS_REQUIRE_VERSION_3;
+  }
+  return X509_V.OK;
+}
+
+function checkExtensions(chain: readonly CertFacts[], purpose: VerifyPurpose | null, flags: number): void {
+  const strict = (flags & X509_V_FLAG.X509_STRICT) !== 0;
+  const num = chain.length;
+  let plen = 0;
+  for (let i = 0; i < num; i++) {
+    const x = chain[i] as CertFacts;
+    const fail = (code: number): never => {
+      throw new VerifyFailure(code, i, x);
+    };
+    if ((flags & X509_V_FLAG.IGNORE_CRITICAL) === 0 && x.unhandledCritical) fail(X509_V.UNHANDLED_CRITICAL_EXTENSION);
+    const ca = checkCa(x);
+    if (i === 0) {
+      // The leaf may be a CA or not (self-signed leaves are CAs); strict mode only rejects "maybe" CAs.
+      if (strict && ca !== 1 && ca !== 0) fail(X509_V.INVALID_CA);
+    } else if (ca === 0 || ((i + 1 < num || strict) && ca !== 1)) {
+      // Intermediates must be real CAs (basicConstraints cA); the anchor may be a v1 root unless strict.
+      fail(X509_V.INVALID_CA);
+    }
+    if (num > 1 && x.cert.subjectPublicKeyInfo.keyType === 'ec' && x.cert.subjectPublicKeyInfo.curveOid === null) fail(X509_V.EC_KEY_EXPLICIT_PARAMS);
+    if (strict && num > 1) {
+      const code = strictError(x, i, num);
+      if (code !== X509_V.OK) fail(code);
+    }
+    if (purpose !== null) {
+      // Our stores hold no auxiliary trust settings, so the purpose decides for trusted certificates too.
+      const allowed = x.invalid ? !strict : purposeAllows(x, purpose, i > 0);
+      if (!allowed) fail(X509_V.INVALID_PURPOSE);
+    }
+    // RFC 5280 §4.2.1.9: pathLenConstraint counts the non-self-issued intermediates below this CA.
+    if (i > 1 && !x.selfIssued && x.pathLen !== -1 && plen > x.pathLen + 1) fail(X509_V.PATH_LENGTH_EXCEEDED);
+    if (!x.selfIssued) plen++;
+  }
+}
+
+// ─────────────────────────── check_id ───────────────────────────
+
+export function hostnameSubject(cert: Certificate): HostnameSubject {
+  const f = certFacts(cert);
+  return {
+    altNames:
+      f.subjectAltName === null
+        ? null
+        : f.subjectAltName.map((g) => (g.type === 'dNSName' ? { type: 'dns' as const, value: g.value } : g.type === 'iPAddress' ? { type: 'ip' as const, value: g.bytes } : { type: 'other' as const })),
+    commonNames: cert.subject.commonNames,
+  };
+}
+
+function checkIdentity(leaf: CertFacts, hostname: string | null, ip: string | Uint8Array | null, hostFlags: number): void {
+  if (hostname !== null && !checkHost(hostnameSubject(leaf.cert), hostname, hostFlags)) throw new VerifyFailure(X509_V.HOSTNAME_MISMATCH, 0, leaf);
+  if (ip !== null) {
+    const bytes = typeof ip === 'string' ? parseIpAddress(ip) : ip;
+    if (bytes === null) throw new TypeError(`verifyCertificateChain: ${JSON.stringify(ip)} is not an IP address`);
+    if (!checkIp(hostnameSubject(leaf.cert), bytes)) throw new VerifyFailure(X509_V.IP_ADDRESS_MISMATCH, 0, leaf);
+  }
+}
+
+// ─────────────────────────── internal_verify ───────────────────────────
+
+function signatureValid(subject: Certificate, issuer: Certificate, provider: CryptoProvider): boolean | 'no_key' {
+  let key;
+  try {
+    key = provider.importPublicKey(issuer.subjectPublicKeyInfo.raw);
+  } catch {
+    return 'no_key';
+  }
+  const alg = subject.signatureAlgorithm.algorithm;
+  // X509_verify refuses a certificate whose two signature AlgorithmIdentifiers differ.
+  if (alg === null || !subject.signatureAlgorithm.raw.equals(subject.tbsSignatureAlgorithm.raw)) return false;
+  try {
+    return key.verify(alg, subject.tbsRaw, subject.signatureValue);
+  } catch {
+    return false;
+  }
+}
+
+function internalVerify(chain: readonly CertFacts[], flags: number, time: Date | null, provider: CryptoProvider): void {
+  let n = chain.length - 1;
+  let xi = chain[n] as CertFacts;
+  let xs = xi;
+  let checkSignature = true;
+  if (likelyIssued(xi, xi) !== X509_V.OK) {
+    if ((flags & X509_V_FLAG.PARTIAL_CHAIN) !== 0 || n === 0) {
+      // A partial-chain anchor is trusted as it is; a lone leaf that is not self-issued cannot be checked.
+      if ((flags & X509_V_FLAG.PARTIAL_CHAIN) === 0) throw new VerifyFailure(X509_V.UNABLE_TO_VERIFY_LEAF_SIGNATURE, 0, xi);
+      checkSignature = false;
+    } else {
+      n--;
+      xs = chain[n] as CertFacts;
+    }
+  }
+  for (;;) {
+    if (checkSignature && (xs !== xi || ((flags & X509_V_FLAG.CHECK_SS_SIGNATURE) !== 0 && xi.selfSigned))) {
+      const issuerDepth = n + (xs === xi ? 0 : 1);
+      const allowed = xs === xi && !xi.ca ? X509_V.OK : signingAllowed(xi);
+      if (allowed !== X509_V.OK) throw new VerifyFailure(allowed, issuerDepth, xi);
+      const valid = signatureValid(xs.cert, xi.cert, provider);
+      if (valid === 'no_key') throw new VerifyFailure(X509_V.UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY, issuerDepth, xi);
+      if (!valid) throw new VerifyFailure(X509_V.CERT_SIGNATURE_FAILURE, n, xs);
+    }
+    checkSignature = true;
+    if (time !== null) {
+      const t = certTimeError(xs.cert, time);
+      if (t !== X509_V.OK) throw new VerifyFailure(t, n, xs);
+    }
+    if (--n < 0) break;
+    xi = xs;
+    xs = chain[n] as CertFacts;
+  }
+}
+
+// ─────────────────────────── check_name_constraints ───────────────────────────
+
+function checkChainNameConstraints(chain: readonly CertFacts[], hostFlags: number): void {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const x = chain[i] as CertFacts;
+    // Self-issued intermediates are exempt (RFC 5280 §6.1.3 (b)); the leaf never is.
+    if (i !== 0 && x.selfIssued) continue;
+    for (let j = chain.length - 1; j > i; j--) {
+      const nc = (chain[j] as CertFacts).nameConstraints;
+      if (nc === null) continue;
+      let rv = checkNameConstraints(x, nc);
+      const hasDnsSan = (x.subjectAltName ?? []).some((g) => g.type === 'dNSName');
+      if (
+        rv === X509_V.OK &&
+        i === 0 &&
+        (hostFlags & X509_CHECK_FLAG.NEVER_CHECK_SUBJECT) === 0 &&
+        ((hostFlags & X509_CHECK_FLAG.ALWAYS_CHECK_SUBJECT) !== 0 || !hasDnsSan)
+      ) {
+        rv = checkNameConstraintsCn(x, nc);
+      }
+      if (rv !== X509_V.OK) throw new VerifyFailure(rv, i, x);
+    }
+  }
+}
