@@ -25,7 +25,8 @@ export {
   OSError as error,
   fromNodeError,
 } from './errors.js';
-export { socket, Socket, type SendfileSource } from './socket.js';
+export { socket, Socket } from './socket.js';
+export type { SendfileSource } from './sendfile.js';
 export type { Address } from './address.js';
 export { inet_pton, inet_ntop } from './address.js';
 export { SocketFile, type MakefileOptions } from './makefile.js';

@@ -59,13 +59,10 @@
  * it on every bind), getsockopt reports the value set by the caller.
  */
 import * as net from 'node:net';
-import { read as fsRead } from 'node:fs';
 import {
   AF_INET,
   AF_INET6,
-  IPPROTO_IPV6,
   IPPROTO_TCP,
-  IPV6_V6ONLY,
   MSG_DONTWAIT,
   MSG_PEEK,
   MSG_WAITALL,
@@ -75,15 +72,6 @@ import {
   SOCK_CLOEXEC,
   SOCK_NONBLOCK,
   SOCK_STREAM,
-  SOL_SOCKET,
-  SO_ACCEPTCONN,
-  SO_DOMAIN,
-  SO_ERROR,
-  SO_KEEPALIVE,
-  SO_PROTOCOL,
-  SO_REUSEADDR,
-  SO_TYPE,
-  TCP_NODELAY,
 } from './constants.js';
 import { DEFAULT_BACKLOG } from './limits.js';
 import { EAI, ERRNO, EWOULDBLOCK, gaiStrerror } from './errno.js';
@@ -93,7 +81,6 @@ import {
   OSError,
   TimeoutError,
   ValueError,
-  fromNodeError,
   gaierror,
   oserror,
   timedOut,
@@ -109,16 +96,15 @@ import {
 } from './address.js';
 import { bindHandle, handleAddress, uvError } from './handle.js';
 import { getdefaulttimeout, parseTimeout } from './timeout.js';
-import { SEND_HIGH_WATER, Transport, detachedTransports } from './transport.js';
+import { SEND_HIGH_WATER, Transport, detachedTransports, transportForFd } from './transport.js';
+import { getOption, setOption } from './options.js';
+import { type SendfileSource, readAt, sendfileFd } from './sendfile.js';
 import { type Deadline, deadlineAfter } from './wait.js';
 import { SocketFile, type MakefileOptions } from './makefile.js';
 
 const RECV_FLAGS = MSG_PEEK | MSG_DONTWAIT | MSG_WAITALL;
 const SEND_FLAGS = MSG_DONTWAIT;
-const INT_BYTES = 4;
 
-/** A file given to sendfile(): a descriptor, a `fs.promises.FileHandle`, or anything with fileno(). */
-export type SendfileSource = number | { fd: number } | { fileno(): number; seek?(pos: number): unknown; mode?: string };
 
 function wouldBlock(): BlockingIOError {
   return OSError.fromErrno(ERRNO.EAGAIN) as BlockingIOError;
@@ -130,10 +116,6 @@ export function bytesLike(data: unknown): Buffer {
   if (data instanceof ArrayBuffer) return Buffer.from(data);
   if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
-}
-
-function unsupportedOption(what: string): OSError {
-  return new OSError(ERRNO.ENOPROTOOPT, `Protocol not available (sslsock cannot honour ${what} over node:net)`);
 }
 
 function currentFd(t: Transport): number {
@@ -446,65 +428,12 @@ export class socket {
 
   /** Python's getsockopt(level, optname[, buflen]) for the options node:net can honour. */
   getsockopt(level: number, optname: number, buflen?: number): number | Buffer {
-    const t = this._transport();
-    const value = this._optionValue(t, checkInt(level), checkInt(optname));
-    if (buflen === undefined) return value;
-    const out = Buffer.alloc(INT_BYTES);
-    out.writeInt32LE(value);
-    return out.subarray(0, Math.max(0, Math.min(checkInt(buflen), INT_BYTES)));
-  }
-
-  private _optionValue(t: Transport, level: number, opt: number): number {
-    if (level === SOL_SOCKET) {
-      switch (opt) {
-        case SO_TYPE:
-          return this.type;
-        case SO_DOMAIN:
-          return this.family;
-        case SO_PROTOCOL:
-          return IPPROTO_TCP;
-        case SO_ERROR:
-          return t.consumeError()?.errno ?? 0;
-        case SO_ACCEPTCONN:
-          return t.server !== null ? 1 : 0;
-        case SO_REUSEADDR:
-          return t.options.reuseaddr;
-        case SO_KEEPALIVE:
-          return t.options.keepalive;
-      }
-    } else if (level === IPPROTO_TCP && opt === TCP_NODELAY) {
-      return t.options.nodelay;
-    } else if (level === IPPROTO_IPV6 && opt === IPV6_V6ONLY && this.family === AF_INET6) {
-      return t.options.v6only;
-    }
-    throw unsupportedOption(`getsockopt(${level}, ${opt})`);
+    return getOption(this._transport(), this.type, level, optname, buflen);
   }
 
   /** Python's setsockopt(level, optname, value) for the options node:net can honour. */
   setsockopt(level: number, optname: number, value: number | boolean | Uint8Array | null, _optlen?: number): void {
-    const t = this._transport();
-    level = checkInt(level);
-    optname = checkInt(optname);
-    let v: number;
-    if (value === null) v = 0;
-    else if (value instanceof Uint8Array) v = value.length >= INT_BYTES ? Buffer.from(value).readInt32LE(0) : value[0] ?? 0;
-    else v = checkInt(value);
-    const on = v !== 0 ? 1 : 0;
-    if (level === SOL_SOCKET && optname === SO_REUSEADDR) {
-      t.options.reuseaddr = on;
-    } else if (level === SOL_SOCKET && optname === SO_KEEPALIVE) {
-      t.options.keepalive = on;
-      if (t.connected) t.stream?.setKeepAlive(on === 1);
-    } else if (level === IPPROTO_TCP && optname === TCP_NODELAY) {
-      t.options.nodelay = on;
-      if (t.connected) t.stream?.setNoDelay(on === 1);
-    } else if (level === IPPROTO_IPV6 && optname === IPV6_V6ONLY && this.family === AF_INET6) {
-      // Linux refuses to change IPV6_V6ONLY once the socket is bound.
-      if (t.handle !== null || t.stream !== null || t.server !== null) throw OSError.fromErrno(ERRNO.EINVAL);
-      t.options.v6only = on;
-    } else {
-      throw unsupportedOption(`setsockopt(${level}, ${optname})`);
-    }
+    setOption(this._transport(), level, optname, value);
   }
 
   // ── reading ────────────────────────────────────────────────────────────
@@ -586,21 +515,31 @@ export class socket {
 
   // ── writing ────────────────────────────────────────────────────────────
 
-  /** Python's send(data[, flags]) → bytes accepted (up to the free send-buffer space). */
+  /**
+   * Python's send(data[, flags]) → bytes accepted. A blocking socket (no
+   * timeout) takes everything, as a blocking send() on Linux does; with a
+   * timeout or in non-blocking mode it takes what fits under the send
+   * high-water mark, which may be less than all of it.
+   */
   async send(data: Uint8Array, flags = 0): Promise<number> {
     const buf = bytesLike(data);
     const t = this._transport();
     flags = checkInt(flags);
     if ((flags & ~SEND_FLAGS) !== 0) throw OSError.fromErrno(ERRNO.EOPNOTSUPP);
+    const all = this._timeout === null && (flags & MSG_DONTWAIT) === 0;
+    let offset = 0;
     return this._serve(t, t.writeTurn, flags, () => {
-      const blocker = sendBlocker(t);
-      if (blocker !== null) throw blocker;
-      if (buf.length === 0 && t.connected) return 0;
-      const space = t.writeSpace;
-      if (space === 0) return null;
-      const n = Math.min(space, buf.length);
-      t.write(buf.subarray(0, n));
-      return n;
+      for (;;) {
+        const blocker = sendBlocker(t);
+        if (blocker !== null) throw blocker;
+        if (offset >= buf.length && t.connected) return offset;
+        const space = t.writeSpace;
+        if (space === 0) return all || offset === 0 ? null : offset;
+        const n = Math.min(space, buf.length - offset);
+        t.write(buf.subarray(offset, offset + n));
+        offset += n;
+        if (!all) return offset;
+      }
     });
   }
 
@@ -783,38 +722,6 @@ function sendBlocker(t: Transport): OSError | null {
   if (t.connecting) return null;
   if (!t.connected || t.stream === null || t.stream.destroyed) return oserror('EPIPE');
   return null;
-}
-
-/** The Transport for `socket(fileno=fd)`: one given up by detach(), or a foreign descriptor. */
-function transportForFd(family: number, fd: number): Transport {
-  const mine = detachedTransports.get(fd);
-  if (mine !== undefined) {
-    detachedTransports.delete(fd);
-    return mine;
-  }
-  if (fd < 0) throw new ValueError('negative file descriptor');
-  const t = new Transport(family);
-  let stream: net.Socket;
-  try {
-    stream = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
-  } catch (e) {
-    throw OSError.fromErrno(ERRNO.EBADF, `Bad file descriptor (${(e as Error).message})`);
-  }
-  t.attachStream(stream, true);
-  return t;
-}
-
-function sendfileFd(file: SendfileSource): number {
-  if (typeof file === 'number') return checkInt(file);
-  if (typeof (file as { fileno?: unknown }).fileno === 'function') return checkInt((file as { fileno(): number }).fileno());
-  if (typeof (file as { fd?: unknown }).fd === 'number') return (file as { fd: number }).fd;
-  throw new TypeError(`sendfile() needs a file descriptor, FileHandle or object with fileno(), not ${pyTypeName(file)}`);
-}
-
-function readAt(fd: number, buf: Buffer, length: number, position: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    fsRead(fd, buf, 0, length, position, (err, n) => (err ? reject(fromNodeError(err)) : resolve(n)));
-  });
 }
 
 /** Python's `socket.socket`, under the name JavaScript users expect for a class. */

@@ -11,7 +11,8 @@
  */
 import * as net from 'node:net';
 import { AF_INET6 } from './constants.js';
-import { OSError, fromNodeError } from './errors.js';
+import { OSError, ValueError, fromNodeError } from './errors.js';
+import { ERRNO } from './errno.js';
 import type { TcpHandle } from './handle.js';
 import { Condition, Turnstile } from './wait.js';
 
@@ -296,3 +297,23 @@ export class Transport {
  * instead of opening a second libuv handle on the same descriptor.
  */
 export const detachedTransports = new Map<number, Transport>();
+
+/** The Transport for `socket(fileno=fd)`: one given up by detach(), or a foreign descriptor. */
+export function transportForFd(family: number, fd: number): Transport {
+  const mine = detachedTransports.get(fd);
+  if (mine !== undefined) {
+    detachedTransports.delete(fd);
+    return mine;
+  }
+  if (fd < 0) throw new ValueError('negative file descriptor');
+  const t = new Transport(family);
+  let stream: net.Socket;
+  try {
+    stream = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+  } catch (e) {
+    throw OSError.fromErrno(ERRNO.EBADF, `Bad file descriptor (${(e as Error).message})`);
+  }
+  t.attachStream(stream, true);
+  return t;
+}
+

@@ -415,3 +415,26 @@ test('recv on an unconnected socket is ENOTCONN; send is EPIPE, as on Linux', as
     s.close();
   }
 });
+
+test('blocking send takes all the data; with a timeout it may take part of it', async () => {
+  const p = await connectedPair();
+  try {
+    const big = randomBytes(4 * MiB);
+    const reading = readAllN(p.server, 2 * big.length);
+    assert.equal(await p.client.send(big), big.length);
+    p.client.settimeout(5);
+    const t0 = performance.now();
+    let sent = 0;
+    while (sent < big.length) {
+      const n = await p.client.send(big.subarray(sent));
+      assert.ok(n > 0 && n <= big.length - sent);
+      sent += n;
+    }
+    assert.ok(performance.now() - t0 < 5000);
+    const got = await reading;
+    assert.ok(got.subarray(0, big.length).equals(big));
+    assert.ok(got.subarray(big.length).equals(big));
+  } finally {
+    p.close();
+  }
+});
