@@ -1,0 +1,76 @@
+/**
+ * `npm run bench [-- <section id>…] [--duration=ms] [--warmup=ms] [--json]`
+ *
+ * Prints one table: each row is sslsock vs a node baseline measured side by
+ * side in this run, with the ratio (above 1 = sslsock faster). To add a
+ * section, write `bench/<name>.ts` exporting a `BenchSection` and add it to
+ * SECTIONS below.
+ */
+import { DEFAULT_TIMING, formatTable, measureCase, type BenchSection, type CaseResult, type TimingOptions } from './harness.js';
+import { x509Section } from './x509.js';
+
+/** Every section, in the order they run. */
+const SECTIONS: readonly BenchSection[] = [x509Section];
+
+interface Args {
+  readonly ids: string[];
+  readonly timing: TimingOptions;
+  readonly json: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const ids: string[] = [];
+  let timing: TimingOptions = DEFAULT_TIMING;
+  let json = false;
+  for (const a of argv) {
+    const m = /^--(duration|warmup)=(\d+)$/.exec(a);
+    if (m !== null) {
+      const ms = Number(m[2]);
+      timing = m[1] === 'duration' ? { ...timing, durationMs: ms } : { ...timing, warmupMs: ms };
+    } else if (a === '--json') {
+      json = true;
+    } else if (a.startsWith('-')) {
+      throw new Error(`unknown option ${a} (known: --duration=ms, --warmup=ms, --json)`);
+    } else {
+      ids.push(a);
+    }
+  }
+  return { ids, timing, json };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const known = new Set(SECTIONS.map((s) => s.id));
+  const unknown = args.ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
+  const chosen = args.ids.length === 0 ? SECTIONS : SECTIONS.filter((s) => args.ids.includes(s.id));
+
+  const results: { title: string; results: CaseResult[] }[] = [];
+  for (const section of chosen) {
+    const cases = await section.setup();
+    const sectionResults: CaseResult[] = [];
+    for (const c of cases) {
+      if (!args.json) process.stderr.write(`  ${section.id}: ${c.name} …\n`);
+      try {
+        sectionResults.push(await measureCase(section.id, c, args.timing));
+      } finally {
+        await c.dispose?.();
+      }
+    }
+    results.push({ title: `${section.id}: ${section.title}`, results: sectionResults });
+  }
+
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(results.flatMap((s) => s.results), null, 2)}\n`);
+  } else {
+    process.stdout.write(
+      `sslsock benchmarks — node ${process.version}, ${args.timing.durationMs} ms per side after ${args.timing.warmupMs} ms warm-up, sides alternating\n\n`,
+    );
+    process.stdout.write(`${formatTable(results)}\n`);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
