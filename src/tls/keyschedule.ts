@@ -124,6 +124,18 @@ export interface TrafficKeys {
   readonly iv: Buffer;
 }
 
+/**
+ * RFC 8446 §7.3 traffic key and IV from a traffic secret, without building a
+ * KeySchedule (e.g. for a record-layer key change after KeyUpdate).
+ */
+export function trafficKeys(provider: CryptoProvider, suite: CipherSuite, trafficSecret: Uint8Array): TrafficKeys {
+  if (suite.version !== 'TLSv1.3') throw new TLSError('internal_error', `TLS 1.3 traffic keys cannot be derived for TLS 1.2 suite ${suite.ianaName}`);
+  return {
+    key: hkdfExpandLabel(provider, suite.hash, trafficSecret, Labels.key, EMPTY, suite.keyLength),
+    iv: hkdfExpandLabel(provider, suite.hash, trafficSecret, Labels.iv, EMPTY, suite.fixedIvLength),
+  };
+}
+
 export interface KeyScheduleOptions {
   /** Receives each secret as it is derived (SSLKEYLOGFILE); omitted: nothing is logged. */
   readonly keyLog?: KeyLogCallback;
@@ -175,10 +187,7 @@ export class KeySchedule {
 
   /** RFC 8446 §7.3: [sender]_write_key / _iv from a traffic secret. */
   trafficKeys(trafficSecret: Uint8Array): TrafficKeys {
-    return {
-      key: this.expandLabel(trafficSecret, Labels.key, EMPTY, this.suite.keyLength),
-      iv: this.expandLabel(trafficSecret, Labels.iv, EMPTY, this.suite.fixedIvLength),
-    };
+    return trafficKeys(this.provider, this.suite, trafficSecret);
   }
 
   /** RFC 8446 §4.4.4: finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length). */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultProvider as provider } from '../../src/crypto/index.js';
 import { TLSError } from '../../src/tls/errors.js';
-import { EarlySecret, HandshakeSecret, KeySchedule, MasterSecret, hkdfExpandLabel } from '../../src/tls/keyschedule.js';
+import { EarlySecret, HandshakeSecret, KeySchedule, MasterSecret, hkdfExpandLabel, trafficKeys } from '../../src/tls/keyschedule.js';
 import { ALL_SUITES, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256 } from '../../src/tls/registry/suites.js';
 
 const h = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -109,4 +109,11 @@ test('a SHA-384 suite yields 48-byte secrets; psk_ke (no shared secret) and a PS
   assert.equal(t.client.length, 48);
   assert.notDeepEqual(t.client, t.server);
   assert.equal(ks.trafficKeys(t.client).key.length, 32);
+});
+
+test('the standalone trafficKeys() equals the schedule\'s and refuses TLS 1.2 suites', () => {
+  const secret = Buffer.alloc(32, 3);
+  assert.deepEqual(trafficKeys(provider, TLS_CHACHA20_POLY1305_SHA256, secret), KeySchedule.forSuite(provider, TLS_CHACHA20_POLY1305_SHA256).trafficKeys(secret));
+  assert.equal(trafficKeys(provider, TLS_CHACHA20_POLY1305_SHA256, secret).key.length, 32);
+  assert.throws(() => trafficKeys(provider, ALL_SUITES.find((s) => s.version === 'TLSv1.2')!, secret), TLSError);
 });

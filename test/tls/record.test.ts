@@ -383,3 +383,39 @@ test('the initial ClientHello record may carry 0x0301; later plaintext records s
   const records = splitRecords(rl.takeOutgoing());
   assert.deepEqual(records.map((r) => r.readUInt16BE(1)), [0x0301, 0x0303, 0x0303]);
 });
+
+test('property: arbitrary or mutated input ends in records, null or a TLSError, never another exception', async () => {
+  const fc = await import('fast-check');
+  const { writer } = pair();
+  writer.write(ContentType.handshake, Buffer.from('EncryptedExtensions'));
+  writer.write(ContentType.application_data, big(3000));
+  const valid = writer.takeOutgoing();
+  const readerFor = (mode: number): RecordLayer => {
+    if (mode === 0) return new RecordLayer({ provider });
+    const r = pair(mode === 1 ? TLS_AES_128_GCM_SHA256 : TLS_CHACHA20_POLY1305_SHA256).reader;
+    r.setChangeCipherSpecPolicy('drop-once');
+    return r;
+  };
+  const feedAll = (rl: RecordLayer, chunks: Uint8Array[]): void => {
+    try {
+      for (const c of chunks) {
+        rl.feed(c);
+        while (rl.nextRecord() !== null);
+      }
+    } catch (e) {
+      if (!(e instanceof TLSError)) throw e;
+    }
+  };
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 }), fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }), (mode, chunks) => feedAll(readerFor(mode), chunks)),
+    { numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: valid.length - 1 }), fc.integer({ min: 1, max: 255 }), fc.integer({ min: 1, max: 50 }), (at, xor, split) => {
+      const m = Buffer.from(valid);
+      m[at]! ^= xor;
+      feedAll(readerFor(1), [m.subarray(0, split), m.subarray(split)]);
+    }),
+    { numRuns: 300 },
+  );
+});
