@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultProvider } from '../../src/crypto/index.js';
 import { CA, KEY_TYPES, LeafCert, identityToGeneralName } from '../../src/testing/index.js';
+import { parseCrl } from '../../src/x509/crl.js';
+import { pemToDerCert } from '../../src/x509/pem.js';
+import { TrustStore } from '../../src/x509/store.js';
+import { verifyCertificateChain, X509_V_FLAG, type VerifyOptions } from '../../src/x509/verify.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { OID } from '../../src/x509/oids.js';
 import { openssl, opensslSkipReason, pythonJson, pythonSkipReason, runOpenssl, tempDir } from '../helpers/openssl.js';
@@ -273,4 +278,52 @@ test('issueCert refuses calls without identities or with misplaced options, and 
   assert.throws(() => CA.create({ keyType: 'dsa1024' as never }), /unknown key type 'dsa1024'/);
   // A commonName alone is enough (for client certificates identified by subject).
   assert.deepEqual(parseCertificate(ca.issueClientCert({ commonName: 'Alice' }).certDer).subject.commonNames, ['Alice']);
+});
+
+/** Our verifier on a leaf's chain against a root, the way a client would call it. */
+function ourVerify(root: CA, leaf: LeafCert, options: Partial<Omit<VerifyOptions, 'chain' | 'store' | 'provider'>> = {}) {
+  const store = new TrustStore(defaultProvider);
+  store.addCertificate(root.certDer);
+  return verifyCertificateChain({ chain: leaf.certChainPems.map((p) => pemToDerCert(p)), store, provider: defaultProvider, ...options });
+}
+
+test('issued chains validate with our verifyCertificateChain, and fail with the codes openssl gives', { skip: noOpenssl }, () => {
+  for (const keyType of KEY_TYPES) {
+    const root = CA.create({ keyType });
+    const inter = root.createChildCA();
+    const leaf = inter.issueCert('localhost', '127.0.0.1', '::1');
+    const cases: { args: string[]; options: Partial<VerifyOptions> }[] = [
+      { args: ['-verify_hostname', 'localhost'], options: { hostname: 'localhost' } },
+      { args: ['-verify_ip', '::1'], options: { ip: '::1' } },
+      { args: ['-verify_hostname', 'example.com'], options: { hostname: 'example.com' } },
+      { args: ['-verify_ip', '10.0.0.1'], options: { ip: '10.0.0.1' } },
+    ];
+    for (const { args, options } of cases) {
+      const theirs = opensslVerify(inter, leaf, args);
+      const ours = ourVerify(root, leaf, options);
+      const theirCode = theirs.status === 0 ? 0 : Number(/error (\d+) at/.exec(theirs.out)?.[1]);
+      assert.equal(ours.ok ? 0 : ours.code, theirCode, `${keyType} ${args.join(' ')}: ${theirs.out}`);
+    }
+  }
+});
+
+test('our verifier reports an expired leaf as 10, a not-yet-valid one as 9 and a CRL-revoked one as 23', () => {
+  const root = CA.create();
+  const inter = root.createChildCA();
+  const expired = inter.issueCert('old.test', { notAfter: new Date(Date.now() - DAY) });
+  const future = inter.issueCert('new.test', { notBefore: new Date(Date.now() + DAY) });
+  const revoked = inter.issueCert('revoked.test');
+  const good = inter.issueCert('good.test');
+  const codeOf = (r: ReturnType<typeof ourVerify>) => (r.ok ? 0 : r.code);
+  assert.equal(codeOf(ourVerify(root, expired)), 10);
+  assert.equal(codeOf(ourVerify(root, future)), 9);
+  const crls = [parseCrl(inter.createCrl({ revoked: [revoked] }).der)];
+  const crlCheck = { crls, flags: X509_V_FLAG.TRUSTED_FIRST | X509_V_FLAG.CRL_CHECK };
+  const r = ourVerify(root, revoked, crlCheck);
+  assert.deepEqual([codeOf(r), r.ok ? null : r.depth], [23, 0]);
+  assert.equal(codeOf(ourVerify(root, good, crlCheck)), 0);
+  // Revoking the intermediate in the root's CRL is caught with CRL_CHECK_ALL at depth 1.
+  const chainCrls = [parseCrl(root.createCrl({ revoked: [inter] }).der), parseCrl(inter.createCrl().der)];
+  const all = ourVerify(root, good, { crls: chainCrls, flags: X509_V_FLAG.TRUSTED_FIRST | X509_V_FLAG.CRL_CHECK | X509_V_FLAG.CRL_CHECK_ALL });
+  assert.deepEqual([codeOf(all), all.ok ? null : all.depth], [23, 1]);
 });
