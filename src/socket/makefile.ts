@@ -32,7 +32,10 @@ const TEXT_ENCODINGS: Record<string, BufferEncoding> = {
   'utf-16le': 'utf16le',
 };
 
-export class SocketFile {
+/** What a file reads and writes: Buffer in binary modes, string in text modes. */
+export type FileData = Buffer | string;
+
+export class SocketFile<T extends FileData = FileData> {
   readonly mode: string;
   private readonly reading: boolean;
   private readonly writing: boolean;
@@ -167,15 +170,19 @@ export class SocketFile {
     return out;
   }
 
+  private taken(n: number): T {
+    return (this.decoder === null ? this.takeBytes(n) : this.takeText(n)) as T;
+  }
+
   /** Python's read(size = -1): up to size bytes (characters in text mode), or to EOF. */
-  async read(size = -1): Promise<Buffer | string> {
+  async read(size = -1): Promise<T> {
     this.checkReadable();
     const all = size === null || size < 0;
     while (all || this.buffered < size) {
       if (!(await this.fill(all ? this.bufferSize : size - this.buffered))) break;
     }
     const n = all ? this.buffered : Math.min(size, this.buffered);
-    return this.decoder === null ? this.takeBytes(n) : this.takeText(n);
+    return this.taken(n);
   }
 
   /** Python's read1(size): at most one recv() when the buffer is empty (binary). */
@@ -187,22 +194,22 @@ export class SocketFile {
   }
 
   /** Python's readline(limit = -1): through the next newline, or to EOF/limit. */
-  async readline(limit = -1): Promise<Buffer | string> {
+  async readline(limit = -1): Promise<T> {
     this.checkReadable();
     for (;;) {
       const idx = this.decoder === null ? this.rbuf.indexOf(NEWLINE) : this.tbuf.indexOf('\n');
       const end = idx >= 0 ? idx + 1 : -1;
-      if (end >= 0 && (limit < 0 || end <= limit)) return this.decoder === null ? this.takeBytes(end) : this.takeText(end);
+      if (end >= 0 && (limit < 0 || end <= limit)) return this.taken(end);
       if (limit >= 0 && this.buffered >= limit) break;
       if (!(await this.fill(this.bufferSize))) break;
     }
     const n = limit >= 0 ? Math.min(limit, this.buffered) : this.buffered;
-    return this.decoder === null ? this.takeBytes(n) : this.takeText(n);
+    return this.taken(n);
   }
 
   /** Python's readlines(): every remaining line. */
-  async readlines(): Promise<Array<Buffer | string>> {
-    const lines: Array<Buffer | string> = [];
+  async readlines(): Promise<T[]> {
+    const lines: T[] = [];
     for (;;) {
       const line = await this.readline();
       if (line.length === 0) return lines;
@@ -221,7 +228,7 @@ export class SocketFile {
   }
 
   /** Python's write(): buffers, sending once the buffer is full; returns bytes (characters) taken. */
-  async write(data: Uint8Array | string): Promise<number> {
+  async write(data: T extends string ? string : Uint8Array): Promise<number> {
     this.checkClosed();
     if (!this.writing) throw new OSError('File not open for writing');
     let bytes: Buffer;

@@ -102,6 +102,9 @@ import { type SendfileSource, readAt, sendfileFd } from './sendfile.js';
 import { type Deadline, deadlineAfter } from './wait.js';
 import { SocketFile, type MakefileOptions } from './makefile.js';
 
+type BinaryMode = 'rb' | 'wb' | 'rwb' | 'wrb' | 'br' | 'bw' | 'b';
+type TextMode = 'r' | 'w' | 'rw' | 'wr';
+
 const RECV_FLAGS = MSG_PEEK | MSG_DONTWAIT | MSG_WAITALL;
 const SEND_FLAGS = MSG_DONTWAIT;
 
@@ -671,7 +674,14 @@ export class socket {
     return fd;
   }
 
-  /** Python's makefile(mode = 'r', buffering = None, *, encoding, errors, newline). */
+  /**
+   * Python's makefile(mode = 'r', buffering = None, *, encoding, errors,
+   * newline): binary modes ('rb', 'wb', 'rwb') give Buffers, text modes
+   * ('r', 'w', 'rw', the default) give strings.
+   */
+  makefile(mode: BinaryMode, buffering?: number | null, options?: MakefileOptions): SocketFile<Buffer>;
+  makefile(mode?: TextMode, buffering?: number | null, options?: MakefileOptions): SocketFile<string>;
+  makefile(mode?: string, buffering?: number | null, options?: MakefileOptions): SocketFile;
   makefile(mode = 'r', buffering: number | null = null, options: MakefileOptions = {}): SocketFile {
     const f = new SocketFile(this, mode, buffering, options);
     this._ioRefs += 1;

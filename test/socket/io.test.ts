@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as socket from '../../src/socket/index.js';
-import { SEND_HIGH_WATER } from '../../src/socket/transport.js';
+import { RECV_HIGH_WATER, SEND_HIGH_WATER } from '../../src/socket/transport.js';
 import { connectedPair, runPython, sleep } from './helpers.js';
 
 const MiB = 1024 * 1024;
@@ -249,6 +249,8 @@ test('sendall waits while the peer does not read, and completes once it does', a
     await sleep(200);
     assert.equal(done, false);
     assert.ok(p.client._transport().stream!.writableLength <= 2 * SEND_HIGH_WATER);
+    // The receiver stopped reading from the kernel once its queue reached the mark.
+    assert.ok(p.server._transport().rxLength <= RECV_HIGH_WATER + MiB, String(p.server._transport().rxLength));
     const got = await Promise.all([readAllN(p.server, data.length), sending]);
     assert.ok(got[0].equals(data));
   } finally {
@@ -434,6 +436,24 @@ test('blocking send takes all the data; with a timeout it may take part of it', 
     const got = await reading;
     assert.ok(got.subarray(0, big.length).equals(big));
     assert.ok(got.subarray(big.length).equals(big));
+  } finally {
+    p.close();
+  }
+});
+
+test('waitReadable reports a pending connection on a listener and data on a connection', async () => {
+  const p = await connectedPair();
+  try {
+    assert.equal(await p.listener.waitReadable(0.05), false);
+    const c = await socket.createConnection(p.listener.getsockname() as [string, number]);
+    assert.equal(await p.listener.waitReadable(5), true);
+    const [conn] = await p.listener.accept();
+    assert.equal(await conn.waitReadable(0.05), false);
+    await c.sendall(Buffer.from('x'));
+    assert.equal(await conn.waitReadable(5), true);
+    assert.equal(await conn.waitWritable(0), true);
+    c.close();
+    conn.close();
   } finally {
     p.close();
   }
