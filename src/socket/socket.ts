@@ -47,6 +47,31 @@
  *                           SSLSocket and unwrap() turns it back.
  *   _ioRefs/_decrefSocketios  makefile()'s reference count, as in Python.
  *
+ * A TLS read over these, sketched (writes mirror it with _writeTurn,
+ * _writeSpace and _waitWritableUntil):
+ *
+ *   const { nonblocking, deadline } = this._deadline();
+ *   const release = nonblocking ? this._readTurn.tryAcquire() : await this._readTurn.acquire(deadline);
+ *   if (release === null) throw nonblocking ? new SSLWantReadError(…) : new TimeoutError(…);
+ *   try {
+ *     for (;;) {
+ *       const plain = engine.read(n); if (plain.length > 0) return plain;
+ *       const raw = this._readRaw(MAX_RECORD);
+ *       if (raw === null) {
+ *         if (nonblocking) throw new SSLWantReadError(…);
+ *         if (!(await this._waitReadableUntil(deadline))) throw new TimeoutError('The read operation timed out');
+ *         continue;
+ *       }
+ *       engine.receive(raw);                       // raw.length === 0 means EOF
+ *       this._writeRaw(engine.takeOutgoing());     // KeyUpdate replies, alerts
+ *     }
+ *   } finally { release(); }
+ *
+ * Flow control: received bytes queue in the Transport up to RECV_HIGH_WATER,
+ * then the node stream is paused (the peer's TCP window closes); sends queue
+ * in node up to SEND_HIGH_WATER above the kernel buffer, then wait for
+ * 'drain'. close() still delivers queued bytes, then FIN.
+ *
  * recvInto(), recvfrom(), recvfromInto(), sendto(), sendfile() and makefile()
  * go through `this.recv` / `this.send` / `this.sendall`, so a subclass that
  * overrides those three (as SSLSocket does) gets the rest for free.
