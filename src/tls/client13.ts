@@ -237,6 +237,11 @@ class ExpectServerHello implements HandshakeState {
     const hs = schedule.early(null).handshake(shared);
     const secrets = hs.trafficSecrets(st.transcript.digest());
     ctx.setReadKey(suite, secrets.server);
+    // Our write side moves to the handshake key now (as Go's establishHandshakeKeys does), so an
+    // alert about the server's flight is protected as the server expects; the compatibility CCS
+    // (Appendix D.4) must precede it, unless it already preceded the second ClientHello.
+    if (ctx.config.middleboxCompat && !this.retry) ctx.sendChangeCipherSpec();
+    ctx.setWriteKey(suite, secrets.client);
     return new ExpectEncryptedExtensions({ ctx, st, suite, schedule, hs, clientHs: secrets.client, serverHs: secrets.server });
   }
 }
@@ -357,9 +362,7 @@ class ExpectFinished implements HandshakeState {
     const exporterMaster = master.exporterMasterSecret(serverFinishedHash);
     ctx.setReadKey(suite, app.server);
 
-    // Our second flight: [CCS], [Certificate, CertificateVerify], Finished, under the client handshake key.
-    if (ctx.config.middleboxCompat && !ctx.negotiated.helloRetry) ctx.sendChangeCipherSpec();
-    ctx.setWriteKey(suite, this.k.clientHs);
+    // Our second flight, under the client handshake key: [Certificate, CertificateVerify], Finished.
     if (this.certRequest) this.sendClientCertificate(this.certRequest);
     const verifyData = schedule.finishedVerifyData(this.k.clientHs, st.transcript.digest());
     const finished = frame(HandshakeType.finished, encodeFinished({ type: 'finished', verifyData }));

@@ -8,7 +8,7 @@ import { AlertDescription, AlertLevel, alertName } from './registry/alerts.js';
 import type { AlertName } from './registry/alerts.js';
 import { ContentType } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
-import { RecordLayer, MAX_PLAINTEXT_LENGTH } from './record.js';
+import { RecordLayer, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
 import { HandshakeReader } from './handshake-reader.js';
 import { encodeKeyUpdate } from './messages/key-update.js';
 import { decodeAs, describeType, frame } from './states.js';
@@ -38,6 +38,10 @@ export class Connection implements HandshakeContext {
 
   private readonly records: RecordLayer;
   private readonly hsReader = new HandshakeReader();
+  private readKeyInstalled = false;
+  private plainAlertWindow = false;
+  /** Bytes held back while the plaintext-alert window is open. */
+  private inbox: Buffer = Buffer.alloc(0);
   private state: HandshakeState | null = null;
   private started = false;
   private secrets: TrafficSecrets | null = null;
@@ -113,7 +117,11 @@ export class Connection implements HandshakeContext {
     if (this.failure) throw this.failure;
     this.ensureStarted();
     this.guard(() => {
-      this.records.feed(data);
+      if (this.plainAlertWindow) {
+        if (!this.screenPlaintextAlerts(data)) return;
+      } else {
+        this.records.feed(data);
+      }
       // One record at a time, so a key change applies from the next record on.
       for (;;) {
         const rec = this.records.nextRecord();
@@ -121,6 +129,39 @@ export class Connection implements HandshakeContext {
         this.processRecord(rec.type, rec.payload);
       }
     });
+  }
+
+  /**
+   * Server, between our first flight and the client's first protected record:
+   * a client that fails to verify us may send its alert unprotected (OpenSSL
+   * does, as it has not switched keys yet; OpenSSL's servers accept this too,
+   * ENC_READ_STATE_ALLOW_PLAIN_ALERTS). Plaintext alerts are taken here;
+   * everything from the first other record on goes to the record layer.
+   * Returns false when only a partial record is buffered.
+   */
+  private screenPlaintextAlerts(data: Uint8Array): boolean {
+    this.inbox = this.inbox.length === 0 ? Buffer.from(data) : Buffer.concat([this.inbox, data]);
+    while (this.inbox.length >= RECORD_HEADER_LENGTH) {
+      const type = this.inbox[0]!;
+      const total = RECORD_HEADER_LENGTH + this.inbox.readUInt16BE(RECORD_HEADER_LENGTH - 2);
+      if (type !== ContentType.alert && type !== ContentType.change_cipher_spec) break;
+      if (this.inbox.length < total) return false;
+      const record = this.inbox.subarray(0, total);
+      this.inbox = this.inbox.subarray(total);
+      if (type === ContentType.alert) {
+        this.processAlert(record.subarray(RECORD_HEADER_LENGTH));
+      } else {
+        // The compatibility CCS: the record layer drops it (or rejects a bad one).
+        this.records.feed(record);
+        const rec = this.records.nextRecord();
+        if (rec !== null) this.processRecord(rec.type, rec.payload);
+      }
+    }
+    if (this.inbox.length < RECORD_HEADER_LENGTH) return false;
+    this.plainAlertWindow = false;
+    this.records.feed(this.inbox);
+    this.inbox = Buffer.alloc(0);
+    return true;
   }
 
   /** Ciphertext to send to the peer (may be empty). */
@@ -220,6 +261,9 @@ export class Connection implements HandshakeContext {
     if (!this.hsReader.isEmpty) fatal('unexpected_message', 'handshake message spans a change of keys');
     const k = KeySchedule.forSuite(this.provider, suite).trafficKeys(secret);
     this.records.setReadKey(suite, k.key, k.iv);
+    // The first read key of a server is the client's handshake key: open the plaintext-alert window.
+    if (this.isServer && !this.readKeyInstalled) this.plainAlertWindow = true;
+    this.readKeyInstalled = true;
   }
 
   setWriteKey(suite: CipherSuite, secret: Buffer): void {

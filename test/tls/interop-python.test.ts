@@ -9,6 +9,7 @@ import { defaultProvider } from '../../src/crypto/index.js';
 import { Connection } from '../../src/tls/connection.js';
 import type { ConnectionConfig } from '../../src/tls/config.js';
 import { TcpPump } from '../helpers/pump.js';
+import { TLSError } from '../../src/tls/errors.js';
 import { testPki } from './connection-certs.js';
 import { HAVE_PYTHON, Peer, connectWhenListening, digitPayload, freePort, listenOnce, sha256 } from './interop-peers.js';
 
@@ -196,4 +197,25 @@ test('our server selects ALPN for a Python client; no overlap means no ALPN', { 
   const b = await pythonClientAgainstUs({ alpnProtocols: ['h2'] }, { alpn: 'http/1.1' });
   assert.equal(b.info.alpn, null);
   assert.equal(b.pump.conn.negotiated.alpn, null);
+});
+
+test('our server receives the unknown_ca alert of a Python client that does not trust it', { skip }, async () => {
+  const pki = testPki();
+  const l = await listenOnce();
+  // The default context trusts the system CAs, not our test CA; Python alerts before switching keys.
+  const script = `import socket, ssl, sys\nc = ssl.create_default_context()\ns = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\ntry:\n    c.wrap_socket(s, server_hostname='localhost')\nexcept ssl.SSLCertVerificationError as e:\n    print(e.verify_code)\n`;
+  const peer = Peer.start('python3', ['-c', script, String(l.port)]);
+  const socket = await l.accepted;
+  l.close();
+  const pump = TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.p256.certified] }), socket);
+  await assert.rejects(
+    async () => {
+      await pump.handshake();
+      await pump.readExactly(1);
+    },
+    (e: unknown) => e instanceof TLSError && e.fromPeer && e.alert === 'unknown_ca',
+  );
+  await peer.exit();
+  assert.equal(peer.out.toString().trim(), '19'); // X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
+  pump.destroy();
 });
