@@ -380,6 +380,11 @@ export class socket {
   /** Python's connect(address): resolves when connected. */
   async connect(address: Address): Promise<void> {
     const t = this._transport();
+    if (t.connected && t.connectUnreported) {
+      // Linux: the first connect() after a non-blocking connect has completed returns 0.
+      t.connectUnreported = false;
+      return;
+    }
     if (t.server !== null || t.connected) throw OSError.fromErrno(ERRNO.EISCONN);
     if (t.connecting) throw OSError.fromErrno(ERRNO.EALREADY);
     if (t.stream !== null) {
@@ -409,7 +414,10 @@ export class socket {
       ...(local !== null ? { localAddress: local.host, localPort: local.port } : {}),
     } as net.TcpNetConnectOpts);
     const { nonblocking, deadline } = this._deadline();
-    if (nonblocking) throw OSError.fromErrno(ERRNO.EINPROGRESS);
+    if (nonblocking) {
+      t.connectUnreported = true;
+      throw OSError.fromErrno(ERRNO.EINPROGRESS);
+    }
     while (t.connecting) {
       if (!(await t.writable.wait(deadline))) {
         t.dropStream();

@@ -45,6 +45,8 @@ export class Transport {
   server: net.Server | null = null;
   connecting = false;
   connected = false;
+  /** A non-blocking connect() whose success no later connect() has reported yet. */
+  connectUnreported = false;
   /** Python's "closed" for the descriptor: every operation is EBADF. */
   closed = false;
 

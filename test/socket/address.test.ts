@@ -59,3 +59,12 @@ test('constants keep Linux/Python values', () => {
   assert.equal(socket.htons(0x1234), 0x3412);
   assert.equal(socket.htonl(0x12345678), 0x78563412);
 });
+
+test('getaddrinfo resolves numeric hosts and names to Python-shaped 5-tuples', async () => {
+  assert.deepEqual(await socket.getaddrinfo('127.0.0.1', 80), [[socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, '', ['127.0.0.1', 80]]]);
+  const local = await socket.getaddrinfo('localhost', '443', socket.AF_INET);
+  assert.ok(local.length >= 1);
+  assert.deepEqual(local[0], [socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, '', ['127.0.0.1', 443]]);
+  await assert.rejects(socket.getaddrinfo('::1', 80, socket.AF_INET), { name: 'gaierror', errno: -9 });
+  await assert.rejects(socket.getaddrinfo('127.0.0.1', 'no-such-service'), { name: 'gaierror', errno: -8 });
+});

@@ -83,6 +83,9 @@ test('a non-blocking connect raises EINPROGRESS, then waitWritable and SO_ERROR 
     assert.equal(await ok.waitWritable(5), true);
     assert.equal(ok.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), 0);
     assert.deepEqual(ok.getpeername(), addr);
+    // The classic connect_ex() loop: EINPROGRESS, then 0 once done, then EISCONN.
+    assert.equal(await ok.connectEx(addr), 0);
+    assert.equal(await ok.connectEx(addr), 106);
     const port = srv.getsockname()[1];
     srv.close();
     bad.setblocking(false);
