@@ -1,0 +1,410 @@
+/**
+ * Python's `ssl.SSLObject` (python-ssl-api.md §7): TLS over two MemoryBIOs,
+ * synchronous and always non-blocking. A thin facade over the engine's
+ * `Connection`: bytes the peer sent are taken from `incoming` one record at a
+ * time (so bytes after the peer's close_notify stay in `incoming`, for
+ * STARTTLS → plaintext), and everything the engine produces is put into
+ * `outgoing` — including a fatal alert, before the error is raised.
+ *
+ * `SSLSocket` is this object plus a pump between the BIOs and a socket
+ * (DESIGN.md: one engine path, two front doors): it creates the object with
+ * `SSLObject._create(incoming, outgoing, { ..., owner: socket })` so that the
+ * SNI callback receives the socket, moves `outgoing` to the wire, feeds
+ * received bytes into `incoming` (`incoming.writeEof()` at TCP EOF) and
+ * retries on `SSLWantReadError`.
+ */
+import { Connection } from '../tls/connection.js';
+import { TLSError } from '../tls/errors.js';
+import type { CipherSuite } from '../tls/registry/suites.js';
+import { MAX_CIPHERTEXT_LENGTH_TLS13, RECORD_HEADER_LENGTH } from '../tls/record.js';
+import { parseCertificate } from '../x509/certificate.js';
+import { peerCertDict, type PeerCertDict } from '../x509/peercert.js';
+import { NotImplementedError, ValueError } from '../socket/errors.js';
+import { asBytes, MemoryBIO } from './bio.js';
+import { cipherTuple } from './ciphers.js';
+import { CERT_NONE, SSLErrorNumber } from './constants.js';
+import { SSLContext, pyTypeName, requireInt, type ConnectionLink } from './context.js';
+import { eofError, makeSSLError, SSLError, sslErrorFromTLSError, wantReadError, zeroReturnError } from './errors.js';
+
+const CREATE = Symbol('SSLObject._create');
+
+/** Channel binding types we produce: Python's, plus RFC 9266 'tls-exporter' (a documented addition). */
+const BINDING_TYPES: ReadonlySet<string> = new Set(['tls-unique', 'tls-exporter']);
+const DEFAULT_READ_LENGTH = 1024;
+
+export interface SSLObjectCreateOptions {
+  serverSide: boolean;
+  /** Already IDNA-encoded (SSLContext.wrapBio does it). */
+  serverHostname: string | null;
+  session: unknown;
+  context: SSLContext;
+  /** What the SNI callback receives as its first argument; default the SSLObject itself (SSLSocket passes itself). */
+  owner?: unknown;
+}
+
+type BytesLike = Uint8Array | ArrayBuffer | DataView;
+
+function isBytesLike(v: unknown): v is BytesLike {
+  return v instanceof Uint8Array || v instanceof ArrayBuffer || v instanceof DataView;
+}
+
+export class SSLObject {
+  private _context!: SSLContext;
+  private _serverSide = false;
+  private _serverHostname: string | null = null;
+  private incoming!: MemoryBIO;
+  private outgoing!: MemoryBIO;
+  private conn!: Connection;
+  private owner: unknown = this;
+  /** A partial record taken from `incoming`. */
+  private inbuf: Buffer = Buffer.alloc(0);
+  private started = false;
+  private counted = false;
+  private eofReported = false;
+  /** We queued close_notify (unwrap). */
+  private closeSent = false;
+  private verifiedChain: Buffer[] | null = null;
+  private callbackError: unknown = null;
+  /** Server: the suites the client offered (shared_ciphers). */
+  private clientSuites: readonly number[] | null = null;
+
+  /** Not constructible directly, as in Python: use `SSLContext.wrapBio()`. */
+  constructor(...args: unknown[]) {
+    if (args[0] !== CREATE) throw new TypeError('SSLObject does not have a public constructor. Instances are returned by SSLContext.wrap_bio().');
+  }
+
+  /** Python's `SSLObject._create`. Subclasses set as `ctx.sslobjectClass` are created the same way. */
+  static _create<T extends SSLObject>(this: new (...args: unknown[]) => T, incoming: MemoryBIO, outgoing: MemoryBIO, options: SSLObjectCreateOptions): T {
+    const obj = new this(CREATE);
+    obj.init(incoming, outgoing, options);
+    return obj;
+  }
+
+  private init(incoming: MemoryBIO, outgoing: MemoryBIO, o: SSLObjectCreateOptions): void {
+    const ctx = o.context;
+    const hostname = o.serverHostname;
+    // The C layer's checks, in its order: NUL bytes, role vs protocol, empty / leading-dot names.
+    if (hostname !== null && hostname.includes('\0')) throw new TypeError('argument must be encoded string without null bytes, not str');
+    ctx._checkRole(o.serverSide);
+    if (hostname !== null && (hostname.length === 0 || hostname.startsWith('.'))) {
+      throw new ValueError('server_hostname cannot be an empty string or start with a leading dot.');
+    }
+    this._context = ctx;
+    this._serverSide = o.serverSide;
+    this._serverHostname = hostname;
+    this.incoming = incoming;
+    this.outgoing = outgoing;
+    if (o.owner !== undefined) this.owner = o.owner;
+    const link: ConnectionLink = {
+      serverSide: o.serverSide,
+      serverHostname: hostname,
+      owner: this.owner,
+      currentContext: () => this._context,
+      onVerified: (chain) => {
+        this.verifiedChain = chain;
+      },
+      onCallbackError: (e) => {
+        this.callbackError = e;
+      },
+    };
+    const config = ctx.connectionConfig(link);
+    const onClientHello = config.onClientHello;
+    this.conn = o.serverSide
+      ? Connection.server({
+          ...config,
+          onClientHello: (hello) => {
+            this.clientSuites = hello.suites;
+            return onClientHello?.(hello);
+          },
+        })
+      : Connection.client(config);
+    if (o.session !== null && o.session !== undefined) this.session = o.session;
+  }
+
+  // ---- attributes -----------------------------------------------------------
+
+  get context(): SSLContext {
+    return this._context;
+  }
+  /** Settable: in an SNI callback this switches the certificate, ALPN list and client-certificate policy. */
+  set context(ctx: SSLContext) {
+    if (!(ctx instanceof SSLContext)) throw new TypeError('The value must be a SSLContext');
+    this._context = ctx;
+  }
+
+  get serverSide(): boolean {
+    return this._serverSide;
+  }
+
+  get serverHostname(): string | null {
+    return this._serverHostname;
+  }
+
+  /** TLS session resumption is not implemented yet: always null. */
+  get session(): null {
+    return null;
+  }
+  set session(_value: unknown) {
+    // No SSLSession objects exist until resumption is implemented, so no value is a valid one.
+    throw new TypeError('Value is not a SSLSession.');
+  }
+
+  get sessionReused(): boolean {
+    return this.conn.handshakeDone ? this.conn.negotiated.resumed : false;
+  }
+
+  // ---- I/O --------------------------------------------------------------------
+
+  /** `do_handshake()`: raises SSLWantReadError until the peer's messages have arrived in `incoming`. */
+  doHandshake(): void {
+    this.drive(() => this.conn.handshakeDone);
+  }
+
+  /** `read(len=1024, buffer=None)`: bytes, or the count when `buffer` is given; empty after the peer's close_notify. */
+  read(len: number = DEFAULT_READ_LENGTH, buffer?: Uint8Array | null): Buffer | number {
+    let n = requireInt(len);
+    const buf = buffer ?? null;
+    if (buf !== null) {
+      if (!(buf instanceof Uint8Array)) throw new TypeError(`read() argument 2 must be read-write bytes-like object, not ${pyTypeName(buf)}`);
+      if (n <= 0 || n > buf.length) n = buf.length;
+    } else if (n < 0) {
+      throw new ValueError('size should not be negative');
+    }
+    if (n === 0) return buf !== null ? 0 : Buffer.alloc(0);
+    this.drive(() => this.conn.handshakeDone);
+    let data: Buffer;
+    for (;;) {
+      if (this.conn.pendingPlaintext > 0) {
+        data = this.conn.read(n);
+        break;
+      }
+      if (this.conn.peerClosed) {
+        // OpenSSL: ZERO_RETURN; Python turns it into b'' unless we closed too (then SSLZeroReturnError).
+        if (this.closeSent) throw zeroReturnError();
+        data = Buffer.alloc(0);
+        break;
+      }
+      this.step();
+    }
+    if (buf === null) return data;
+    buf.set(data);
+    return data.length;
+  }
+
+  /** `write(data)`: the whole buffer is queued to `outgoing`; returns its length. */
+  write(data: BytesLike): number {
+    if (!isBytesLike(data)) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
+    if (this.closeSent) throw makeSSLError(SSLError, SSLErrorNumber.SSL_ERROR_SSL, 'protocol is shutdown', 'SSL', 'PROTOCOL_IS_SHUTDOWN');
+    this.drive(() => this.conn.handshakeDone);
+    const bytes = asBytes(data);
+    if (bytes.length === 0) return 0;
+    this.guard(() => this.conn.write(bytes));
+    this.flush();
+    return bytes.length;
+  }
+
+  /** Decrypted bytes ready to `read()`. */
+  pending(): number {
+    return this.conn.pendingPlaintext;
+  }
+
+  /**
+   * `unwrap()`: queues close_notify (first call) and waits for the peer's;
+   * raises SSLWantReadError until it has been fed into `incoming`. Returns
+   * undefined (Python's None) once both sides have closed.
+   */
+  unwrap(): void {
+    if (!this.conn.handshakeDone) {
+      throw makeSSLError(SSLError, SSLErrorNumber.SSL_ERROR_SSL, 'shutdown while in init', 'SSL', 'SHUTDOWN_WHILE_IN_INIT');
+    }
+    if (!this.closeSent) {
+      this.closeSent = true;
+      this.guard(() => this.conn.close());
+      this.flush();
+    }
+    while (!this.conn.peerClosed) {
+      const before = this.conn.pendingPlaintext;
+      this.step();
+      // RFC 8446 §6.1 allows it, but OpenSSL refuses application data once it has sent close_notify.
+      if (this.conn.pendingPlaintext > before) {
+        throw makeSSLError(SSLError, SSLErrorNumber.SSL_ERROR_SSL, 'application data after close notify', 'SSL', 'APPLICATION_DATA_AFTER_CLOSE_NOTIFY');
+      }
+    }
+  }
+
+  /** Post-handshake client authentication (TLS 1.3, RFC 8446 §4.6.2) comes with a later issue. */
+  verifyClientPostHandshake(): never {
+    throw new NotImplementedError('verify_client_post_handshake(): post-handshake authentication is not implemented yet (it comes in a later issue)');
+  }
+
+  // ---- connection information -------------------------------------------------
+
+  /** `getpeercert(binary_form=False)`. */
+  getpeercert(binaryForm = false): PeerCertDict | Buffer | Record<string, never> | null {
+    if (!this.conn.handshakeDone) throw new ValueError('handshake not done yet');
+    const leaf = this.conn.negotiated.peerCertificates[0];
+    if (leaf === undefined) return null;
+    if (binaryForm) return Buffer.from(leaf);
+    // Python: {} when the (current) context does not verify peers, whatever the certificate.
+    if (this._context.verifyMode === CERT_NONE) return {};
+    return peerCertDict(parseCertificate(leaf));
+  }
+
+  /** `cipher()`: [name, protocol, secret bits], or null before the handshake. */
+  cipher(): [string, string, number] | null {
+    const s = this.conn.handshakeDone ? this.conn.negotiated.suite : null;
+    return s === null ? null : cipherTuple(s);
+  }
+
+  /** `shared_ciphers()`: server only — the suites the client offered that this side enables, in our order. */
+  sharedCiphers(): [string, string, number][] | null {
+    if (!this._serverSide || !this.conn.handshakeDone || this.clientSuites === null) return null;
+    const offered = this.clientSuites;
+    return this._context
+      .enabledSuites()
+      .filter((s: CipherSuite) => offered.includes(s.id))
+      .map(cipherTuple);
+  }
+
+  version(): string | null {
+    return this.conn.handshakeDone ? this.conn.negotiated.version : null;
+  }
+
+  selectedAlpnProtocol(): string | null {
+    return this.conn.handshakeDone ? this.conn.negotiated.alpn : null;
+  }
+
+  /** NPN is not supported (HAS_NPN is false). */
+  selectedNpnProtocol(): null {
+    process.emitWarning('ssl NPN is deprecated, use ALPN instead', 'DeprecationWarning');
+    return null;
+  }
+
+  /** TLS compression is never used. */
+  compression(): null {
+    return null;
+  }
+
+  /** `get_channel_binding(cb_type='tls-unique')`; also RFC 9266 'tls-exporter'. Null before the handshake. */
+  getChannelBinding(cbType = 'tls-unique'): Buffer | null {
+    if (!BINDING_TYPES.has(cbType)) throw new ValueError(`'${cbType}' channel binding type not implemented`);
+    if (!this.conn.handshakeDone) return null;
+    return this.conn.channelBinding(cbType as 'tls-unique' | 'tls-exporter');
+  }
+
+  /** `get_verified_chain()` (3.13): DER, leaf first, ending at the trust anchor; the peer's chain when verification is off. */
+  getVerifiedChain(): Buffer[] {
+    if (!this.conn.handshakeDone) return [];
+    return (this.verifiedChain ?? this.conn.negotiated.peerCertificates).map((c) => Buffer.from(c));
+  }
+
+  /** `get_unverified_chain()` (3.13): the certificates the peer sent, leaf first. */
+  getUnverifiedChain(): Buffer[] {
+    if (!this.conn.handshakeDone) return [];
+    return this.conn.negotiated.peerCertificates.map((c) => Buffer.from(c));
+  }
+
+  // ---- the pump between the BIOs and the engine ---------------------------------
+
+  /** Feeds records until `done()` holds; raises WantRead / EOF when `incoming` runs dry first. */
+  private drive(done: () => boolean): void {
+    if (!this.counted) {
+      this.counted = true;
+      this._context._countHandshake(this._serverSide, false);
+    }
+    if (!this.started) {
+      this.started = true;
+      if (this._context.enabledVersions().length === 0) {
+        throw makeSSLError(SSLError, SSLErrorNumber.SSL_ERROR_SSL, 'no protocols available', 'SSL', 'NO_PROTOCOLS_AVAILABLE');
+      }
+    }
+    const wasDone = this.conn.handshakeDone;
+    this.flush();
+    while (!done()) this.step();
+    if (!wasDone && this.conn.handshakeDone) this._context._countHandshake(this._serverSide, true);
+  }
+
+  /** Moves one whole record from `incoming` into the engine and its output to `outgoing`. */
+  private step(): void {
+    if (this.conn.error) this.raise(this.conn.error);
+    const record = this.takeRecord();
+    if (record === null) {
+      if (this.incoming.eof) {
+        const first = !this.eofReported;
+        this.eofReported = true;
+        throw eofError(first);
+      }
+      throw wantReadError();
+    }
+    this.guard(() => this.conn.receive(record));
+    this.flush();
+  }
+
+  /** The next whole TLS record from `incoming`, leaving later bytes there; null when it has not all arrived. */
+  private takeRecord(): Buffer | null {
+    if (this.conn.error) return null;
+    if (this.inbuf.length < RECORD_HEADER_LENGTH) {
+      this.inbuf = concat(this.inbuf, this.incoming.read(RECORD_HEADER_LENGTH - this.inbuf.length));
+      if (this.inbuf.length < RECORD_HEADER_LENGTH) return null;
+    }
+    const length = this.inbuf.readUInt16BE(RECORD_HEADER_LENGTH - 2);
+    // An over-long record is handed over at once so the engine rejects it (record_overflow) without waiting for it.
+    if (length > MAX_CIPHERTEXT_LENGTH_TLS13) {
+      const header = this.inbuf;
+      this.inbuf = Buffer.alloc(0);
+      return header;
+    }
+    const total = RECORD_HEADER_LENGTH + length;
+    if (this.inbuf.length < total) this.inbuf = concat(this.inbuf, this.incoming.read(total - this.inbuf.length));
+    if (this.inbuf.length < total) return null;
+    const record = this.inbuf;
+    this.inbuf = Buffer.alloc(0);
+    return record;
+  }
+
+  private flush(): void {
+    let out: Buffer;
+    try {
+      out = this.conn.takeOutgoing();
+    } catch (e) {
+      this.raise(e);
+    }
+    if (out.length > 0) this.outgoing._writeOwned(out);
+  }
+
+  /** Runs an engine call; a failure is flushed (the alert reaches `outgoing`) and raised as Python's exception. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      try {
+        const out = this.conn.takeOutgoing();
+        if (out.length > 0) this.outgoing._writeOwned(out);
+      } catch {
+        // Nothing more can be sent.
+      }
+      this.raise(e);
+    }
+  }
+
+  private raise(e: unknown): never {
+    if (e instanceof TLSError) {
+      const err = sslErrorFromTLSError(e);
+      const cause = e.detail?.cause ?? this.callbackError;
+      if (cause !== null && cause !== undefined) (err as Error & { cause?: unknown }).cause = cause;
+      throw err;
+    }
+    throw e;
+  }
+
+  /** Python's repr. */
+  toString(): string {
+    return `<ssl.SSLObject object${this._serverHostname !== null ? ` server_hostname=${this._serverHostname}` : ''}>`;
+  }
+}
+
+function concat(a: Buffer, b: Buffer): Buffer {
+  if (a.length === 0) return Buffer.from(b);
+  if (b.length === 0) return a;
+  return Buffer.concat([a, b]);
+}
