@@ -12,6 +12,10 @@ import { x509Section } from './x509.js';
 /** Every section, in the order they run. */
 const SECTIONS: readonly BenchSection[] = [x509Section];
 
+/** A command-line mistake: reported as one line, exit status 2. */
+class UsageError extends Error {}
+const EXIT_USAGE = 2;
+
 interface Args {
   readonly ids: string[];
   readonly timing: TimingOptions;
@@ -30,7 +34,7 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (a === '--json') {
       json = true;
     } else if (a.startsWith('-')) {
-      throw new Error(`unknown option ${a} (known: --duration=ms, --warmup=ms, --json)`);
+      throw new UsageError(`unknown option ${a} (known: --duration=ms, --warmup=ms, --json)`);
     } else {
       ids.push(a);
     }
@@ -42,7 +46,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const known = new Set(SECTIONS.map((s) => s.id));
   const unknown = args.ids.filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
+  if (unknown.length > 0) throw new UsageError(`unknown section(s) ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
   const chosen = args.ids.length === 0 ? SECTIONS : SECTIONS.filter((s) => args.ids.includes(s.id));
 
   const results: { title: string; results: CaseResult[] }[] = [];
@@ -71,6 +75,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof UsageError) {
+    process.stderr.write(`bench: ${e.message}\n`);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
   process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });
