@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openssl, runOpenssl, pythonJson } from './openssl.js';
 
-export type KeyKind = 'ec' | 'rsa' | 'ed25519';
+export type KeyKind = 'ec' | 'rsa' | 'rsa1024' | 'ed25519' | 'ec-explicit';
 
 export interface IssueSpec {
   /** Subject in openssl -subj form, e.g. '/O=Corpus/CN=Root'. */
@@ -24,6 +24,8 @@ export interface IssueSpec {
   readonly end?: string;
   /** Extension config lines (the [v3] section body). */
   readonly ext: readonly string[];
+  /** Signature digest (default: the key's default, SHA-256). */
+  readonly md?: string;
 }
 
 interface Entity {
@@ -47,12 +49,16 @@ export const LEAF_EXT = [
 const KEYGEN_ARGS: Readonly<Record<KeyKind, readonly string[]>> = {
   ec: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
   rsa: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+  rsa1024: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'],
   ed25519: ['-algorithm', 'ED25519'],
+  'ec-explicit': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-pkeyopt', 'ec_param_enc:explicit'],
 };
 const NEWKEY_ARGS: Readonly<Record<KeyKind, readonly string[]>> = {
   ec: ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
   rsa: ['rsa:2048'],
+  rsa1024: ['rsa:1024'],
   ed25519: ['ed25519'],
+  'ec-explicit': ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-pkeyopt', 'ec_param_enc:explicit'],
 };
 
 export class Pki {
@@ -116,6 +122,11 @@ export class Pki {
           'commonName = optional',
           '[ crl_ext ]',
           'authorityKeyIdentifier = keyid:always',
+          '[ crl_ext_critical ]',
+          'authorityKeyIdentifier = keyid:always',
+          '1.2.3.4.5 = critical,ASN1:NULL',
+          '[ crl_ext_noakid ]',
+          'issuerAltName = email:crl@example.com',
           '',
         ].join('\n'),
       );
@@ -143,6 +154,7 @@ export class Pki {
     const caDir = selfSigned ? this.caDir(name) : issuer!.caDir;
     const args = ['ca', '-batch', '-config', join(caDir, 'ca.cnf'), '-in', csr, '-out', certPath, '-notext', '-preserveDN', '-extfile', extFile, '-extensions', 'v3'];
     args.push('-startdate', spec.start ?? VALID_FROM, '-enddate', spec.end ?? VALID_UNTIL, '-subj', spec.subject);
+    if (spec.md !== undefined) args.push('-md', spec.md);
     if (selfSigned) args.push('-selfsign', '-keyfile', keyPath);
     else args.push('-cert', issuer!.certPath, '-keyfile', issuer!.keyPath);
     openssl(args);
@@ -182,11 +194,23 @@ export class Pki {
   }
 
   /** A CRL from `issuer`'s database; returns its PEM path. */
-  crl(issuer: string, fileName: string, lastUpdate = VALID_FROM, nextUpdate = VALID_UNTIL): string {
+  crl(issuer: string, fileName: string, lastUpdate = VALID_FROM, nextUpdate = VALID_UNTIL, extSection: 'crl_ext' | 'crl_ext_critical' | 'crl_ext_noakid' = 'crl_ext'): string {
     const ca = this.entity(issuer);
     const out = join(this.dir, `${fileName}.crl.pem`);
-    openssl(['ca', '-config', join(ca.caDir, 'ca.cnf'), '-gencrl', '-cert', ca.certPath, '-keyfile', ca.keyPath, '-out', out, '-crlexts', 'crl_ext', '-crl_lastupdate', lastUpdate, '-crl_nextupdate', nextUpdate]);
+    openssl(['ca', '-config', join(ca.caDir, 'ca.cnf'), '-gencrl', '-cert', ca.certPath, '-keyfile', ca.keyPath, '-out', out, '-crlexts', extSection, '-crl_lastupdate', lastUpdate, '-crl_nextupdate', nextUpdate]);
     return out;
+  }
+
+  /** A version 1 self-signed certificate (no extensions), valid from now for `days`. */
+  selfSignV1(name: string, subject: string, key: string, days = 30): string {
+    const csr = join(this.dir, `${name}.csr`);
+    const keyPath = join(this.dir, `${key}.key`);
+    openssl(['req', '-new', '-newkey', ...NEWKEY_ARGS.ec, '-nodes', '-keyout', keyPath, '-subj', subject, '-out', csr]);
+    this.keys.set(key, keyPath);
+    const certPath = join(this.dir, `${name}.pem`);
+    openssl(['x509', '-req', '-in', csr, '-signkey', keyPath, '-days', String(days), '-out', certPath]);
+    this.entities.set(name, { certPath, keyPath, caDir: this.caDir(name) });
+    return certPath;
   }
 }
 
@@ -229,6 +253,8 @@ export interface CorpusCase {
   readonly maxDepth?: number;
   /** X509_CHECK_FLAG_* for our verifier; default Python's (NO_PARTIAL_WILDCARDS). `openssl verify` always uses 0. */
   readonly hostFlags?: number;
+  /** Clear VERIFY_X509_TRUSTED_FIRST (Python can; `openssl verify` cannot, so such cases compare with Python only). */
+  readonly untrustedFirst?: boolean;
 }
 
 export interface OpensslVerdict {
@@ -278,6 +304,12 @@ export const VERIFY_FLAG_VALUES: Readonly<Record<VerifyFlagName, number>> = {
 /** Python's ssl default verify_flags (VERIFY_X509_TRUSTED_FIRST). */
 export const PYTHON_DEFAULT_VERIFY_FLAGS = 0x8000;
 
+/** The VerifyFlags value a case means. */
+export function caseFlags(c: CorpusCase): number {
+  const base = c.untrustedFirst === true ? 0 : PYTHON_DEFAULT_VERIFY_FLAGS;
+  return (c.flags ?? []).reduce((acc, f) => acc | VERIFY_FLAG_VALUES[f], base);
+}
+
 export interface PythonVerdict {
   readonly name: string;
   readonly code: number;
@@ -295,7 +327,7 @@ export function pythonVerifyAll(pki: Pki, cases: readonly CorpusCase[], workDir:
     chain: writeBundle(pki, workDir, `${c.name}.py-chain.pem`, [c.leaf, ...(c.untrusted ?? [])]),
     key: pki.entity(c.leaf).keyPath,
     cafile: c.trusted.length + (c.crls ?? []).length > 0 ? writeBundle(pki, workDir, `${c.name}.py-ca.pem`, c.trusted, c.crls ?? []) : null,
-    flags: (c.flags ?? []).reduce((acc, f) => acc | VERIFY_FLAG_VALUES[f], PYTHON_DEFAULT_VERIFY_FLAGS),
+    flags: caseFlags(c),
     hostname: c.hostname ?? c.ip ?? null,
   }));
   return pythonJson<PythonVerdict[]>(PYTHON_HANDSHAKE, jobs);

@@ -28,6 +28,8 @@ export async function buildCorpus(pki: Pki): Promise<CorpusCase[]> {
     ['rsaRoot', 'rsa'],
     ['rsaInter', 'rsa'],
     ['rsaLeaf', 'rsa'],
+    ['weakLeaf', 'rsa1024'],
+    ['weakInter', 'rsa1024'],
   ]);
   const ca = (name: string, subject: string, issuer: string, ext: readonly string[] = CA_EXT, dates: { start?: string; end?: string } = {}, key = name, keyKind: KeyKind = 'ec') =>
     pki.issue(name, { subject: `/O=Corpus/CN=${subject}`, key, keyKind, issuer, ext, ...dates });
@@ -152,6 +154,40 @@ export async function buildCorpus(pki: Pki): Promise<CorpusCase[]> {
   const interCrlNotYet = pki.crl('inter', 'interNotYet', '20900101000000Z', '20990101000000Z');
   const interRevokedCrl = pki.crl('interRevoked', 'interRevoked');
 
+  // Security level 2 (what Python contexts use): weak keys and SHA-1 signatures.
+  leaf('weakLeaf', 'inter', leafExt(LEAF_SAN), {}, 'www.example.com', 'rsa1024');
+  ca('weakInter', 'Weak Intermediate', 'root', CA_EXT, {}, 'weakInter', 'rsa1024');
+  leaf('leafUnderWeak', 'weakInter');
+  pki.issue('sha1Inter', { subject: '/O=Corpus/CN=SHA-1 Intermediate', key: 'sha1Inter', issuer: 'root', ext: CA_EXT, md: 'sha1' });
+  leaf('leafUnderSha1', 'sha1Inter');
+  pki.issue('sha1Leaf', { subject: '/O=Corpus/CN=www.example.com', key: 'sha1Leaf', issuer: 'inter', ext: leafExt(LEAF_SAN), md: 'sha1' });
+  // More profile checks.
+  ca('interStrictMany', 'Intermediate BC not critical, no keyUsage', 'root', without(replace(CA_EXT, 'basicConstraints', 'basicConstraints = CA:TRUE'), 'keyUsage'));
+  leaf('leafUnderStrictMany', 'interStrictMany');
+  ca('interAkiCritical', 'Intermediate AKI critical', 'root', replace(CA_EXT, 'authorityKeyIdentifier', 'authorityKeyIdentifier = critical,keyid:always'));
+  leaf('leafUnderAkiCritical', 'interAkiCritical');
+  ca('interPathlenNoKcs', 'Intermediate pathlen without keyCertSign', 'root', replace(replace(CA_EXT, 'basicConstraints', 'basicConstraints = critical,CA:TRUE,pathlen:3'), 'keyUsage', 'keyUsage = critical,cRLSign,digitalSignature'));
+  leaf('leafCA', 'inter', replace(leafExt(LEAF_SAN), 'basicConstraints', 'basicConstraints = critical,CA:TRUE'));
+  leaf('leafExplicitCurve', 'inter', leafExt(LEAF_SAN), {}, 'www.example.com', 'ec-explicit');
+  pki.selfSignV1('v1Root', '/O=Corpus/CN=V1 Root', 'v1Root');
+  leaf('leafUnderV1', 'v1Root', without(leafExt(LEAF_SAN), 'authorityKeyIdentifier'));
+  ca('interUnderV1', 'Intermediate under V1 Root', 'v1Root', without(CA_EXT, 'authorityKeyIdentifier'));
+  leaf('leafUnderInterUnderV1', 'interUnderV1');
+  ca('interNCExcludedIp', 'Intermediate excluding loopback, URIs in example.com', 'root', [...CA_EXT, 'nameConstraints = critical,excluded;IP:127.0.0.0/255.0.0.0,permitted;URI:.example.com']);
+  leaf('leafExcludedIp', 'interNCExcludedIp', leafExt('subjectAltName = DNS:www.example.com,IP:127.0.0.1'));
+  leaf('leafUriOk', 'interNCExcludedIp', leafExt('subjectAltName = DNS:www.example.com,URI:https://www.example.com/path'));
+  leaf('leafUriBad', 'interNCExcludedIp', leafExt('subjectAltName = DNS:www.example.com,URI:https://www.other.org/path'));
+  // Name constraint corner cases: a minimum (49), an unsupported name type (51), a malformed e-mail (53).
+  const dotExample = Buffer.from('.example.com').toString('hex');
+  ca('interNCMin', 'Intermediate constraint with minimum', 'root', [...CA_EXT, `2.5.29.30 = critical,DER:3015a0133011820c${dotExample}800101`]);
+  leaf('leafUnderNCMin', 'interNCMin', leafExt('subjectAltName = DNS:www.example.com'));
+  ca('interNCRid', 'Intermediate registeredID constraint', 'root', [...CA_EXT, 'nameConstraints = critical,permitted;RID:1.2.3,permitted;email:.example.com']);
+  leaf('leafRid', 'interNCRid', leafExt('subjectAltName = DNS:www.example.com,RID:1.2.3.4'));
+  leaf('leafBadEmail', 'interNCRid', leafExt('subjectAltName = DNS:www.example.com,email:no-at-sign.example.com'));
+
+  const interCrlCritical = pki.crl('inter', 'interCritical', undefined, undefined, 'crl_ext_critical');
+  const impostorCrl = pki.crl('impostorInter', 'impostor', undefined, undefined, 'crl_ext_noakid');
+
   const base = { trusted: ['root'], untrusted: ['inter'] };
   const py = { python: true };
   return [
@@ -257,5 +293,41 @@ export async function buildCorpus(pki: Pki): Promise<CorpusCase[]> {
     { name: 'strict: intermediate without keyUsage', leaf: 'leafUnderNoKU', untrusted: ['interNoKU'], trusted: ['root'], flags: ['x509_strict'], ...py },
     { name: 'not strict: intermediate without keyUsage', leaf: 'leafUnderNoKU', untrusted: ['interNoKU'], trusted: ['root'], ...py },
     { name: 'strict: self-signed leaf trusted', leaf: 'selfLeaf', untrusted: [], trusted: ['selfLeaf'], flags: ['x509_strict'], ...py },
+    { name: 'strict: BC not critical and no keyUsage (which is reported)', leaf: 'leafUnderStrictMany', untrusted: ['interStrictMany'], trusted: ['root'], flags: ['x509_strict'], ...py },
+    { name: 'strict: AKI marked critical', leaf: 'leafUnderAkiCritical', untrusted: ['interAkiCritical'], trusted: ['root'], flags: ['x509_strict'] },
+    { name: 'not strict: AKI marked critical', leaf: 'leafUnderAkiCritical', untrusted: ['interAkiCritical'], trusted: ['root'] },
+    { name: 'strict: pathlen without keyCertSign (self-signed anchor)', leaf: 'interPathlenNoKcs', untrusted: [], trusted: ['interPathlenNoKcs'], flags: ['x509_strict', 'partial_chain'] },
+    { name: 'leaf that is a CA', leaf: 'leafCA', ...base, ...py },
+    { name: 'strict: leaf that is a CA', leaf: 'leafCA', ...base, flags: ['x509_strict'], ...py },
+    { name: 'EC key with explicit curve parameters', leaf: 'leafExplicitCurve', ...base },
+    { name: 'version 1 root as anchor', leaf: 'leafUnderV1', untrusted: [], trusted: ['v1Root'], ...py },
+    { name: 'strict: version 1 root as anchor', leaf: 'leafUnderV1', untrusted: [], trusted: ['v1Root'], flags: ['x509_strict'], ...py },
+    { name: 'intermediate under a version 1 root', leaf: 'leafUnderInterUnderV1', untrusted: ['interUnderV1'], trusted: ['v1Root'], ...py },
+    { name: 'IP in excluded subtree', leaf: 'leafExcludedIp', untrusted: ['interNCExcludedIp'], trusted: ['root'], ...py },
+    { name: 'URI inside permitted subtree', leaf: 'leafUriOk', untrusted: ['interNCExcludedIp'], trusted: ['root'], ...py },
+    { name: 'URI outside permitted subtree', leaf: 'leafUriBad', untrusted: ['interNCExcludedIp'], trusted: ['root'], ...py },
+    { name: 'name constraint with a minimum', leaf: 'leafUnderNCMin', untrusted: ['interNCMin'], trusted: ['root'], ...py },
+    { name: 'name type without constraint support', leaf: 'leafRid', untrusted: ['interNCRid'], trusted: ['root'], ...py },
+    { name: 'e-mail without @ under an e-mail constraint', leaf: 'leafBadEmail', untrusted: ['interNCRid'], trusted: ['root'], ...py },
+    // Security level 2.
+    { name: 'RSA-1024 leaf key too small', leaf: 'weakLeaf', ...base },
+    { name: 'RSA-1024 intermediate key too small', leaf: 'leafUnderWeak', untrusted: ['weakInter'], trusted: ['root'] },
+    { name: 'SHA-1 signed intermediate', leaf: 'leafUnderSha1', untrusted: ['sha1Inter'], trusted: ['root'] },
+    { name: 'SHA-1 signed leaf', leaf: 'sha1Leaf', ...base },
+    // More revocation.
+    { name: 'CRL with an unhandled critical extension', leaf: 'leaf', ...base, crls: [interCrlCritical], flags: ['crl_check'], ...py },
+    { name: 'CRL signed by another key', leaf: 'leaf', ...base, crls: [impostorCrl], flags: ['crl_check'], ...py },
+    { name: 'self-signed trusted leaf with CRL check', leaf: 'selfLeaf', untrusted: [], trusted: ['selfLeaf'], flags: ['crl_check'], ...py },
+    { name: 'CRL check all on a version 1 root chain', leaf: 'leafUnderV1', untrusted: [], trusted: ['v1Root'], crls: [], flags: ['crl_check_all'], ...py },
+    // Untrusted-first (VERIFY_X509_TRUSTED_FIRST cleared): alternative chains; Python only.
+    { name: 'untrusted first: cross-sign to a missing root, alternative chain', leaf: 'leafUnderNew', untrusted: ['interUnderNew', 'crossNew'], trusted: ['rootNew'], untrustedFirst: true, opensslSkip: true, ...py },
+    { name: 'untrusted first: expired cross-sign, alternative chain', leaf: 'leafUnderNew', untrusted: ['interUnderNew', 'crossNewExpired'], trusted: ['rootNew'], untrustedFirst: true, opensslSkip: true, ...py },
+    { name: 'untrusted first: cross-sign to the old root', leaf: 'leafUnderNew', untrusted: ['interUnderNew', 'crossNew'], trusted: ['rootOld'], untrustedFirst: true, opensslSkip: true, ...py },
+    { name: 'untrusted first: plain chain', leaf: 'leaf3', untrusted: ['inter2', 'inter', 'root'], trusted: ['root'], untrustedFirst: true, opensslSkip: true, ...py },
+    { name: 'untrusted first: no trusted issuer anywhere', leaf: 'leaf', untrusted: ['inter'], trusted: ['rootOld'], untrustedFirst: true, opensslSkip: true, ...py },
+    // Host names, more.
+    { name: 'hostname with a trailing dot', leaf: 'leaf', ...base, hostname: 'www.example.com.', ...py },
+    { name: 'IPv6 in another notation', leaf: 'leaf', ...base, ip: '0:0:0:0:0:0:0:1', ...py },
+    { name: 'IP address given as hostname is not matched against DNS', leaf: 'leafCnOnly', ...base, ip: '127.0.0.1', ...py },
   ];
 }

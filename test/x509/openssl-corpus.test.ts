@@ -15,9 +15,8 @@ import { pythonVerifyMessage } from '../../src/x509/verify-codes.js';
 import { verifyCertificateChain, type VerifyResult } from '../../src/x509/verify.js';
 import { opensslSkipReason, pythonSkipReason, tempDir } from '../helpers/openssl.js';
 import {
-  PYTHON_DEFAULT_VERIFY_FLAGS,
   Pki,
-  VERIFY_FLAG_VALUES,
+  caseFlags,
   opensslVerify,
   pemToDer,
   pythonVerifyAll,
@@ -38,7 +37,7 @@ function ours(pki: Pki, c: CorpusCase, now: number): VerifyResult {
     crls: (c.crls ?? []).map((path) => parseCrl(pemToDer(readFileSync(path, 'latin1')))),
     time: new Date((c.attime ?? now) * 1000),
     purpose: purpose === null ? null : purpose === 'sslserver' ? 'serverAuth' : 'clientAuth',
-    flags: (c.flags ?? []).reduce((acc, f) => acc | VERIFY_FLAG_VALUES[f], PYTHON_DEFAULT_VERIFY_FLAGS),
+    flags: caseFlags(c),
     maxDepth: c.maxDepth,
     hostname: c.hostname ?? null,
     ip: c.ip ?? null,
