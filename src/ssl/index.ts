@@ -84,7 +84,8 @@ export {
 export { socket, SOCK_STREAM, SOL_SOCKET, SO_TYPE, createConnection } from '../socket/index.js';
 
 // ── SSLSocket ──────────────────────────────────────────────────────────────
-// src/ssl/sslsocket.ts (another engineer) exports SSLSocket here, and calls
-// setDefaultSSLSocketClass(SSLSocket) so SSLContext.wrapSocket() uses it:
-// export { SSLSocket } from './sslsocket.js';
+// Importing sslsocket.ts also registers SSLSocket as the default
+// SSLContext.sslsocketClass (setDefaultSSLSocketClass), so wrapSocket() uses it.
+export { SSLSocket } from './sslsocket.js';
+export { getServerCertificate } from './get-server-certificate.js';
 // ───────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,211 @@
+/**
+ * The pump between an `SSLObject` (synchronous, over two MemoryBIOs) and a
+ * `socket.socket` — what turns the sans-IO front door into `SSLSocket`.
+ *
+ * Output: whatever the engine produced is handed to the socket at once,
+ * synchronously after each engine call (`flush`), ignoring the socket's
+ * high-water mark. Records therefore reach the wire in the order the engine
+ * sealed them, whoever triggered them, and a read that must write (a
+ * KeyUpdate answer, an alert) never waits for a writer — no deadlock.
+ * Backpressure is applied by the callers that produce bulk data (sendall
+ * waits for room *before* handing plaintext to the engine).
+ *
+ * Input: ciphertext moves from the socket's receive queue into the
+ * incoming BIO one TLS record at a time, never past a record boundary.
+ * OpenSSL under Python runs without read-ahead for the same reason: bytes
+ * after the peer's close_notify are not TLS (STARTTLS / ENDTLS), and must
+ * stay in the socket for whoever reads it in the clear after `unwrap()`.
+ *
+ * Several operations may want input at once (a recv and a handshake driven
+ * by a send, say). They take turns on `inputTurn`; whoever holds it waits
+ * for the socket and feeds one record, and the others, finding that input
+ * arrived while they queued, go back to retry their own engine call first.
+ */
+import type { socket } from '../socket/socket.js';
+import { type Deadline, Turnstile } from '../socket/wait.js';
+import { ContentType } from '../tls/registry/content-types.js';
+import { MAX_CIPHERTEXT_LENGTH_TLS12, RECORD_HEADER_LENGTH } from '../tls/record.js';
+import { MemoryBIO } from './bio.js';
+import { timedOut } from '../socket/errors.js';
+import { SSLWantReadError, eofError } from './errors.js';
+
+/** Content types a record header may carry (RFC 8446 §5.1); anything else is not TLS. */
+const RECORD_TYPES: ReadonlySet<number> = new Set(Object.values(ContentType));
+/** Offset of the 16-bit length in a record header (type, version, length). */
+const LENGTH_OFFSET = 3;
+const EMPTY = Buffer.alloc(0);
+
+/** The outcome of waiting for input: bytes (or EOF) were fed, the deadline passed, or a non-blocking call would wait. */
+export type InputResult = 'fed' | 'timeout' | 'wouldblock';
+
+/** How long one socket operation may wait: never (non-blocking), until `deadline`, or forever (null). */
+export interface WaitMode {
+  readonly nonblocking: boolean;
+  readonly deadline: Deadline;
+}
+
+/** The word in Python's timeout texts: "The read operation timed out". */
+export type OperationName = 'read' | 'write' | 'handshake';
+
+export class Pump {
+  readonly incoming = new MemoryBIO();
+  readonly outgoing = new MemoryBIO();
+  private readonly inputTurn = new Turnstile();
+  /** Counts feeds, so a queued waiter can tell that input arrived while it waited. */
+  private feeds = 0;
+  /** Header bytes of the next record received so far. */
+  private header: Buffer = EMPTY;
+  /** Body bytes of the current record not yet fed. */
+  private remaining = 0;
+  /** The transport's EOF was passed on (incoming.writeEof()). */
+  private eofFed = false;
+
+  constructor(private readonly sock: socket) {}
+
+  /** True once the socket's EOF has been handed to the engine. */
+  get atEof(): boolean {
+    return this.eofFed;
+  }
+
+  /** Sends everything the engine has produced. Throws the socket's error (EPIPE, ECONNRESET, EBADF). */
+  flush(): void {
+    if (this.outgoing.pending === 0) return;
+    this.sock._writeRaw(this.outgoing.read());
+  }
+
+  /** flush() when an error is already on its way to the caller (e.g. a fatal alert to a peer that is gone). */
+  flushQuietly(): void {
+    try {
+      this.flush();
+    } catch {
+      // The caller reports the more meaningful error.
+    }
+  }
+
+  /**
+   * Moves received ciphertext into the engine's incoming BIO, up to the end
+   * of the current record. Returns true if anything (bytes or EOF) was fed.
+   * Throws the socket's pending error (e.g. ConnectionResetError).
+   */
+  private feedSome(): boolean {
+    if (this.eofFed) return true;
+    let fed = false;
+    for (;;) {
+      if (this.remaining === 0) {
+        const raw = this.sock._readRaw(RECORD_HEADER_LENGTH - this.header.length);
+        if (raw === null) return fed;
+        if (raw.length === 0) return this.feedEof();
+        this.header = this.header.length === 0 ? raw : Buffer.concat([this.header, raw]);
+        if (this.header.length < RECORD_HEADER_LENGTH) continue;
+        const h = this.header;
+        this.header = EMPTY;
+        this.incoming._writeOwned(h);
+        fed = true;
+        const length = h.readUInt16BE(LENGTH_OFFSET);
+        if (!RECORD_TYPES.has(h[0]!) || length > MAX_CIPHERTEXT_LENGTH_TLS12) {
+          // Not TLS: the engine rejects the header by itself; nothing after it matters.
+          return true;
+        }
+        this.remaining = length;
+        if (length === 0) return true;
+      } else {
+        const raw = this.sock._readRaw(this.remaining);
+        if (raw === null) return fed;
+        if (raw.length === 0) return this.feedEof();
+        this.incoming._writeOwned(raw);
+        this.remaining -= raw.length;
+        fed = true;
+        if (this.remaining === 0) return true;
+      }
+    }
+  }
+
+  private feedEof(): boolean {
+    if (this.header.length > 0) this.incoming._writeOwned(this.header);
+    this.header = EMPTY;
+    this.incoming.writeEof();
+    this.eofFed = true;
+    return true;
+  }
+
+  /**
+   * Called after the engine said "want read": feeds what the socket has, or
+   * waits (until `deadline`) for it to have something. Non-blocking callers
+   * never wait.
+   */
+  async awaitInput(nonblocking: boolean, deadline: Deadline): Promise<InputResult> {
+    const seen = this.feeds;
+    const release = nonblocking ? this.inputTurn.tryAcquire() : await this.inputTurn.acquire(deadline);
+    if (release === null) return nonblocking ? 'wouldblock' : 'timeout';
+    try {
+      for (;;) {
+        // Someone fed while we queued: retry the engine call before reading more.
+        if (this.feeds !== seen) return 'fed';
+        if (this.feedSome()) {
+          this.feeds++;
+          return 'fed';
+        }
+        if (nonblocking) return 'wouldblock';
+        if (!(await this.sock._waitReadableUntil(deadline))) return 'timeout';
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Runs one engine call to completion the way Python's socket-backed
+   * `_ssl` does: on SSLWantReadError, send what the engine produced, wait
+   * for (or, non-blocking, just take) more input and try again; on success
+   * or failure, send what the engine produced (a fatal alert included).
+   * Timeouts raise Python's "The <op> operation timed out"; a non-blocking
+   * call that would wait re-raises the SSLWantReadError.
+   */
+  async run<T>(op: OperationName, mode: WaitMode, attempt: () => T): Promise<T> {
+    for (;;) {
+      let result: T;
+      try {
+        result = attempt();
+      } catch (e) {
+        if (!(e instanceof SSLWantReadError)) {
+          this.flushQuietly();
+          throw e;
+        }
+        this.flush();
+        // The engine has seen the transport's EOF and still wants input: it never will.
+        if (this.eofFed) throw eofError(false);
+        if (this.tryFeed()) continue;
+        const r = await this.awaitInput(mode.nonblocking, mode.deadline);
+        if (r === 'fed') continue;
+        if (r === 'wouldblock') throw e;
+        throw timedOut(`The ${op} operation timed out`);
+      }
+      this.flush();
+      return result;
+    }
+  }
+
+  /** Feeds what has already arrived, without waiting, if no one else is feeding. */
+  tryFeed(): boolean {
+    const release = this.inputTurn.tryAcquire();
+    if (release === null) return false;
+    try {
+      if (!this.feedSome()) return false;
+      this.feeds++;
+      return true;
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * After unwrap(): give back to the socket whatever was taken from it and
+   * not consumed by the engine, so the next plain recv() sees it first.
+   */
+  returnUnread(): void {
+    const unread = [this.incoming.read(), this.header];
+    this.header = EMPTY;
+    const bytes = Buffer.concat(unread);
+    if (bytes.length > 0) this.sock._pushBack(bytes);
+  }
+}

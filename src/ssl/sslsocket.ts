@@ -1,0 +1,566 @@
+/**
+ * Python's `ssl.SSLSocket` (python-ssl-api.md §6): a `socket.socket` whose
+ * bytes go through an `SSLObject`. One engine path, two front doors
+ * (DESIGN.md): this class is the SSLObject plus a `Pump` (./pump.ts) that
+ * moves records between the object's MemoryBIOs and the socket.
+ *
+ * While TLS is active (`_sslobj` set) recv/send and friends are TLS; before
+ * connect() and after unwrap()/shutdown()/close() they fall through to the
+ * plain socket, as in Python. Blocking becomes awaiting: in blocking mode a
+ * call settles when Python's would return; with a timeout the whole call
+ * shares one deadline ("The read operation timed out"); non-blocking calls
+ * never wait and raise SSLWantReadError / SSLWantWriteError.
+ *
+ * Full duplex: a pending recv and a pending sendall proceed together (they
+ * take the socket's separate read and write turns); whatever the engine
+ * produces is written at once whichever call produced it, so a read that
+ * must write (KeyUpdate answer, alert) or a write that must read (a
+ * handshake not yet done) never deadlocks. Two reads, or two writes, are
+ * served in call order.
+ *
+ * Deviations, each deliberate:
+ * - The handshake timeout reads "The handshake operation timed out" without
+ *   Python's `_ssl.c:989: ` prefix (a C source position, not part of the text).
+ * - A non-blocking send() that finds room queues the whole buffer (TLS
+ *   records must not be split across calls); with no room it raises
+ *   SSLWantWriteError, as Python does when the kernel buffer is full.
+ * - `getpeercert()` after close()/unwrap() raises a TypeError with Python's
+ *   AttributeError text ("'NoneType' object has no attribute 'getpeercert'").
+ * - An SSLSocket whose creation fails is always closed (Python leaves it to
+ *   the garbage collector for non-OSError/ValueError failures; Node would
+ *   keep the process alive for a leaked socket).
+ */
+import { SOCK_STREAM, SOL_SOCKET, SO_TYPE } from '../socket/constants.js';
+import { ERRNO, EWOULDBLOCK } from '../socket/errno.js';
+import { NotImplementedError, OSError, TimeoutError, ValueError, gaierror } from '../socket/errors.js';
+import { bytesLike, socket } from '../socket/socket.js';
+import type { Address } from '../socket/address.js';
+import type { SendfileSource } from '../socket/sendfile.js';
+import { MAX_PLAINTEXT_LENGTH } from '../tls/record.js';
+import { SSLContext, encodeHostname, setDefaultSSLSocketClass, type WrapSocketOptions } from './context.js';
+import { SSLError, SSLZeroReturnError, wantReadError, wantWriteError } from './errors.js';
+import { SSLErrorNumber } from './constants.js';
+import type { SSLObject } from './sslobject.js';
+import { Pump, type WaitMode } from './pump.js';
+import { sendfileUseSend } from './sslsocket-sendfile.js';
+
+const CREATE = Symbol('SSLSocket._create');
+const EMPTY = Buffer.alloc(0);
+const DEFAULT_READ_LENGTH = 1024;
+/** Python's CHANNEL_BINDING_TYPES, consulted when there is no TLS layer. */
+const CHANNEL_BINDING_TYPES: ReadonlySet<string> = new Set(['tls-unique']);
+
+/** `wrapSocket()` options after SSLContext added itself. */
+export type CreateOptions = WrapSocketOptions & { context: SSLContext };
+
+function checkToken(token: unknown, family?: number, type?: number, proto?: number): [number?, number?, number?] {
+  if (token !== CREATE) {
+    throw new TypeError('SSLSocket does not have a public constructor. Instances are returned by SSLContext.wrap_socket().');
+  }
+  return [family, type, proto];
+}
+
+export class SSLSocket extends socket {
+  /** Python's plain instance attributes (writable, as in Python). */
+  serverSide = false;
+  serverHostname: string | null = null;
+  doHandshakeOnConnect = true;
+  suppressRaggedEofs = true;
+
+  /** The TLS layer while it is active: null before connect() and after unwrap()/shutdown()/close(). */
+  _sslobj: SSLObject | null = null;
+  private _context!: SSLContext;
+  private _session: unknown = null;
+  private _connected = false;
+  private _pump: Pump | null = null;
+  private _closeCalled = false;
+
+  /** Not constructible directly, as in Python: use `SSLContext.wrapSocket()`. */
+  constructor(token?: unknown, family?: number, type?: number, proto?: number) {
+    super(...checkToken(token, family, type, proto));
+  }
+
+  /**
+   * Python's `SSLSocket._create` (python-ssl-api.md §6.1), in Python's order:
+   * checks, adopt the socket (the original is detached even if a later step
+   * fails), IDNA host name, "connected?" probe, then the TLS object and the
+   * handshake.
+   */
+  static async _create(sock: unknown, options: CreateOptions): Promise<SSLSocket> {
+    if (!(sock instanceof socket)) throw new TypeError(`wrap_socket() needs a socket.socket, not ${typeName(sock)}`);
+    const context = options.context;
+    const serverSide = options.serverSide ?? false;
+    const serverHostname = options.serverHostname ?? null;
+    const session = options.session ?? null;
+    if (sock.getsockopt(SOL_SOCKET, SO_TYPE) !== SOCK_STREAM) throw new NotImplementedError('only stream sockets are supported');
+    if (serverSide) {
+      if (serverHostname) throw new ValueError('server_hostname can only be specified in client mode');
+      if (session !== null) throw new ValueError('session can only be specified in client mode');
+    }
+    if (context.checkHostname && !serverHostname) throw new ValueError('check_hostname requires server_hostname');
+
+    const self = new this(CREATE, sock.family, sock.type, sock.proto);
+    const timeout = sock.gettimeout();
+    self._adoptTransport(sock._detachTransport());
+    try {
+      self._context = context;
+      self._session = session;
+      self.serverSide = serverSide;
+      self.serverHostname = encodeHostname(serverHostname);
+      self.doHandshakeOnConnect = options.doHandshakeOnConnect ?? true;
+      self.suppressRaggedEofs = options.suppressRaggedEofs ?? true;
+      const connected = self._probeConnected();
+      self.settimeout(timeout);
+      self._connected = connected;
+      if (connected) {
+        self._newSslobj();
+        if (self.doHandshakeOnConnect) {
+          if (self.gettimeout() === 0) throw new ValueError('do_handshake_on_connect should not be specified for non-blocking sockets');
+          await self.doHandshake();
+        }
+      }
+    } catch (e) {
+      self.close();
+      throw e;
+    }
+    return self;
+  }
+
+  /**
+   * Python's "see if we are connected": getpeername(), and when that says
+   * ENOTCONN a non-blocking one-byte probe — bytes that arrived before the
+   * peer reset the connection must not reach the caller as if they had come
+   * through TLS (gh-108310). A connection reset by the peer counts as not
+   * connected, as Linux's getpeername() reports it.
+   */
+  private _probeConnected(): boolean {
+    const t = this._transport();
+    let notconn: OSError | null = null;
+    try {
+      this.getpeername();
+      if (t.error !== null && t.eof) notconn = OSError.fromErrno(ERRNO.ENOTCONN);
+    } catch (e) {
+      if (!(e instanceof OSError) || e.errno !== ERRNO.ENOTCONN) throw e;
+      notconn = e;
+    }
+    if (notconn === null) return true;
+    let data: Buffer | null = null;
+    try {
+      data = this._readRaw(1);
+    } catch (e) {
+      if (!(e instanceof OSError) || (e.errno !== ERRNO.ENOTCONN && e.errno !== ERRNO.EINVAL)) throw e;
+    }
+    if (data !== null && data.length > 0) {
+      const reason = 'Closed before TLS handshake with data in recv buffer.';
+      const err = new SSLError(notconn.errno, reason);
+      err.reason = reason;
+      err.library = null;
+      throw err;
+    }
+    return false;
+  }
+
+  /** Creates the TLS layer (Python: `context._wrap_socket(self, ..., owner=self)`). */
+  private _newSslobj(): void {
+    const pump = new Pump(this);
+    this._sslobj = this._context.sslobjectClass._create(pump.incoming, pump.outgoing, {
+      serverSide: this.serverSide,
+      serverHostname: this.serverHostname,
+      session: this._session,
+      context: this._context,
+      owner: this,
+    });
+    this._pump = pump;
+  }
+
+  private get _classRepr(): string {
+    const name = this.constructor.name;
+    return this.constructor === SSLSocket ? "<class 'ssl.SSLSocket'>" : `<class '${name}'>`;
+  }
+
+  private _checkConnected(): void {
+    // getpeername() raises ENOTCONN if the socket is really not connected.
+    if (!this._connected) this.getpeername();
+  }
+
+  /** The TLS layer, or Python's AttributeError text (as a TypeError) when there is none. */
+  private _requireSslobj(attr: string): { obj: SSLObject; pump: Pump } {
+    if (this._sslobj === null || this._pump === null) throw new TypeError(`'NoneType' object has no attribute '${attr}'`);
+    return { obj: this._sslobj, pump: this._pump };
+  }
+
+  // ── attributes ─────────────────────────────────────────────────────────
+
+  get context(): SSLContext {
+    return this._context;
+  }
+  /** As Python: the context is stored first, then applied to the TLS layer (which must exist). */
+  set context(ctx: SSLContext) {
+    if (!(ctx instanceof SSLContext)) throw new TypeError('The value must be a SSLContext');
+    this._context = ctx;
+    this._requireSslobj('context').obj.context = ctx;
+  }
+
+  get session(): unknown {
+    return this._sslobj === null ? null : this._sslobj.session;
+  }
+  set session(value: unknown) {
+    this._session = value;
+    if (this._sslobj !== null) this._sslobj.session = value;
+  }
+
+  get sessionReused(): boolean | null {
+    return this._sslobj === null ? null : this._sslobj.sessionReused;
+  }
+
+  // ── connecting ─────────────────────────────────────────────────────────
+
+  /** Python's connect(addr): TCP connect, then the handshake (if doHandshakeOnConnect). */
+  override async connect(address: Address): Promise<void> {
+    await this._realConnect(address, false);
+  }
+
+  /** Python's connect_ex(addr): the errno instead of raising; handshakes only when it is 0. */
+  override async connectEx(address: Address): Promise<number> {
+    return (await this._realConnect(address, true))!;
+  }
+
+  private async _realConnect(address: Address, connectEx: boolean): Promise<number | null> {
+    if (this.serverSide) throw new ValueError("can't connect in server-side mode");
+    if (this._connected || this._sslobj !== null) throw new ValueError('attempt to connect already-connected SSLSocket!');
+    this._newSslobj();
+    try {
+      let rc: number | null = null;
+      if (connectEx) rc = await this._plainConnectEx(address);
+      else await super.connect(address);
+      if (!rc) {
+        this._connected = true;
+        if (this.doHandshakeOnConnect) await this.doHandshake();
+      }
+      return rc;
+    } catch (e) {
+      this._sslobj = null;
+      this._pump = null;
+      throw e;
+    }
+  }
+
+  /** socket.connect_ex() on the plain socket (the inherited one would call our connect()). */
+  private async _plainConnectEx(address: Address): Promise<number> {
+    try {
+      await super.connect(address);
+      return 0;
+    } catch (e) {
+      if (e instanceof TimeoutError && e.errno === null) return EWOULDBLOCK;
+      if (e instanceof OSError && !(e instanceof gaierror) && e.errno !== null) return e.errno;
+      throw e;
+    }
+  }
+
+  /** Python's accept(): the connection is wrapped server-side (and handshaken) before it is returned. */
+  override async accept(): Promise<[SSLSocket, Address]> {
+    const [newsock, addr] = await super.accept();
+    const conn = (await this.context.wrapSocket(newsock, {
+      doHandshakeOnConnect: this.doHandshakeOnConnect,
+      suppressRaggedEofs: this.suppressRaggedEofs,
+      serverSide: true,
+    })) as SSLSocket;
+    return [conn, addr];
+  }
+
+  /**
+   * Python's do_handshake(block=False). With `block` on a non-blocking
+   * socket it waits without limit (Python switches the timeout off for the
+   * call; we do not touch the timeout other calls see).
+   */
+  async doHandshake(block = false): Promise<void> {
+    this._checkConnected();
+    const { obj, pump } = this._requireSslobj('do_handshake');
+    const mode: WaitMode = block && this.gettimeout() === 0 ? { nonblocking: false, deadline: null } : this._deadline();
+    await pump.run('handshake', mode, () => obj.doHandshake());
+  }
+
+  // ── reading ────────────────────────────────────────────────────────────
+
+  /**
+   * Python's read(len=1024, buffer=None): what one TLS record yields (at
+   * most `len`); empty after the peer's close_notify, and on a ragged EOF
+   * when `suppressRaggedEofs`.
+   */
+  async read(len?: number, buffer?: null): Promise<Buffer>;
+  async read(len: number, buffer: Uint8Array): Promise<number>;
+  async read(len: number = DEFAULT_READ_LENGTH, buffer: Uint8Array | null = null): Promise<Buffer | number> {
+    if (this._sslobj === null || this._pump === null) throw new ValueError('Read on closed or unwrapped SSL socket.');
+    const obj = this._sslobj;
+    const pump = this._pump;
+    if (typeof len !== 'number' || !Number.isInteger(len)) throw new TypeError(`'${typeName(len)}' object cannot be interpreted as an integer`);
+    if (buffer !== null && !(buffer instanceof Uint8Array)) {
+      throw new TypeError(`read() argument 2 must be read-write bytes-like object, not ${typeName(buffer)}`);
+    }
+    if (buffer === null && len < 0) throw new ValueError('size should not be negative');
+    const n = buffer !== null && (len <= 0 || len > buffer.length) ? buffer.length : len;
+    if (n === 0) return buffer !== null ? 0 : Buffer.alloc(0);
+    const mode = this._deadline();
+    const release = mode.nonblocking ? this._readTurn.tryAcquire() : await this._readTurn.acquire(mode.deadline);
+    if (release === null) throw mode.nonblocking ? wantReadError() : new TimeoutError('The read operation timed out');
+    try {
+      const data = await pump.run('read', mode, () => obj.read(n) as Buffer);
+      if (buffer === null) return data;
+      buffer.set(data);
+      return data.length;
+    } catch (e) {
+      if (e instanceof SSLZeroReturnError && obj === this._sslobj) return buffer !== null ? 0 : Buffer.alloc(0);
+      if (e instanceof SSLError && e.errno === SSLErrorNumber.SSL_ERROR_EOF && this.suppressRaggedEofs) {
+        return buffer !== null ? 0 : Buffer.alloc(0);
+      }
+      throw e;
+    } finally {
+      release();
+    }
+  }
+
+  /** Python's recv(buflen=1024, flags=0). */
+  override async recv(bufsize: number = DEFAULT_READ_LENGTH, flags = 0): Promise<Buffer> {
+    if (this._sslobj === null) return super.recv(bufsize, flags);
+    if (flags !== 0) throw new ValueError(`non-zero flags not allowed in calls to recv() on ${this._classRepr}`);
+    return this.read(bufsize);
+  }
+
+  /** Python's recv_into(buffer, nbytes=None, flags=0). */
+  override async recvInto(buffer: Uint8Array, nbytes: number | null = null, flags = 0): Promise<number> {
+    let n = nbytes;
+    if (n === null || n === undefined) n = buffer instanceof Uint8Array && buffer.length > 0 ? buffer.length : DEFAULT_READ_LENGTH;
+    if (this._sslobj === null) return super.recvInto(buffer, n, flags);
+    if (flags !== 0) throw new ValueError(`non-zero flags not allowed in calls to recv_into() on ${this._classRepr}`);
+    if (!(buffer instanceof Uint8Array)) {
+      throw new TypeError(`recv_into() argument 'buffer' must be read-write bytes-like object, not ${typeName(buffer)}`);
+    }
+    return this.read(n, buffer);
+  }
+
+  override async recvfrom(bufsize: number = DEFAULT_READ_LENGTH, flags = 0): Promise<[Buffer, null]> {
+    if (this._sslobj !== null) throw new ValueError(`recvfrom not allowed on instances of ${this._classRepr}`);
+    return super.recvfrom(bufsize, flags);
+  }
+
+  override async recvfromInto(buffer: Uint8Array, nbytes = 0, flags = 0): Promise<[number, null]> {
+    if (this._sslobj !== null) throw new ValueError(`recvfrom_into not allowed on instances of ${this._classRepr}`);
+    return super.recvfromInto(buffer, nbytes, flags);
+  }
+
+  override recvmsg(): never {
+    throw new NotImplementedError(`recvmsg not allowed on instances of ${this._classRepr}`);
+  }
+
+  override recvmsgInto(): never {
+    throw new NotImplementedError(`recvmsg_into not allowed on instances of ${this._classRepr}`);
+  }
+
+  /** Decrypted bytes buffered and not yet read (`SSL_pending`); 0 without TLS. */
+  pending(): number {
+    return this._sslobj === null ? 0 : this._sslobj.pending();
+  }
+
+  // ── writing ────────────────────────────────────────────────────────────
+
+  /**
+   * Python's write(data) → bytes written: all of them (blocking or with a
+   * timeout, within one deadline). Plaintext is handed to the engine in
+   * slices that fill whole 16 KiB records and only when the socket has
+   * room, so a large write respects TCP backpressure without buffering the
+   * whole ciphertext.
+   */
+  async write(data: Uint8Array): Promise<number> {
+    if (this._sslobj === null || this._pump === null) throw new ValueError('Write on closed or unwrapped SSL socket.');
+    const obj = this._sslobj;
+    const pump = this._pump;
+    const buf = bytesLike(data);
+    const mode = this._deadline();
+    const release = mode.nonblocking ? this._writeTurn.tryAcquire() : await this._writeTurn.acquire(mode.deadline);
+    if (release === null) throw mode.nonblocking ? wantWriteError() : new TimeoutError('The write operation timed out');
+    try {
+      if (buf.length === 0) return await pump.run('write', mode, () => obj.write(EMPTY));
+      let offset = 0;
+      while (offset < buf.length) {
+        const space = this._writeSpace();
+        if (space === 0) {
+          // A socket that can no longer send says so now (EPIPE, reset, closed).
+          this._writeRaw(EMPTY);
+          if (mode.nonblocking) throw wantWriteError();
+          if (!(await this._waitWritableUntil(mode.deadline))) throw new TimeoutError('The write operation timed out');
+          continue;
+        }
+        const n = Math.min(buf.length - offset, Math.ceil(space / MAX_PLAINTEXT_LENGTH) * MAX_PLAINTEXT_LENGTH);
+        const slice = buf.subarray(offset, offset + n);
+        await pump.run('write', mode, () => obj.write(slice));
+        offset += n;
+      }
+      return buf.length;
+    } finally {
+      release();
+    }
+  }
+
+  /** Python's send(data, flags=0). */
+  override async send(data: Uint8Array, flags = 0): Promise<number> {
+    if (this._sslobj === null) return super.send(data, flags);
+    if (flags !== 0) throw new ValueError(`non-zero flags not allowed in calls to send() on ${this._classRepr}`);
+    return this.write(data);
+  }
+
+  /** Python's sendall(data, flags=0). */
+  override async sendall(data: Uint8Array, flags = 0): Promise<void> {
+    if (this._sslobj === null) return super.sendall(data, flags);
+    if (flags !== 0) throw new ValueError(`non-zero flags not allowed in calls to sendall() on ${this._classRepr}`);
+    const buf = bytesLike(data);
+    let count = 0;
+    while (count < buf.length) count += await this.send(buf.subarray(count));
+  }
+
+  override async sendto(data: Uint8Array, flagsOrAddress: number | Address, address?: Address): Promise<number> {
+    if (this._sslobj !== null) throw new ValueError(`sendto not allowed on instances of ${this._classRepr}`);
+    return super.sendto(data, flagsOrAddress, address);
+  }
+
+  override sendmsg(): never {
+    throw new NotImplementedError(`sendmsg not allowed on instances of ${this._classRepr}`);
+  }
+
+  /**
+   * Python's sendfile(file, offset=0, count=None): through TLS it is
+   * Python's `_sendfile_use_send` (8192-byte reads, each sent with send());
+   * on a plain socket, the socket's own.
+   */
+  override async sendfile(file: SendfileSource, offset = 0, count: number | null = null): Promise<number> {
+    if (this._sslobj === null) return super.sendfile(file, offset, count);
+    return sendfileUseSend(this, file, offset, count);
+  }
+
+  override dup(): never {
+    throw new NotImplementedError(`Can't dup() ${this.constructor.name} instances`);
+  }
+
+  // ── closing ────────────────────────────────────────────────────────────
+
+  /**
+   * Python's unwrap(): sends close_notify, waits for the peer's, and returns
+   * this same socket, now plain. Bytes the peer sent after its close_notify
+   * stay unread on the socket (STARTTLS → ENDTLS).
+   */
+  async unwrap(): Promise<this> {
+    const obj = this._sslobj;
+    const pump = this._pump;
+    if (obj === null || pump === null) throw new ValueError(`No SSL wrapper around ${this.toString()}`);
+    const mode = this._deadline();
+    // Our close_notify goes after every write already under way.
+    const release = mode.nonblocking ? this._writeTurn.tryAcquire() : await this._writeTurn.acquire(mode.deadline);
+    if (release === null) throw mode.nonblocking ? wantWriteError() : new TimeoutError('The write operation timed out');
+    try {
+      await pump.run('read', mode, () => obj.unwrap());
+    } finally {
+      release();
+    }
+    if (this._sslobj === obj) {
+      this._sslobj = null;
+      this._pump = null;
+      pump.returnUnread();
+    }
+    return this;
+  }
+
+  /** Python's shutdown(how): drops TLS without close_notify, then shuts the TCP connection down. */
+  override shutdown(how: number): void {
+    this._sslobj = null;
+    this._pump = null;
+    super.shutdown(how);
+  }
+
+  /** Python's close(): no close_notify (use unwrap() for that); synchronous. */
+  override close(): void {
+    this._closeCalled = true;
+    super.close();
+    if (this._ioRefs <= 0) this._dropTls();
+  }
+
+  override _decrefSocketios(): void {
+    super._decrefSocketios();
+    if (this._closeCalled && this._ioRefs <= 0) this._dropTls();
+  }
+
+  private _dropTls(): void {
+    this._sslobj = null;
+    this._pump = null;
+  }
+
+  override detach(): number {
+    this._dropTls();
+    return super.detach();
+  }
+
+  // ── connection information ─────────────────────────────────────────────
+
+  /** Python's getpeercert(binary_form=False): null, {} or the certificate dict (python-ssl-api.md §6.6). */
+  getpeercert(binaryForm = false): ReturnType<SSLObject['getpeercert']> {
+    this._checkConnected();
+    return this._requireSslobj('getpeercert').obj.getpeercert(binaryForm);
+  }
+
+  selectedAlpnProtocol(): string | null {
+    return this._sslobj === null ? null : this._sslobj.selectedAlpnProtocol();
+  }
+
+  selectedNpnProtocol(): null {
+    process.emitWarning('ssl NPN is deprecated, use ALPN instead', 'DeprecationWarning');
+    return null;
+  }
+
+  cipher(): [string, string, number] | null {
+    return this._sslobj === null ? null : this._sslobj.cipher();
+  }
+
+  sharedCiphers(): [string, string, number][] | null {
+    return this._sslobj === null ? null : this._sslobj.sharedCiphers();
+  }
+
+  compression(): null {
+    return null;
+  }
+
+  version(): string | null {
+    return this._sslobj === null ? null : this._sslobj.version();
+  }
+
+  getChannelBinding(cbType = 'tls-unique'): Buffer | null {
+    if (this._sslobj !== null) return this._sslobj.getChannelBinding(cbType);
+    if (!CHANNEL_BINDING_TYPES.has(cbType)) throw new ValueError(`${cbType} channel binding type not implemented`);
+    return null;
+  }
+
+  /** Python 3.13's get_verified_chain(): DER, leaf first; [] without TLS (as later Pythons). */
+  getVerifiedChain(): Buffer[] {
+    return this._sslobj === null ? [] : this._sslobj.getVerifiedChain();
+  }
+
+  getUnverifiedChain(): Buffer[] {
+    return this._sslobj === null ? [] : this._sslobj.getUnverifiedChain();
+  }
+
+  verifyClientPostHandshake(): void {
+    if (this._sslobj === null) throw new ValueError(`No SSL wrapper around ${this.toString()}`);
+    this._sslobj.verifyClientPostHandshake();
+  }
+
+  override toString(): string {
+    return super.toString().replace(/^<socket\.socket/, `<ssl.${this.constructor.name}`);
+  }
+}
+
+function typeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  return (v as object).constructor?.name ?? typeof v;
+}
+
+/** Python: `SSLContext.sslsocket_class = SSLSocket`. */
+setDefaultSSLSocketClass(SSLSocket);
