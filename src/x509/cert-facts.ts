@@ -165,13 +165,27 @@ function keyTypesFor(kind: string): readonly KeyType[] {
   }
 }
 
+/**
+ * Signature algorithms the provider cannot verify but OpenSSL still pairs
+ * with a key type (OBJ_find_sigid_algs): a certificate signed with one can
+ * still be self-signed, a CA, or an issuer during chain building; only its
+ * signature check fails.
+ */
+const LEGACY_SIGNATURE_KEY_TYPES: ReadonlyMap<string, readonly KeyType[]> = new Map([
+  ['1.2.840.113549.1.1.2', ['rsa']], // md2WithRSAEncryption
+  ['1.2.840.113549.1.1.4', ['rsa']], // md5WithRSAEncryption
+  ['1.2.840.113549.1.1.14', ['rsa']], // sha224WithRSAEncryption
+  ['1.2.840.10045.4.3.1', ['ec']], // ecdsa-with-SHA224
+]);
+
 /** check_sig_alg_match: the subject's (TBS) signature algorithm is one the issuer's key type makes. */
 export function sigAlgMatchesKey(issuer: Certificate, subject: Certificate): number {
   const keyType = issuer.subjectPublicKeyInfo.keyType;
   if (keyType === null) return X509_V.NO_ISSUER_PUBLIC_KEY;
   const alg = subject.tbsSignatureAlgorithm.algorithm;
-  if (alg === null) return X509_V.UNSUPPORTED_SIGNATURE_ALGORITHM;
-  return keyTypesFor(alg.kind).includes(keyType) ? X509_V.OK : X509_V.SIGNATURE_ALGORITHM_MISMATCH;
+  const types = alg !== null ? keyTypesFor(alg.kind) : LEGACY_SIGNATURE_KEY_TYPES.get(subject.tbsSignatureAlgorithm.oid);
+  if (types === undefined) return X509_V.UNSUPPORTED_SIGNATURE_ALGORITHM;
+  return types.includes(keyType) ? X509_V.OK : X509_V.SIGNATURE_ALGORITHM_MISMATCH;
 }
 
 /** ossl_x509_likely_issued: name chaining, AKID and key type, without the signature. */

@@ -97,8 +97,16 @@ function compareObjects(a: StoreObject, b: StoreObject): number {
 const CERTIFICATE_LABELS: ReadonlySet<string> = new Set([PEM_LABEL.certificate, PEM_LABEL.trustedCertificate, 'X509 CERTIFICATE']);
 
 /** A TRUSTED CERTIFICATE block is a certificate followed by OpenSSL's auxiliary trust data; only the certificate is used. */
-function leadingCertificate(der: Buffer): Buffer {
-  return new DerReader(der, 'TRUSTED CERTIFICATE').read('').raw;
+function certificateBytes(block: PemBlock): Buffer {
+  return block.label === PEM_LABEL.trustedCertificate ? new DerReader(block.der, 'TRUSTED CERTIFICATE').read('').raw : block.der;
+}
+
+/** The BEGIN…END frames of a text, each as its own text (so one bad block does not hide the ones before it). */
+function pemFrames(text: string): string[] {
+  const out: string[] = [];
+  const re = /-----BEGIN ([^\r\n-]*(?:-[^\r\n-]+)*)-----[\s\S]*?-----END \1-----/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(m[0]);
+  return out;
 }
 
 export class TrustStore implements CertificateSource, CrlSource {
@@ -138,75 +146,76 @@ export class TrustStore implements CertificateSource, CrlSource {
 
   /**
    * Every CERTIFICATE / TRUSTED CERTIFICATE / X509 CRL block of a PEM text
-   * (X509_load_cert_crl_file); other text and blocks are ignored. Throws
-   * 'pem_lib' for a malformed block and 'no_certificate_or_crl' when there is none.
+   * (X509_load_cert_crl_file); other text and blocks are ignored. All or
+   * nothing: a block that does not decode or parse throws 'pem_lib' before
+   * anything is added; no block at all throws 'no_certificate_or_crl'.
    */
   addPem(text: string, path: string | null = null): { certificates: number; crls: number } {
-    let blocks: PemBlock[];
+    const objects: StoreObject[] = [];
     try {
-      blocks = parsePem(text);
-    } catch (e) {
-      throw new TrustStoreError('pem_lib', `PEM lib: ${(e as Error).message}`, path, null, null, e);
-    }
-    let certificates = 0;
-    let crls = 0;
-    for (const b of blocks) {
-      if (CERTIFICATE_LABELS.has(b.label)) {
-        this.addParsed(() => this.addCertificate(b.label === PEM_LABEL.trustedCertificate ? leadingCertificate(b.der) : b.der), path);
-        certificates++;
-      } else if (b.label === PEM_LABEL.crl) {
-        this.addParsed(() => this.addCrl(b.der), path);
-        crls++;
+      for (const b of parsePem(text)) {
+        if (CERTIFICATE_LABELS.has(b.label)) objects.push({ kind: 'x509', cert: parseCertificate(certificateBytes(b)) });
+        else if (b.label === PEM_LABEL.crl) objects.push({ kind: 'crl', crl: parseCrl(b.der) });
       }
-    }
-    if (certificates + crls === 0) throw new TrustStoreError('no_certificate_or_crl', 'no certificate or crl found', path);
-    return { certificates, crls };
-  }
-
-  private addParsed(add: () => boolean, path: string | null): void {
-    try {
-      add();
     } catch (e) {
-      if (e instanceof X509Error) throw new TrustStoreError('bad_asn1', e.message, path, null, null, e);
+      if (e instanceof X509Error) throw new TrustStoreError('pem_lib', `PEM lib: ${e.message}`, path, null, null, e);
       throw e;
     }
+    if (objects.length === 0) throw new TrustStoreError('no_certificate_or_crl', 'no certificate or crl found', path);
+    for (const o of objects) this.insert(o);
+    const certificates = objects.filter((o) => o.kind === 'x509').length;
+    return { certificates, crls: objects.length - certificates };
   }
 
-  /** Concatenated DER certificates (Python's bytes `cadata`). Returns how many were read. */
+  /**
+   * Concatenated DER certificates (Python's bytes `cadata`): read one after
+   * another until the data ends or one does not parse. Nothing readable at all
+   * is 'cadata_not_enough_data'; a bad certificate after good ones is
+   * 'bad_asn1' (the good ones stay added, as in CPython's _add_ca_certs).
+   */
   addDer(data: Uint8Array): number {
     const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     let offset = 0;
     let count = 0;
     while (offset < buf.length) {
-      let el;
+      let cert: Certificate;
       try {
-        el = new DerReader(buf, 'cadata', offset).read('');
+        const el = new DerReader(buf, 'cadata', offset).read('');
+        cert = parseCertificate(el.raw);
+        offset += el.raw.length;
       } catch (e) {
-        if (count > 0) throw new TrustStoreError('bad_asn1', (e as Error).message, null, null, null, e);
-        throw new TrustStoreError('cadata_not_enough_data', 'not enough data: cadata does not contain a certificate', null, null, null, e);
+        if (!(e instanceof X509Error)) throw e;
+        if (count === 0) throw new TrustStoreError('cadata_not_enough_data', 'not enough data: cadata does not contain a certificate', null, null, null, e);
+        throw new TrustStoreError('bad_asn1', e.message, null, null, null, e);
       }
-      this.addParsed(() => this.addCertificate(el.raw), null);
-      offset += el.raw.length;
+      this.insert({ kind: 'x509', cert });
       count++;
     }
     if (count === 0) throw new TrustStoreError('cadata_not_enough_data', 'not enough data: cadata does not contain a certificate');
     return count;
   }
 
-  /** Python's `cadata`: ASCII PEM text (certificates only, junk between blocks ignored) or DER bytes. */
+  /**
+   * Python's `cadata`: ASCII PEM text (certificate blocks only; other text
+   * and blocks are skipped) or DER bytes. Certificates are added one by one
+   * until one fails; none at all is 'cadata_no_start_line' / '…_not_enough_data'.
+   */
   addCadata(data: string | Uint8Array): number {
     if (data.length === 0) throw new TrustStoreError('cadata_empty', 'Empty certificate data');
     if (typeof data !== 'string') return this.addDer(data);
-    let blocks: PemBlock[];
-    try {
-      blocks = parsePem(data);
-    } catch (e) {
-      throw new TrustStoreError('pem_lib', `PEM lib: ${(e as Error).message}`, null, null, null, e);
-    }
     let count = 0;
-    for (const b of blocks) {
-      if (!CERTIFICATE_LABELS.has(b.label)) continue;
-      this.addParsed(() => this.addCertificate(b.label === PEM_LABEL.trustedCertificate ? leadingCertificate(b.der) : b.der), null);
+    for (const frame of pemFrames(data)) {
+      let cert: Certificate | null = null;
+      try {
+        const [block] = parsePem(frame);
+        if (block === undefined || !CERTIFICATE_LABELS.has(block.label)) continue;
+        cert = parseCertificate(certificateBytes(block));
+      } catch (e) {
+        if (!(e instanceof X509Error)) throw e;
+        if (count === 0) throw new TrustStoreError('cadata_no_start_line', 'no start line: cadata does not contain a certificate', null, null, null, e);
+        throw new TrustStoreError('pem_lib', `PEM lib: ${e.message}`, null, null, null, e);
+      }
+      this.insert({ kind: 'x509', cert });
       count++;
     }
     if (count === 0) throw new TrustStoreError('cadata_no_start_line', 'no start line: cadata does not contain a certificate');
