@@ -5,7 +5,7 @@
  */
 export { CA, Crl, LeafCert, KEY_TYPES, identityToGeneralName } from './ca.js';
 export type { CAKeyType, CAOptions, CertConfigurable, CrlOptions, IssueOptions, RevocationSpec, TrustConfigurable } from './ca.js';
-export { buildCertificate, buildCrl, encodeName, keyIdentifier, signatureForKey, CRL_REASONS, KEY_USAGE_BITS } from '../x509/builder.js';
+export { buildCertificate, buildCrl, encodeName, keyIdentifier, rsaPssSignature, signatureForKey, CRL_REASONS, KEY_USAGE_BITS } from '../x509/builder.js';
 export type {
   BuiltCertificate,
   BuiltCrl,

@@ -300,8 +300,13 @@ function encodeExtensions(
 /** How a certificate is signed: the AlgorithmIdentifier to write and the provider algorithm to sign with. */
 export interface SignatureChoice {
   readonly oid: string;
-  /** RFC 4055 §5: RSA PKCS#1 v1.5 identifiers carry NULL parameters; RFC 5758 §3.2 / RFC 8410 §3: ECDSA and Ed25519 carry none. */
-  readonly nullParameters: boolean;
+  /**
+   * The complete encoding of the AlgorithmIdentifier parameters, or null to
+   * omit them. RFC 4055 §5: RSA PKCS#1 v1.5 identifiers carry NULL; RFC 5758
+   * §3.2 / RFC 8410 §3: ECDSA and Ed25519 carry none; RSASSA-PSS carries its
+   * RSASSA-PSS-params (see `rsaPssSignature`).
+   */
+  readonly parameters: Buffer | null;
   readonly algorithm: SignatureAlgorithm;
 }
 
@@ -311,25 +316,50 @@ const ECDSA_BY_CURVE = {
   'P-521': { oid: OID.ecdsaWithSHA512, hash: 'SHA-512' },
 } as const;
 
+const PSS_HASHES = {
+  'SHA-256': OID.sha256,
+  'SHA-384': OID.sha384,
+  'SHA-512': OID.sha512,
+} as const;
+
+/**
+ * RSASSA-PSS with MGF1 over the same hash and a salt as long as the hash
+ * (RFC 4055 §3.1, what RFC 8446 §4.2.3 requires of rsa_pss_* schemes).
+ * The hash AlgorithmIdentifiers omit their parameters, as OpenSSL writes them
+ * (RFC 4055 §2.1 requires accepting both forms).
+ */
+export function rsaPssSignature(hash: keyof typeof PSS_HASHES, provider: CryptoProvider = defaultProvider): SignatureChoice {
+  const hashId = der.sequence(der.oid(PSS_HASHES[hash]));
+  const saltLength = provider.hashLength(hash);
+  const parameters = der.sequence(
+    der.explicit(0, hashId),
+    der.explicit(1, der.sequence(der.oid(OID.mgf1), hashId)),
+    der.explicit(2, der.integer(saltLength)),
+  );
+  return { oid: OID.rsassaPss, parameters, algorithm: { kind: 'rsa-pss', hash, saltLength } };
+}
+
 /** The conventional signature algorithm for a signing key (what `openssl req -x509` picks). */
 export function signatureForKey(key: PrivateKey): SignatureChoice {
   switch (key.type) {
     case 'rsa':
-      return { oid: OID.sha256WithRSAEncryption, nullParameters: true, algorithm: { kind: 'rsa-pkcs1', hash: 'SHA-256' } };
+      return { oid: OID.sha256WithRSAEncryption, parameters: der.null(), algorithm: { kind: 'rsa-pkcs1', hash: 'SHA-256' } };
+    case 'rsa-pss':
+      return rsaPssSignature('SHA-256');
     case 'ec': {
       const e = key.curve === null ? undefined : ECDSA_BY_CURVE[key.curve];
       if (e === undefined) throw new X509Error('bad_algorithm', `no ECDSA signature algorithm for curve ${String(key.curve)}`);
-      return { oid: e.oid, nullParameters: false, algorithm: { kind: 'ecdsa', hash: e.hash } };
+      return { oid: e.oid, parameters: null, algorithm: { kind: 'ecdsa', hash: e.hash } };
     }
     case 'ed25519':
-      return { oid: OID.ed25519, nullParameters: false, algorithm: { kind: 'ed25519' } };
+      return { oid: OID.ed25519, parameters: null, algorithm: { kind: 'ed25519' } };
     default:
-      throw new X509Error('bad_algorithm', `signing with a ${key.type} key is not supported by the builder`);
+      throw new X509Error('bad_algorithm', `signing with a ${String(key.type)} key is not supported by the builder`);
   }
 }
 
 function algorithmIdentifier(s: SignatureChoice): Buffer {
-  return s.nullParameters ? der.sequence(der.oid(s.oid), der.null()) : der.sequence(der.oid(s.oid));
+  return s.parameters === null ? der.sequence(der.oid(s.oid)) : der.sequence(der.oid(s.oid), s.parameters);
 }
 
 /** SEQUENCE { tbs, signatureAlgorithm, signatureValue BIT STRING }: the shape shared by certificates and CRLs. */

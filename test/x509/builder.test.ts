@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultProvider, type KeyGenSpec, type PrivateKey } from '../../src/crypto/index.js';
-import { buildCertificate, buildCrl, encodeName, keyIdentifier, type ExtensionsSpec } from '../../src/x509/builder.js';
+import { buildCertificate, buildCrl, encodeName, keyIdentifier, rsaPssSignature, type ExtensionsSpec } from '../../src/x509/builder.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { parseCrl } from '../../src/x509/crl.js';
 import { CrlReason, decodeCrlNumber } from '../../src/x509/extensions.js';
@@ -333,4 +333,34 @@ test('parseCrl reads back the CRL the builder wrote, and its signature verifies 
   assert.deepEqual(c.extensions.authorityKeyIdentifier!.keyIdentifier, keyIdentifier(caKey.publicKey.spki));
   assert.equal(c.signatureAlgorithm.oid, OID.ecdsaWithSHA384);
   assert.ok(caKey.publicKey.verify(c.signatureAlgorithm.algorithm!, c.tbsRaw, c.signatureValue));
+});
+
+test('RSASSA-PSS signatures (RFC 4055 parameters) are accepted by openssl and parsed back by us', { skip }, () => {
+  const k = key('RSA-2048', { type: 'rsa', bits: 2048 });
+  for (const hash of ['SHA-256', 'SHA-384'] as const) {
+    const built = buildCertificate({
+      serialNumber: 77,
+      subject: [['CN', `pss ${hash}`]],
+      notBefore: new Date(Date.now() - 3_600_000),
+      notAfter: new Date(Date.now() + 86_400_000),
+      publicKey: k.publicKey,
+      signingKey: k,
+      extensions: { basicConstraints: { ca: true } },
+      signature: rsaPssSignature(hash),
+    });
+    const text = openssl(['x509', '-text', '-noout'], { input: built.pem });
+    const bits = hash.slice(4);
+    assert.match(text, new RegExp(`Signature Algorithm: rsassaPss\\s+Hash Algorithm: sha${bits}\\s+Mask Algorithm: mgf1 with sha${bits}\\s+Salt Length: 0x${(Number(bits) / 8).toString(16)}`));
+    const { dir, cleanup } = tempDir('sslsock-builder-');
+    try {
+      writeFileSync(join(dir, 'pss.pem'), built.pem);
+      const r = runOpenssl(['verify', '-CAfile', join(dir, 'pss.pem'), join(dir, 'pss.pem')]);
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+    } finally {
+      cleanup();
+    }
+    const c = parseCertificate(built.der);
+    assert.deepEqual(c.signatureAlgorithm.algorithm, { kind: 'rsa-pss', hash, saltLength: Number(bits) / 8 });
+    assert.ok(k.publicKey.verify(c.signatureAlgorithm.algorithm!, c.tbsRaw, c.signatureValue));
+  }
 });
