@@ -12,6 +12,7 @@
  *   OpenSSL's `capath` does. It is what `verifyCertificateChain` consults.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { CryptoProvider, PrivateKey } from '../crypto/provider.js';
 import { CryptoError } from '../crypto/provider.js';
@@ -24,7 +25,8 @@ import { nameHash, namesEqual } from '../x509/name-canon.js';
 import { pemBlocksWithLabel, PEM_LABEL } from '../x509/pem.js';
 import type { CrlSource } from '../x509/revocation.js';
 import type { CertifiedKey } from '../tls/config.js';
-import { fromNodeError, ValueError } from '../socket/errors.js';
+import { fromNodeError, OSError, ValueError } from '../socket/errors.js';
+import { strerror } from '../socket/errno.js';
 import { makeSSLError, SSLError } from './errors.js';
 
 /** OpenSSL's packed reason code for `ERR_R_PEM_LIB` (what Python shows as errno of "[SSL] PEM lib"). */
@@ -56,12 +58,32 @@ export function checkPath(value: unknown, what: string): string {
   throw new TypeError(`${what} should be a valid filesystem path`);
 }
 
+/** glibc texts for file errors the socket layer's table does not carry. */
+const FILE_ERROR_TEXT: Readonly<Record<string, string>> = {
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  ENAMETOOLONG: 'File name too long',
+  ELOOP: 'Too many levels of symbolic links',
+  EROFS: 'Read-only file system',
+};
+
+/** A Node fs error as Python's OSError subclass (`[Errno 21] Is a directory`). */
+export function fsOSError(e: unknown): Error {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code === 'string' && Object.hasOwn(osConstants.errno, code)) {
+    const errno = osConstants.errno[code as keyof typeof osConstants.errno];
+    const known = strerror(errno);
+    return new OSError(errno, FILE_ERROR_TEXT[code] ?? known);
+  }
+  return fromNodeError(e);
+}
+
 /** Reads a file as OpenSSL's loaders do; failures become Python's OSError subclasses (no filename, as `_ssl` reports them). */
 export function readPathOrOSError(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw fromNodeError(e);
+    throw fsOSError(e);
   }
 }
 

@@ -20,9 +20,9 @@ import { idnaEncodeHostname as idnaEncode, isIpAddress, PYTHON_DEFAULT_HOST_FLAG
 import { peerCertDict, type PeerCertDict } from '../x509/peercert.js';
 import { pythonVerifyMessage } from '../x509/verify-codes.js';
 import { verifyCertificateChain } from '../x509/verify.js';
-import { fromNodeError, NotImplementedError, ValueError } from '../socket/errors.js';
+import { NotImplementedError, ValueError } from '../socket/errors.js';
 import { MemoryBIO } from './bio.js';
-import { CaStore, loadCertifiedKey, type CertStoreStats, type Password } from './certs.js';
+import { CaStore, fsOSError, loadCertifiedKey, type CertStoreStats, type Password } from './certs.js';
 import { cipherDict, DEFAULT_CIPHER_STRING, parseCipherString, parseCiphersuites, type CipherDict } from './ciphers.js';
 import {
   _SSLMethod,
@@ -244,7 +244,8 @@ export class SSLContext {
     return this._verifyFlags;
   }
   set verifyFlags(value: number) {
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`argument must be int, not ${pyTypeName(value)}`);
+    // Python's own wording prints None as 'None' here.
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`argument must be int, not ${value === null || value === undefined ? 'None' : pyTypeName(value)}`);
     this._verifyFlags = value;
   }
 
@@ -328,8 +329,7 @@ export class SSLContext {
     try {
       fd = openSync(value, 'a');
     } catch (e) {
-      const err = fromNodeError(e) as Error & { filename?: string | null };
-      throw withFilename(err, value);
+      throw withFilename(fsOSError(e), value);
     }
     try {
       if (fstatSync(fd).size === 0) writeSync(fd, KEYLOG_HEADER);
@@ -425,7 +425,7 @@ export class SSLContext {
     try {
       text = readText(path);
     } catch (e) {
-      throw withFilename(fromNodeError(e) as Error, path);
+      throw withFilename(fsOSError(e), path);
     }
     if (!/-----BEGIN DH PARAMETERS-----/.test(text)) throw makeSSLError(SSLError, ERR_PEM_NO_START_LINE, 'no start line', 'PEM', 'NO_START_LINE');
   }
