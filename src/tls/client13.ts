@@ -266,16 +266,18 @@ class ExpectEncryptedExtensions implements HandshakeState {
     expectType(msg, HandshakeType.encrypted_extensions, this.name);
     const ee = decodeAs(msg, 'encrypted_extensions');
     st.transcript.add(msg.raw);
-    const allowed: string[] = ['supported_groups'];
-    if (st.sentServerName !== null) allowed.push('server_name');
-    if (st.alpn.length > 0) allowed.push('application_layer_protocol_negotiation');
+    // RFC 8446 §4.2: only answers to what our ClientHello carried (supported_groups may always be sent, §4.2.7).
+    // record_size_limit is accepted when offered (only through clientHelloHook today) and its value ignored.
+    const offered = st.hello.extensions.map((e) => e.type as string);
+    const allowed = ['supported_groups', ...['server_name', 'application_layer_protocol_negotiation', 'record_size_limit'].filter((t) => offered.includes(t))];
     rejectUnsolicited(ee.extensions, allowed, 'EncryptedExtensions');
     const alpn = findExtension(ee.extensions, 'application_layer_protocol_negotiation');
     if (alpn) {
       // RFC 7301 §3.1: exactly one protocol, one that we offered.
       if (alpn.protocols.length !== 1) fatal('illegal_parameter', `server ALPN lists ${alpn.protocols.length} protocols, expected exactly one`);
       const chosen = alpn.protocols[0]!.toString('latin1');
-      if (!st.alpn.includes(chosen)) fatal('illegal_parameter', `server selected ALPN protocol ${JSON.stringify(chosen)}, which we did not offer`);
+      const ours = findExtension(st.hello.extensions, 'application_layer_protocol_negotiation');
+      if (!ours || !ours.protocols.some((p) => p.toString('latin1') === chosen)) fatal('illegal_parameter', `server selected ALPN protocol ${JSON.stringify(chosen)}, which we did not offer`);
       ctx.negotiated.alpn = chosen;
     }
     ctx.negotiated.serverName = st.sentServerName;
