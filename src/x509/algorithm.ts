@@ -72,8 +72,9 @@ const PSS_MAX_SALT = 0xffff;
 
 export function signatureAlgorithmInfo(aid: AlgorithmIdentifier): SignatureAlgorithmInfo {
   const name = oidLongName(aid.oid);
-  const ok = (algorithm: SignatureAlgorithm): SignatureAlgorithmInfo => ({ ...aid, name, algorithm, unsupportedReason: null });
-  const no = (reason: string): SignatureAlgorithmInfo => ({ ...aid, name, algorithm: null, unsupportedReason: reason });
+  // Plain object literals (no spread): this runs for every certificate parsed.
+  const ok = (algorithm: SignatureAlgorithm): SignatureAlgorithmInfo => ({ oid: aid.oid, parameters: aid.parameters, raw: aid.raw, name, algorithm, unsupportedReason: null });
+  const no = (reason: string): SignatureAlgorithmInfo => ({ oid: aid.oid, parameters: aid.parameters, raw: aid.raw, name, algorithm: null, unsupportedReason: reason });
   const rsaHash = RSA_PKCS1.get(aid.oid);
   if (rsaHash !== undefined) {
     // RFC 4055 §5: parameters MUST be NULL; absent parameters are tolerated as OpenSSL does.

@@ -8,7 +8,7 @@
  */
 import { DerError, joinPath, type DerErrorCode } from './errors.js';
 import { CONSTRUCTED, CLASS_MASK, HIGH_TAG_NUMBER, TAG_NUMBER_MASK, Tag, describeTag } from './der-tags.js';
-import { decodeBitString, decodeBoolean, decodeInteger, decodeNull, decodeOid, decodeSmallInteger, decodeString, decodeTime } from './der-values.js';
+import { decodeBitString, decodeBoolean, decodeInteger, decodeNull, decodeSmallInteger, decodeString, decodeTime, oidFromContents } from './der-values.js';
 import type { BitString, DerString, DerTime } from './der-values.js';
 
 /** One TLV element. `raw` and `contents` are views into the parsed buffer. */
@@ -44,6 +44,48 @@ const LENGTH_RESERVED = 0xff;
 const LONG_FORM = 0x80;
 const SHORT_FORM_MAX = 0x7f;
 
+/**
+ * The reader's element: views and the path string are made on first use, so
+ * walking a certificate allocates little beyond what callers keep.
+ */
+class Element implements DerElement {
+  private rawView: Buffer | null = null;
+  private contentsView: Buffer | null = null;
+  private pathText: string | null = null;
+  constructor(
+    readonly id: number,
+    readonly tagNumber: number,
+    /** @internal */ readonly buf: Buffer,
+    /** @internal */ readonly start: number,
+    /** @internal */ readonly contentsStart: number,
+    /** @internal */ readonly end: number,
+    /** @internal */ readonly base: number,
+    private readonly parent: DerReader,
+    private readonly field: string,
+  ) {}
+  get tagClass(): number {
+    return this.id & CLASS_MASK;
+  }
+  get constructed(): boolean {
+    return (this.id & CONSTRUCTED) !== 0;
+  }
+  get offset(): number {
+    return this.base + this.start;
+  }
+  get contentsOffset(): number {
+    return this.base + this.contentsStart;
+  }
+  get raw(): Buffer {
+    return (this.rawView ??= this.buf.subarray(this.start, this.end));
+  }
+  get contents(): Buffer {
+    return (this.contentsView ??= this.buf.subarray(this.contentsStart, this.end));
+  }
+  get path(): string {
+    return (this.pathText ??= joinPath(this.parent.path, this.field));
+  }
+}
+
 /** Wraps any Uint8Array as a Buffer view over the same memory. */
 export function asBuffer(data: Uint8Array): Buffer {
   return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -53,8 +95,8 @@ export class DerReader {
   private readonly buf: Buffer;
   private pos: number;
   private readonly end: number;
-  /** Path of the constructed value this reader walks. */
-  readonly path: string;
+  private pathText: string | null;
+  private pathOf: DerElement | null = null;
 
   /**
    * Reads elements of `data[start, end)`. Offsets reported in errors are
@@ -64,11 +106,22 @@ export class DerReader {
     this.buf = asBuffer(data);
     this.pos = start;
     this.end = end;
-    this.path = path;
+    this.pathText = path;
+  }
+
+  /** Path of the constructed value this reader walks. */
+  get path(): string {
+    return (this.pathText ??= this.pathOf!.path);
   }
 
   /** A reader over the contents of a constructed element. */
   static of(el: DerElement): DerReader {
+    if (el instanceof Element) {
+      const r = new DerReader(el.buf, '', el.contentsStart, el.end).rebase(el.base);
+      r.pathText = null;
+      r.pathOf = el;
+      return r;
+    }
     return new DerReader(el.raw, el.path, el.contentsOffset - el.offset, el.raw.length).rebase(el.offset);
   }
 
@@ -147,17 +200,7 @@ export class DerReader {
     if (length > end - p) this.fail('truncated', `contents of ${length} octets run past the end (${end - p} left)`, field, start);
     const contentsEnd = p + length;
     this.pos = contentsEnd;
-    return {
-      id,
-      tagClass: id & CLASS_MASK,
-      constructed: (id & CONSTRUCTED) !== 0,
-      tagNumber,
-      offset: this.base + start,
-      contentsOffset: this.base + p,
-      raw: buf.subarray(start, contentsEnd),
-      contents: buf.subarray(p, contentsEnd),
-      path: joinPath(this.path, field),
-    };
+    return new Element(id, tagNumber, buf, start, p, contentsEnd, this.base, this, field);
   }
 
   /** Reads the next element, which must carry identifier `id`. */
@@ -220,7 +263,9 @@ export class DerReader {
   }
 
   oid(field: string): string {
-    return decodeOid(this.expect(Tag.OID, field));
+    const el = this.expect(Tag.OID, field) as Element;
+    // Straight from the buffer: no contents view for the most frequent element of a certificate.
+    return oidFromContents(el.buf, el, el.contentsStart, el.end);
   }
 
   bitString(field: string): BitString {

@@ -107,18 +107,19 @@ export function decodeOid(el: DerElement): string {
   return oidFromContents(c, el);
 }
 
-/** OID contents → dotted string; `el` (when given) locates errors. */
-export function oidFromContents(c: Uint8Array, el?: DerElement): string {
+/** OID contents `c[start, end)` → dotted string; `el` (when given) locates errors. */
+export function oidFromContents(c: Uint8Array, el?: DerElement, start = 0, end = c.length): string {
   const bad = (detail: string): never => {
     if (el !== undefined) fail(el, 'bad_oid', detail);
     throw new DerError('bad_oid', detail);
   };
-  if (c.length === 0) bad('OBJECT IDENTIFIER has no contents');
-  if ((c[c.length - 1]! & 0x80) !== 0) bad('OBJECT IDENTIFIER ends inside a subidentifier');
+  if (el !== undefined && el.id & CONSTRUCTED) fail(el, 'wrong_form', 'OBJECT IDENTIFIER must use the primitive form');
+  if (end <= start) bad('OBJECT IDENTIFIER has no contents');
+  if ((c[end - 1]! & 0x80) !== 0) bad('OBJECT IDENTIFIER ends inside a subidentifier');
   let out = '';
-  let i = 0;
+  let i = start;
   let first = true;
-  while (i < c.length) {
+  while (i < end) {
     if (c[i] === 0x80) bad('OBJECT IDENTIFIER subidentifier has a leading 0x80 octet');
     let v = 0;
     let big: bigint | null = null;

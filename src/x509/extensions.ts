@@ -293,6 +293,31 @@ export type CrlReasonName = keyof typeof CrlReason;
 const CRL_REASON_MAX = 10;
 const CRL_REASON_UNUSED = 7;
 
+/** Extension with its name, path and views computed on first use (parsing stays allocation-light). */
+class ParsedExtension implements Extension {
+  constructor(
+    readonly oid: string,
+    readonly critical: boolean,
+    private readonly valueEl: DerElement,
+    private readonly extEl: DerElement,
+  ) {}
+  get name(): string {
+    return oidLongName(this.oid);
+  }
+  get value(): Buffer {
+    return this.valueEl.contents;
+  }
+  get valueOffset(): number {
+    return this.valueEl.contentsOffset;
+  }
+  get path(): string {
+    return this.valueEl.path;
+  }
+  get raw(): Buffer {
+    return this.extEl.raw;
+  }
+}
+
 /** Parses the `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension` element. */
 export function parseExtensionList(el: DerElement): Extension[] {
   const r = DerReader.of(el);
@@ -309,7 +334,7 @@ export function parseExtensionList(el: DerElement): Extension[] {
     s.finish();
     if (seen.has(oid)) throw new X509Error('duplicate_extension', `extension ${oidLongName(oid)} appears more than once`, extEl.path, extEl.offset);
     seen.add(oid);
-    out.push({ oid, name: oidLongName(oid), critical, value: valueEl.contents, valueOffset: valueEl.contentsOffset, path: valueEl.path, raw: extEl.raw });
+    out.push(new ParsedExtension(oid, critical, valueEl, extEl));
   }
   if (out.length === 0) throw new X509Error('bad_extension', 'Extensions must not be empty', el.path, el.offset);
   return out;

@@ -185,15 +185,30 @@ export function parseName(el: DerElement): Name {
 }
 
 function makeAttribute(oid: string, valueEl: DerElement): NameAttribute {
-  const name = oidLongName(oid);
   if (!NAME_VALUE_TAGS.has(valueEl.id)) {
     throw new X509Error('bad_name', `attribute value type ${describeTag(valueEl.id)} is not accepted in a name`, valueEl.path, valueEl.offset);
   }
-  if (STRING_TAG_NAMES.has(valueEl.id)) {
-    const s = decodeString(valueEl);
-    return { oid, name, tag: valueEl.id, value: s.value, isString: true, rawValue: valueEl.raw };
+  if (STRING_TAG_NAMES.has(valueEl.id)) return new Attribute(oid, valueEl, decodeString(valueEl).value, true);
+  return new Attribute(oid, valueEl, '#' + valueEl.raw.toString('hex'), false);
+}
+
+/** NameAttribute with the long name and raw view made on first use. */
+class Attribute implements NameAttribute {
+  constructor(
+    readonly oid: string,
+    private readonly valueEl: DerElement,
+    readonly value: string,
+    readonly isString: boolean,
+  ) {}
+  get name(): string {
+    return oidLongName(this.oid);
   }
-  return { oid, name, tag: valueEl.id, value: '#' + valueEl.raw.toString('hex'), isString: false, rawValue: valueEl.raw };
+  get tag(): number {
+    return this.valueEl.id;
+  }
+  get rawValue(): Buffer {
+    return this.valueEl.raw;
+  }
 }
 
 /** Reads a Name (SEQUENCE) from a reader. */
