@@ -330,6 +330,26 @@ export function pythonVerifyAll(pki: Pki, cases: readonly CorpusCase[], workDir:
     flags: caseFlags(c),
     hostname: c.hostname ?? c.ip ?? null,
   }));
+  return pythonHandshakes(jobs);
+}
+
+/** One client-side verification done by Python in a real (memory BIO) handshake. */
+export interface PythonJob {
+  readonly name: string;
+  /** PEM file the server presents: leaf first, then chain (the key may be in it too). */
+  readonly chain: string;
+  /** PEM key file (may be the chain file). */
+  readonly key: string;
+  /** PEM bundle (certificates and CRLs) for the client's load_verify_locations, or null. */
+  readonly cafile: string | null;
+  readonly flags: number;
+  /** server_hostname (and check_hostname) or null. */
+  readonly hostname: string | null;
+  /** SSLContext.hostname_checks_common_name (default True). */
+  readonly checksCommonName?: boolean;
+}
+
+export function pythonHandshakes(jobs: readonly PythonJob[]): PythonVerdict[] {
   return pythonJson<PythonVerdict[]>(PYTHON_HANDSHAKE, jobs);
 }
 
@@ -342,6 +362,7 @@ for job in json.load(sys.stdin):
     cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     cctx.check_hostname = job['hostname'] is not None
     cctx.verify_flags = job['flags']
+    cctx.hostname_checks_common_name = job.get('checksCommonName', True)
     if job['cafile']:
         cctx.load_verify_locations(job['cafile'])
     cin, cout, sin, sout = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
