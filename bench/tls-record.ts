@@ -1,89 +1,124 @@
 /**
- * Record layer throughput: 64 MiB of application data written through one
- * RecordLayer and read back through another (TLS_AES_256_GCM_SHA384, 16 KiB
- * records: fragmentation, inner content type, nonce, header, sealing,
+ * Record layer throughput: application data written through one RecordLayer
+ * and read back through another (TLS_AES_256_GCM_SHA384, 16 KiB records:
+ * coalescing/fragmentation, inner content type, nonce, header, sealing,
  * takeOutgoing, framing, opening, padding strip), versus raw node:crypto
- * AES-256-GCM seal+open of the same number of 16 KiB records. Rounds are
- * interleaved and the best round of each side wins, so background load and
- * CPU frequency drift hit both alike.
+ * AES-256-GCM seal+open of the same number of 16 KiB records.
  *
- * Not a test. Run: npx tsc -p tsconfig.json && node build/bench/tls-record.js [MiB] [rounds]
- * (a bench file, so it may import node:crypto for the baseline).
+ * Two ways to run it:
+ * - standalone: `npx tsc -p tsconfig.json && node build/bench/tls-record.js [MiB=64] [rounds=7]`
+ *   moves 64 MiB per round, rounds interleaved, best round of each side wins;
+ * - as a `BenchSection` (`tlsRecordSection`, id "tls-record") for bench/main.ts.
+ * (A bench file, so it may import node:crypto for the baseline.)
  */
 import * as nodeCrypto from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { defaultProvider } from '../src/crypto/index.js';
 import { RecordLayer } from '../src/tls/record.js';
 import { ContentType } from '../src/tls/registry/content-types.js';
 import { TLS_AES_256_GCM_SHA384 } from '../src/tls/registry/suites.js';
+import type { BenchSection } from './harness.js';
 
 const MIB = 1024 * 1024;
 const RECORD = 16384;
 const TAG = 16;
-const TOTAL_MIB = Number(process.argv[2] ?? 64);
-const ROUNDS = Number(process.argv[3] ?? 7);
 /** The application hands the connection 64 KiB at a time (a typical socket read / sendall chunk). */
 const WRITE_CHUNK = 64 * 1024;
 
-const key = nodeCrypto.randomBytes(32);
-const iv = nodeCrypto.randomBytes(12);
-const chunk = nodeCrypto.randomBytes(WRITE_CHUNK);
-const totalBytes = TOTAL_MIB * MIB;
-const records = totalBytes / RECORD;
+interface Material {
+  readonly key: Buffer;
+  readonly iv: Buffer;
+  readonly chunk: Buffer;
+}
 
-/** One round of ours: every byte written, sealed, framed, fed to the reader, opened. Returns seconds. */
-function roundOurs(): number {
+function material(): Material {
+  return { key: nodeCrypto.randomBytes(32), iv: nodeCrypto.randomBytes(12), chunk: nodeCrypto.randomBytes(WRITE_CHUNK) };
+}
+
+/** Writes `totalBytes` through a writer/reader pair and reads them back; returns bytes received. */
+function moveOurs(m: Material, totalBytes: number): number {
   const writer = new RecordLayer({ provider: defaultProvider });
   const reader = new RecordLayer({ provider: defaultProvider });
-  writer.setWriteKey(TLS_AES_256_GCM_SHA384, key, iv);
-  reader.setReadKey(TLS_AES_256_GCM_SHA384, key, iv);
+  writer.setWriteKey(TLS_AES_256_GCM_SHA384, m.key, m.iv);
+  reader.setReadKey(TLS_AES_256_GCM_SHA384, m.key, m.iv);
   let received = 0;
-  const start = process.hrtime.bigint();
   for (let sent = 0; sent < totalBytes; sent += WRITE_CHUNK) {
-    writer.write(ContentType.application_data, chunk);
+    writer.write(ContentType.application_data, m.chunk);
     reader.feed(writer.takeOutgoing());
     for (let r; (r = reader.nextRecord()) !== null; ) received += r.payload.length;
   }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (received !== totalBytes) throw new Error(`record layer lost bytes: ${received} of ${totalBytes}`);
-  return seconds;
+  return received;
 }
 
-/** One round of the baseline: seal + open `records` 16 KiB records with createCipheriv/createDecipheriv. */
-function roundRaw(): number {
-  const nonce = Buffer.from(iv);
-  const aad = Buffer.from([23, 3, 3, (RECORD + TAG) >> 8, (RECORD + TAG) & 0xff]);
+/** Seals and opens `totalBytes / 16 KiB` records with createCipheriv/createDecipheriv. */
+function moveRaw(m: Material, totalBytes: number): number {
+  const nonce = Buffer.from(m.iv);
+  const aad = Buffer.from([ContentType.application_data, 3, 3, (RECORD + TAG) >> 8, (RECORD + TAG) & 0xff]);
   const options = { authTagLength: TAG };
+  const perChunk = WRITE_CHUNK / RECORD;
   let received = 0;
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < records; i++) {
+  for (let i = 0; i < totalBytes / RECORD; i++) {
     nonce.writeUInt32BE(i, 8);
-    const plaintext = chunk.subarray((i % 4) * RECORD, (i % 4) * RECORD + RECORD);
-    const c = nodeCrypto.createCipheriv('aes-256-gcm', key, nonce, options);
+    const at = (i % perChunk) * RECORD;
+    const c = nodeCrypto.createCipheriv('aes-256-gcm', m.key, nonce, options);
     c.setAAD(aad);
-    const sealed = Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]);
-    const d = nodeCrypto.createDecipheriv('aes-256-gcm', key, nonce, options);
+    const sealed = Buffer.concat([c.update(m.chunk.subarray(at, at + RECORD)), c.final(), c.getAuthTag()]);
+    const d = nodeCrypto.createDecipheriv('aes-256-gcm', m.key, nonce, options);
     d.setAuthTag(sealed.subarray(sealed.length - TAG));
     d.setAAD(aad);
     received += d.update(sealed.subarray(0, sealed.length - TAG)).length;
     d.final();
   }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (received !== totalBytes) throw new Error('baseline lost bytes');
-  return seconds;
+  return received;
 }
 
-console.log(`record layer write+read of ${TOTAL_MIB} MiB (${records} records of ${RECORD} bytes), TLS_AES_256_GCM_SHA384, best of ${ROUNDS}`);
-console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}`);
-roundOurs(); // warm up
-roundRaw();
-let bestOurs = Infinity;
-let bestRaw = Infinity;
-for (let r = 0; r < ROUNDS; r++) {
-  bestOurs = Math.min(bestOurs, roundOurs());
-  bestRaw = Math.min(bestRaw, roundRaw());
+/** For bench/main.ts: 1 MiB per call through each side. */
+export const tlsRecordSection: BenchSection = {
+  id: 'tls-record',
+  title: 'TLS record layer write+read (TLS_AES_256_GCM_SHA384, 16 KiB records)',
+  setup() {
+    const m = material();
+    return [
+      {
+        name: 'RecordLayer write → read, 1 MiB',
+        ours: () => void moveOurs(m, MIB),
+        baseline: () => void moveRaw(m, MIB),
+        baselineName: 'node:crypto AES-256-GCM seal+open',
+        bytesPerCall: MIB,
+      },
+    ];
+  },
+};
+
+function time(fn: () => number): number {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e9;
 }
-const row = (name: string, s: number): string =>
-  `${name.padEnd(34)}${(records / s).toFixed(0).padStart(10)} records/s${(totalBytes / s / 1e6).toFixed(0).padStart(8)} MB/s`;
-console.log(row('sslsock RecordLayer write+read', bestOurs));
-console.log(row('raw node:crypto seal+open', bestRaw));
-console.log(`ratio (sslsock / raw): ${(bestRaw / bestOurs).toFixed(2)}  (goal >= 0.80)`);
+
+function main(totalMib: number, rounds: number): void {
+  const m = material();
+  const totalBytes = totalMib * MIB;
+  const records = totalBytes / RECORD;
+  console.log(`record layer write+read of ${totalMib} MiB (${records} records of ${RECORD} bytes), TLS_AES_256_GCM_SHA384, best of ${rounds}`);
+  console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}`);
+  moveOurs(m, totalBytes); // warm up
+  moveRaw(m, totalBytes);
+  let bestOurs = Infinity;
+  let bestRaw = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    bestOurs = Math.min(bestOurs, time(() => moveOurs(m, totalBytes)));
+    bestRaw = Math.min(bestRaw, time(() => moveRaw(m, totalBytes)));
+  }
+  const row = (name: string, s: number): string =>
+    `${name.padEnd(34)}${(records / s).toFixed(0).padStart(10)} records/s${(totalBytes / s / 1e6).toFixed(0).padStart(8)} MB/s`;
+  console.log(row('sslsock RecordLayer write+read', bestOurs));
+  console.log(row('raw node:crypto seal+open', bestRaw));
+  console.log(`ratio (sslsock / raw): ${(bestRaw / bestOurs).toFixed(2)}  (goal >= 0.80)`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(Number(process.argv[2] ?? 64), Number(process.argv[3] ?? 7));
+}
