@@ -32,6 +32,8 @@ export interface PeerCertDict {
   crlDistributionPoints?: string[];
 }
 
+const EMPTY_SEQUENCE = Buffer.of(Tag.SEQUENCE, 0);
+
 /** The getpeercert() dict of `cert` (keys in CPython's order, optional keys omitted). */
 export function peerCertDict(cert: Certificate): PeerCertDict {
   const out: PeerCertDict = {
@@ -45,6 +47,8 @@ export function peerCertDict(cert: Certificate): PeerCertDict {
   // X509_get_ext_d2i returns NULL for a malformed extension: CPython then omits the key.
   const san = tolerant(() => cert.extensions.subjectAltName);
   if (san !== null) out.subjectAltName = san.map(altNameEntry);
+  // RFC 5280 forbids an empty GeneralNames (our decoder rejects it), but OpenSSL decodes it and CPython shows ().
+  else if (cert.extensions.get(OID.subjectAltName)?.value.equals(EMPTY_SEQUENCE)) out.subjectAltName = [];
   const aia = tolerant(() => cert.extensions.authorityInfoAccess);
   if (aia !== null) {
     const ocsp = aiaUris(aia, OID.ocsp);

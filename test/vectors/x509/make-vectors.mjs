@@ -121,6 +121,7 @@ const vectors = {
       ext(OID.subjectAltName, der.sequence(ctxPrim(2, 'aia.example.org'))),
     ],
   }),
+  'emptysan.pem': cert({ subject: simple('empty san'), extensions: [ext(OID.subjectAltName, der.sequence()), ext(OID.authorityInfoAccess, der.sequence())] }),
   'v1.pem': cert({ serial: 7n, subject: simple('version one'), v1: true }),
 };
 
