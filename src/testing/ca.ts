@@ -16,7 +16,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultProvider, type CryptoProvider, type KeyGenSpec, type PrivateKey } from '../crypto/index.js';
+import { defaultProvider, type CryptoProvider, type KeyGenSpec, type PrivateKey, type PublicKey } from '../crypto/index.js';
 import {
   buildCertificate,
   buildCrl,
@@ -27,7 +27,9 @@ import {
   type KeyUsageName,
   type NameAttributeSpec,
 } from '../x509/builder.js';
+import { parseCertificate, type Certificate } from '../x509/certificate.js';
 import { idnaEncodeHostname, parseIpAddress } from '../x509/hostname.js';
+import { PEM_LABEL, pemBlocksWithLabel, toPem } from '../x509/pem.js';
 
 /** Key types a test CA can use (trustme's `KeyType` plus P-384 and Ed25519). */
 export type CAKeyType = 'rsa2048' | 'ecdsa-p256' | 'ecdsa-p384' | 'ed25519';
@@ -195,6 +197,24 @@ function writeFile(dir: string, name: string, text: string): string {
   return path;
 }
 
+/** What `CA.fromPem` hands the constructor. */
+interface ExistingCA {
+  readonly certDer: Buffer;
+  readonly privateKey: PrivateKey;
+  readonly publicKey: (cert: Certificate) => PublicKey;
+}
+
+/** The CAKeyType of a key's family (any RSA size → rsa2048), so leaves default to the CA's own kind; ECDSA P-256 otherwise. */
+function keyTypeOf(key: PrivateKey): CAKeyType {
+  for (const kt of KEY_TYPES) {
+    const spec = KEY_SPECS[kt];
+    if (spec.type !== key.type) continue;
+    if (spec.type === 'ec' && spec.curve !== key.curve) continue;
+    return kt;
+  }
+  return DEFAULT_KEY_TYPE;
+}
+
 /** A certificate issued by a test CA, with its private key and chain. */
 export class LeafCert {
   /** PEM certificate + key, like trustme's `private_key_and_cert_chain_pem`: key first, then the chain. */
@@ -253,9 +273,23 @@ export class CA {
   private crlNumber = 0n;
 
   /** trustme's `CA()`; equivalent to `CA.create(options)`. */
-  constructor(options: CAOptions = {}, parent: CA | null = null) {
+  constructor(options: CAOptions = {}, parent: CA | null = null, existing?: ExistingCA) {
     this.provider = options.provider ?? parent?.provider ?? defaultProvider;
     this.parent = parent;
+    if (existing !== undefined) {
+      const cert = parseCertificate(existing.certDer);
+      const bc = cert.extensions.basicConstraints;
+      if (bc === null || !bc.ca) throw new TypeError('the certificate is not a CA certificate (basicConstraints cA is not set)');
+      if (!existing.privateKey.publicKey.equals(existing.publicKey(cert))) throw new TypeError('the private key does not match the certificate');
+      this.privateKey = existing.privateKey;
+      this.keyType = options.keyType ?? keyTypeOf(existing.privateKey);
+      this.pathLength = bc.pathLen;
+      this.subjectDer = Buffer.from(cert.subject.raw);
+      this.serialNumber = cert.serialNumber;
+      this.certDer = Buffer.from(cert.raw);
+      this.certPem = toPem(PEM_LABEL.certificate, this.certDer);
+      return;
+    }
     this.keyType = options.keyType ?? parent?.keyType ?? DEFAULT_KEY_TYPE;
     if (!Object.hasOwn(KEY_SPECS, this.keyType)) throw new TypeError(`unknown key type '${this.keyType}'; expected one of ${KEY_TYPES.join(', ')}`);
     this.privateKey = this.provider.generateSigningKey(KEY_SPECS[this.keyType]);
@@ -285,6 +319,25 @@ export class CA {
 
   static create(options: CAOptions = {}): CA {
     return new CA(options);
+  }
+
+  /**
+   * trustme's `CA.from_pem(cert_bytes, private_key_bytes)`: a CA from an
+   * existing certificate and its key (PEM, or DER for the certificate). It is
+   * treated as a root: `configureTrust` trusts this certificate itself.
+   * `options.keyType` sets the key type of the certificates it issues
+   * (default: the CA key's own type when it is one of KEY_TYPES).
+   */
+  static fromPem(cert: string | Uint8Array, privateKey: string | Uint8Array, options: Pick<CAOptions, 'keyType' | 'provider'> & { password?: string } = {}): CA {
+    const provider = options.provider ?? defaultProvider;
+    const certDer = typeof cert === 'string' ? pemBlocksWithLabel(cert, PEM_LABEL.certificate)[0] : Buffer.from(cert);
+    if (certDer === undefined) throw new TypeError('no CERTIFICATE block in the CA certificate PEM');
+    const key = provider.importPrivateKey(privateKey, options.password);
+    return new CA({ ...options, provider }, null, {
+      certDer,
+      privateKey: key,
+      publicKey: (c) => provider.importPublicKey(c.subjectPublicKeyInfo.raw),
+    });
   }
 
   get privateKeyPem(): string {

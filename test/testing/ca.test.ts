@@ -327,3 +327,33 @@ test('our verifier reports an expired leaf as 10, a not-yet-valid one as 9 and a
   const all = ourVerify(root, good, { crls: chainCrls, flags: X509_V_FLAG.TRUSTED_FIRST | X509_V_FLAG.CRL_CHECK | X509_V_FLAG.CRL_CHECK_ALL });
   assert.deepEqual([codeOf(all), all.ok ? null : all.depth], [23, 1]);
 });
+
+const CERTDATA = '/root/.pyenv/versions/3.11.7/lib/python3.11/test/certdata';
+
+test("CA.fromPem issues from an existing CA (CPython's pycacert) and openssl verifies the result against it", { skip: noOpenssl || !existsSync(`${CERTDATA}/pycacert.pem`) ? 'openssl or CPython certdata missing' : false }, () => {
+  const ca = CA.fromPem(readFileSync(`${CERTDATA}/pycacert.pem`, 'utf8'), readFileSync(`${CERTDATA}/pycakey.pem`, 'utf8'));
+  assert.equal(ca.keyType, 'rsa2048');
+  assert.equal(parseCertificate(ca.certDer).subject.toString(), 'CN=our-ca-server,O=Python Software Foundation CA,C=XY');
+  const leaf = ca.issueCert('localhost');
+  const { dir, cleanup } = tempDir('sslsock-ca-');
+  try {
+    const { certFile } = leaf.writeFiles(dir);
+    const r = runOpenssl(['verify', '-CAfile', `${CERTDATA}/pycacert.pem`, '-verify_hostname', 'localhost', certFile]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  } finally {
+    cleanup();
+  }
+});
+
+test('CA.fromPem round-trips our own CA and refuses a key that does not match or a non-CA certificate', () => {
+  const original = CA.create({ keyType: 'ed25519' });
+  const loaded = CA.fromPem(original.certPem, original.privateKeyPem);
+  assert.deepEqual(loaded.subjectDer, original.subjectDer);
+  assert.equal(loaded.serialNumber, original.serialNumber);
+  assert.equal(loaded.keyType, 'ed25519');
+  assert.deepEqual(parseCertificate(loaded.issueCert('x.test').certDer).issuer.raw, original.subjectDer);
+  assert.throws(() => CA.fromPem(original.certPem, CA.create({ keyType: 'ed25519' }).privateKeyPem), /does not match/);
+  const leaf = original.issueCert('leaf.test');
+  assert.throws(() => CA.fromPem(leaf.certPem, leaf.privateKeyPem), /not a CA certificate/);
+  assert.throws(() => CA.fromPem('not pem', original.privateKeyPem), /no CERTIFICATE block/);
+});
