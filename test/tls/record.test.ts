@@ -419,3 +419,43 @@ test('property: arbitrary or mutated input ends in records, null or a TLSError, 
     { numRuns: 300 },
   );
 });
+
+test('property: any split of a multi-record stream into chunks yields the same records', async () => {
+  const fc = await import('fast-check');
+  const { writer } = pair(TLS_CHACHA20_POLY1305_SHA256);
+  const messages = [big(10), big(MAX_PLAINTEXT_LENGTH + 5), big(1), big(700)];
+  writer.write(ContentType.handshake, messages[0]!);
+  writer.write(ContentType.application_data, messages[1]!);
+  writer.write(ContentType.alert, Buffer.from([1, 0]));
+  writer.write(ContentType.application_data, messages[2]!);
+  writer.write(ContentType.handshake, messages[3]!);
+  const wire = writer.takeOutgoing();
+  const expected = [
+    [ContentType.handshake, 10],
+    [ContentType.application_data, MAX_PLAINTEXT_LENGTH],
+    [ContentType.application_data, 5],
+    [ContentType.alert, 2],
+    [ContentType.application_data, 1],
+    [ContentType.handshake, 700],
+  ];
+  fc.assert(
+    fc.property(fc.uniqueArray(fc.integer({ min: 1, max: wire.length - 1 }), { maxLength: 40 }), (cuts) => {
+      const reader = new RecordLayer({ provider });
+      reader.setReadKey(TLS_CHACHA20_POLY1305_SHA256, KEY32, IV);
+      const points = [0, ...cuts.sort((a, b) => a - b), wire.length];
+      const got: [number, number][] = [];
+      const bytes: Buffer[] = [];
+      for (let i = 1; i < points.length; i++) {
+        reader.feed(wire.subarray(points[i - 1], points[i]));
+        for (let r; (r = reader.nextRecord()) !== null; ) {
+          got.push([r.type, r.payload.length]);
+          bytes.push(Buffer.from(r.payload));
+        }
+      }
+      assert.deepEqual(got, expected);
+      assert.deepEqual(bytes[1], messages[1]!.subarray(0, MAX_PLAINTEXT_LENGTH));
+      assert.equal(reader.bufferedBytes, 0);
+    }),
+    { numRuns: 150 },
+  );
+});
