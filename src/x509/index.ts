@@ -17,5 +17,13 @@ export * from './peercert.js';
 export * from './hostname.js';
 export * from './verify-codes.js';
 export * from './builder.js';
+export * from './cert-facts.js';
+export * from './chain.js';
+export * from './name-canon.js';
+export * from './name-constraints.js';
+export * from './revocation.js';
+export * from './security-level.js';
+export * from './store.js';
+export * from './verify.js';
 // builder.ts also exports a type named CrlReason (= CrlReasonName); the registry object wins here.
 export { CrlReason } from './extensions.js';
