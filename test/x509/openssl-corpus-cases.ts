@@ -185,6 +185,12 @@ export async function buildCorpus(pki: Pki): Promise<CorpusCase[]> {
   leaf('leafRid', 'interNCRid', leafExt('subjectAltName = DNS:www.example.com,RID:1.2.3.4'));
   leaf('leafBadEmail', 'interNCRid', leafExt('subjectAltName = DNS:www.example.com,email:no-at-sign.example.com'));
 
+  // Extensions that do not decode (OpenSSL's EXFLAG_INVALID).
+  leaf('leafBadBC', 'inter', [...without(leafExt(LEAF_SAN), 'basicConstraints'), '2.5.29.19 = critical,DER:0101ff']);
+  leaf('leafBadSAN', 'inter', [...leafExt(), '2.5.29.17 = DER:0403616263']);
+  ca('interBadKU', 'Intermediate malformed keyUsage', 'root', [...without(CA_EXT, 'keyUsage'), '2.5.29.15 = critical,DER:0500']);
+  leaf('leafUnderBadKU', 'interBadKU');
+
   const interCrlCritical = pki.crl('inter', 'interCritical', undefined, undefined, 'crl_ext_critical');
   const impostorCrl = pki.crl('impostorInter', 'impostor', undefined, undefined, 'crl_ext_noakid');
 
@@ -309,6 +315,11 @@ export async function buildCorpus(pki: Pki): Promise<CorpusCase[]> {
     { name: 'name constraint with a minimum', leaf: 'leafUnderNCMin', untrusted: ['interNCMin'], trusted: ['root'], ...py },
     { name: 'name type without constraint support', leaf: 'leafRid', untrusted: ['interNCRid'], trusted: ['root'], ...py },
     { name: 'e-mail without @ under an e-mail constraint', leaf: 'leafBadEmail', untrusted: ['interNCRid'], trusted: ['root'], ...py },
+    { name: 'leaf with malformed basicConstraints', leaf: 'leafBadBC', ...base },
+    { name: 'leaf with malformed subjectAltName', leaf: 'leafBadSAN', ...base },
+    { name: 'leaf with malformed subjectAltName and a host name', leaf: 'leafBadSAN', ...base, hostname: 'www.example.com' },
+    { name: 'intermediate with malformed keyUsage', leaf: 'leafUnderBadKU', untrusted: ['interBadKU'], trusted: ['root'] },
+    { name: 'intermediate with malformed keyUsage, trusted', leaf: 'leafUnderBadKU', untrusted: [], trusted: ['root', 'interBadKU'] },
     // Security level 2.
     { name: 'RSA-1024 leaf key too small', leaf: 'weakLeaf', ...base },
     { name: 'RSA-1024 intermediate key too small', leaf: 'leafUnderWeak', untrusted: ['weakInter'], trusted: ['root'] },
