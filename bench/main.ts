@@ -7,10 +7,11 @@
  * SECTIONS below.
  */
 import { DEFAULT_TIMING, formatTable, measureCase, type BenchSection, type CaseResult, type TimingOptions } from './harness.js';
+import { tlsRecordSection } from './tls-record.js';
 import { x509Section } from './x509.js';
 
 /** Every section, in the order they run. */
-const SECTIONS: readonly BenchSection[] = [x509Section];
+const SECTIONS: readonly BenchSection[] = [x509Section, tlsRecordSection];
 
 /** A command-line mistake: reported as one line, exit status 2. */
 class UsageError extends Error {}
