@@ -1,0 +1,184 @@
+/**
+ * SSLObject against a real Python `ssl` peer over TCP (python3, OpenSSL 3):
+ * our client against Python's server and Python's client against our server,
+ * each a handshake, an echo and a close_notify exchange. The pump between the
+ * MemoryBIOs and the TCP socket lives in this test (SSLSocket is another
+ * module's job).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ssl from '../../src/ssl/index.js';
+import { CA } from '../../src/testing/index.js';
+
+const havePython = spawnSync('python3', ['-c', 'import ssl'], { stdio: 'ignore' }).status === 0;
+const skip = havePython ? false : 'python3 with ssl is not installed';
+
+/** Moves bytes between an SSLObject's BIOs and a TCP socket. */
+class Pump {
+  readonly incoming = new ssl.MemoryBIO();
+  readonly outgoing = new ssl.MemoryBIO();
+  private waiters: (() => void)[] = [];
+  constructor(readonly sock: Socket) {
+    sock.on('data', (d: Buffer) => {
+      this.incoming.write(d);
+      this.wake();
+    });
+    sock.on('end', () => {
+      this.incoming.writeEof();
+      this.wake();
+    });
+    sock.on('error', () => this.wake());
+  }
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+  flush(): void {
+    if (this.outgoing.pending) this.sock.write(this.outgoing.read());
+  }
+  /** Retries a non-blocking SSLObject call until it stops wanting input. */
+  async run<T>(fn: () => T): Promise<T> {
+    for (;;) {
+      try {
+        const r = fn();
+        this.flush();
+        return r;
+      } catch (e) {
+        this.flush();
+        if (!(e instanceof ssl.SSLWantReadError)) throw e;
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    }
+  }
+}
+
+function python(script: string, args: string[]): { child: ChildProcessWithoutNullStreams; firstLine: Promise<string>; output: Promise<string> } {
+  const child = spawn('python3', ['-c', script, ...args]);
+  let out = '';
+  let err = '';
+  let resolveFirst: (s: string) => void;
+  const firstLine = new Promise<string>((r) => (resolveFirst = r));
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    const nl = out.indexOf('\n');
+    if (nl >= 0) resolveFirst(out.slice(0, nl));
+  });
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const output = new Promise<string>((resolve, reject) =>
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`python3 exited ${code}: ${err}`)))),
+  );
+  return { child, firstLine, output };
+}
+
+const PY_SERVER = `
+import ssl, socket, sys, json
+certfile, keyfile = sys.argv[1:3]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(certfile, keyfile)
+ctx.set_alpn_protocols(['echo/1'])
+srv = socket.create_server(('127.0.0.1', 0))
+print(srv.getsockname()[1], flush=True)
+conn, _ = srv.accept()
+s = ctx.wrap_socket(conn, server_side=True)
+got = b''
+while True:
+    data = s.recv(4096)
+    if not data:
+        break
+    got += data
+    s.sendall(data.upper())
+s.unwrap()
+print(json.dumps({'got': got.decode(), 'version': s.version() if s._sslobj else None, 'cb': None}), flush=True)
+`;
+
+const PY_CLIENT = `
+import ssl, socket, sys, json
+port, cafile = int(sys.argv[1]), sys.argv[2]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile)
+ctx.set_alpn_protocols(['x', 'echo/1'])
+s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', port)), server_hostname='localhost')
+info = {'version': s.version(), 'cipher': list(s.cipher()), 'alpn': s.selected_alpn_protocol(),
+        'san': [list(x) for x in s.getpeercert()['subjectAltName']], 'cb': s.get_channel_binding().hex()}
+s.sendall(b'hello from python')
+info['echo'] = s.recv(4096).decode()
+s.unwrap()
+print(json.dumps(info), flush=True)
+`;
+
+test('our SSLObject client against a Python ssl server: handshake, echo, close_notify both ways', { skip }, async () => {
+  const ca = CA.create();
+  const dir = mkdtempSync(join(tmpdir(), 'sslsock-py-'));
+  try {
+    const files = ca.issueCert('localhost').writeFiles(dir);
+    const py = python(PY_SERVER, [files.certFile, files.keyFile]);
+    const port = Number(await py.firstLine);
+    const sock = createConnection({ host: '127.0.0.1', port });
+    await new Promise((r) => sock.once('connect', r));
+    const pump = new Pump(sock);
+    const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+    ctx.loadVerifyLocations(null, null, ca.certPem);
+    ctx.setAlpnProtocols(['echo/1']);
+    const obj = ctx.wrapBio(pump.incoming, pump.outgoing, { serverHostname: 'localhost' });
+    await pump.run(() => obj.doHandshake());
+    assert.equal(obj.version(), 'TLSv1.3');
+    assert.deepEqual(obj.cipher(), ['TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256]);
+    assert.equal(obj.selectedAlpnProtocol(), 'echo/1');
+    assert.deepEqual((obj.getpeercert() as { subjectAltName: unknown }).subjectAltName, [['DNS', 'localhost']]);
+    await pump.run(() => obj.write(Buffer.from('hello python')));
+    let echoed = '';
+    while (echoed.length < 12) echoed += (await pump.run(() => obj.read())).toString();
+    assert.equal(echoed, 'HELLO PYTHON');
+    await pump.run(() => obj.unwrap());
+    const report = JSON.parse((await py.output).trim().split('\n').pop()!) as { got: string };
+    assert.equal(report.got, 'hello python');
+    sock.destroy();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a Python ssl client against our SSLObject server: handshake, ALPN, channel binding, echo, unwrap', { skip }, async () => {
+  const ca = CA.create();
+  const dir = mkdtempSync(join(tmpdir(), 'sslsock-py-'));
+  const server = createServer();
+  try {
+    const caFile = ca.writeFiles(dir).certFile;
+    const sctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+    ca.issueCert('localhost').configureCert(sctx);
+    sctx.setAlpnProtocols(['echo/1', 'x']);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const accepted = new Promise<Socket>((r) => server.once('connection', r));
+    const py = python(PY_CLIENT, [String(port), caFile]);
+    const sock = await accepted;
+    const pump = new Pump(sock);
+    const obj = sctx.wrapBio(pump.incoming, pump.outgoing, { serverSide: true });
+    await pump.run(() => obj.doHandshake());
+    const data = (await pump.run(() => obj.read())) as Buffer;
+    assert.equal(data.toString(), 'hello from python');
+    await pump.run(() => obj.write(Buffer.from('echo: ' + data.toString())));
+    // Python's unwrap sends close_notify and waits for ours.
+    assert.deepEqual(await pump.run(() => obj.read()), Buffer.alloc(0));
+    await pump.run(() => obj.unwrap());
+    const info = JSON.parse((await py.output).trim()) as Record<string, unknown>;
+    assert.equal(info.version, 'TLSv1.3');
+    assert.deepEqual(info.cipher, ['TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256]);
+    assert.equal(info.alpn, 'echo/1');
+    assert.equal(obj.selectedAlpnProtocol(), 'echo/1');
+    assert.deepEqual(info.san, [['DNS', 'localhost']]);
+    // tls-unique agrees with OpenSSL's.
+    assert.equal(info.cb, obj.getChannelBinding('tls-unique')!.toString('hex'));
+    assert.equal(info.echo, 'echo: hello from python');
+    sock.destroy();
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
