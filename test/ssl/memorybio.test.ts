@@ -1,0 +1,84 @@
+/** CPython test_ssl MemoryBIOTests, ported. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ssl from '../../src/ssl/index.js';
+
+test('test_read_write: FIFO, partial reads, empty read', () => {
+  const bio = new ssl.MemoryBIO();
+  bio.write(Buffer.from('foo'));
+  assert.deepEqual(bio.read(), Buffer.from('foo'));
+  assert.deepEqual(bio.read(), Buffer.alloc(0));
+  bio.write(Buffer.from('foo'));
+  bio.write(Buffer.from('bar'));
+  assert.deepEqual(bio.read(), Buffer.from('foobar'));
+  assert.deepEqual(bio.read(), Buffer.alloc(0));
+  bio.write(Buffer.from('baz'));
+  assert.deepEqual(bio.read(2), Buffer.from('ba'));
+  assert.deepEqual(bio.read(1), Buffer.from('z'));
+  assert.deepEqual(bio.read(1), Buffer.alloc(0));
+});
+
+test('test_eof: eof only after write_eof() and the buffer is drained', () => {
+  const bio = new ssl.MemoryBIO();
+  assert.equal(bio.eof, false);
+  assert.deepEqual(bio.read(), Buffer.alloc(0));
+  assert.equal(bio.eof, false);
+  bio.write(Buffer.from('foo'));
+  assert.equal(bio.eof, false);
+  bio.writeEof();
+  assert.equal(bio.eof, false);
+  assert.deepEqual(bio.read(2), Buffer.from('fo'));
+  assert.equal(bio.eof, false);
+  assert.deepEqual(bio.read(1), Buffer.from('o'));
+  assert.equal(bio.eof, true);
+  assert.deepEqual(bio.read(), Buffer.alloc(0));
+  assert.equal(bio.eof, true);
+});
+
+test('test_pending: pending counts buffered bytes', () => {
+  const bio = new ssl.MemoryBIO();
+  assert.equal(bio.pending, 0);
+  bio.write(Buffer.from('foo'));
+  assert.equal(bio.pending, 3);
+  for (let i = 0; i < 3; i++) {
+    bio.read(1);
+    assert.equal(bio.pending, 3 - i - 1);
+  }
+  for (let i = 0; i < 3; i++) {
+    bio.write(Buffer.from('x'));
+    assert.equal(bio.pending, i + 1);
+  }
+  bio.read();
+  assert.equal(bio.pending, 0);
+});
+
+test('test_buffer_types: bytes, Uint8Array, ArrayBuffer and DataView are accepted', () => {
+  const bio = new ssl.MemoryBIO();
+  bio.write(Buffer.from('foo'));
+  assert.deepEqual(bio.read(), Buffer.from('foo'));
+  bio.write(new Uint8Array(Buffer.from('foo')));
+  assert.deepEqual(bio.read(), Buffer.from('foo'));
+  bio.write(new Uint8Array(Buffer.from('xfoox')).subarray(1, 4));
+  assert.deepEqual(bio.read(), Buffer.from('foo'));
+  bio.write(new DataView(new Uint8Array(Buffer.from('foo')).buffer));
+  assert.deepEqual(bio.read(), Buffer.from('foo'));
+  // The BIO copies: reusing the caller's buffer does not change queued data.
+  const src = Buffer.from('abc');
+  bio.write(src);
+  src.fill(0);
+  assert.deepEqual(bio.read(), Buffer.from('abc'));
+});
+
+test('test_error_types: str, None, bool and int are TypeErrors; write after write_eof is SSLError', () => {
+  const bio = new ssl.MemoryBIO();
+  for (const [v, name] of [
+    ['foo', 'str'],
+    [null, 'NoneType'],
+    [true, 'bool'],
+    [1, 'int'],
+  ] as const) {
+    assert.throws(() => bio.write(v as unknown as Uint8Array), { name: 'TypeError', message: `a bytes-like object is required, not '${name}'` });
+  }
+  bio.writeEof();
+  assert.throws(() => bio.write(Buffer.from('x')), (e: ssl.SSLError) => e instanceof ssl.SSLError && e.message === "('cannot write() after write_eof()',)");
+});
