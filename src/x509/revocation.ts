@@ -35,7 +35,6 @@ const CRL_SCORE_NOCRITICAL = 0x100;
 const CRL_SCORE_SCOPE = 0x080;
 const CRL_SCORE_TIME = 0x040;
 const CRL_SCORE_ISSUER_NAME = 0x020;
-const CRL_SCORE_VALID = CRL_SCORE_NOCRITICAL | CRL_SCORE_TIME | CRL_SCORE_SCOPE;
 const CRL_SCORE_ISSUER_CERT = 0x018;
 const CRL_SCORE_SAME_PATH = 0x008;
 const CRL_SCORE_AKID = 0x004;
@@ -266,8 +265,8 @@ function checkCertCrl(input: RevocationInput, depth: number): RevocationError | 
     }
     if (reason !== REASON_REMOVE_FROM_CRL) return fail(X509_V.CERT_REVOKED);
   }
-  // With every reason covered by one full CRL, OpenSSL's reasons loop ends after this pass.
-  return score >= CRL_SCORE_VALID || (score & CRL_SCORE_SCOPE) !== 0 ? null : fail(X509_V.UNABLE_TO_GET_CRL);
+  // A full CRL in scope covers every reason, so OpenSSL's reasons loop ends after this one pass.
+  return null;
 }
 
 /** check_revocation: the leaf, or with checkAll every certificate of the chain. */

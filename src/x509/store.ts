@@ -94,6 +94,10 @@ function compareObjects(a: StoreObject, b: StoreObject): number {
   return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareNames(objectName(a), objectName(b));
 }
 
+function rawOf(o: StoreObject): Buffer {
+  return o.kind === 'x509' ? o.cert.raw : o.crl.raw;
+}
+
 const CERTIFICATE_LABELS: ReadonlySet<string> = new Set([PEM_LABEL.certificate, PEM_LABEL.trustedCertificate, 'X509 CERTIFICATE']);
 
 /** A TRUSTED CERTIFICATE block is a certificate followed by OpenSSL's auxiliary trust data; only the certificate is used. */
@@ -120,18 +124,50 @@ export class TrustStore implements CertificateSource, CrlSource {
 
   // ───────────── adding ─────────────
 
+  /**
+   * X509_STORE_add_cert / _add_crl: OpenSSL sorts the object list (by type,
+   * then name) before looking for a duplicate and then appends the new object
+   * unsorted. Since only the last object can be out of place, "sort" is
+   * inserting it after its equals (the sort is stable).
+   */
   private insert(o: StoreObject): boolean {
     if (!this.sorted) {
-      // Array.prototype.sort is stable, like glibc's qsort (a merge sort) under OpenSSL's sk_sort.
-      this.objects.sort(compareObjects);
+      const last = this.objects.pop() as StoreObject;
+      this.objects.splice(this.upperBound(last), 0, last);
       this.sorted = true;
     }
-    const raw = o.kind === 'x509' ? o.cert.raw : o.crl.raw;
-    const duplicate = this.objects.some((e) => e.kind === o.kind && (e.kind === 'x509' ? e.cert.raw : e.crl.raw).equals(raw));
-    if (duplicate) return false;
+    const raw = rawOf(o);
+    for (let i = this.lowerBound(o); i < this.objects.length && compareObjects(this.objects[i] as StoreObject, o) === 0; i++) {
+      const e = this.objects[i] as StoreObject;
+      if (e.kind === o.kind && rawOf(e).equals(raw)) return false;
+    }
     this.objects.push(o);
     this.sorted = this.objects.length <= 1;
     return true;
+  }
+
+  /** First index whose object does not sort before `o` (the list must be sorted). */
+  private lowerBound(o: StoreObject): number {
+    let lo = 0;
+    let hi = this.objects.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareObjects(this.objects[mid] as StoreObject, o) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First index whose object sorts after `o`. */
+  private upperBound(o: StoreObject): number {
+    let lo = 0;
+    let hi = this.objects.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareObjects(this.objects[mid] as StoreObject, o) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Adds one certificate; false when an identical one is already there. */
