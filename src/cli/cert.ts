@@ -5,6 +5,7 @@
  *   sslsock cert --out ./certs localhost 127.0.0.1
  *   sslsock cert --client --key-type rsa2048 alice@example.org
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CA, KEY_TYPES, type CAKeyType } from '../testing/index.js';
 import { flag, formatOptions, integerOption, parseArgs, stringOption, UsageError, type OptionSpec } from './args.js';
@@ -19,13 +20,16 @@ export const CERT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   client: { value: false, help: 'issue a client certificate (clientAuth only) instead of a server certificate' },
   intermediate: { value: false, help: 'issue from an intermediate CA (the chain file then holds two certificates)' },
   name: { value: true, metavar: 'NAME', help: "base name of the certificate files (default 'server' or 'client')" },
+  ca: { value: true, metavar: 'FILE', help: 'issue from this existing CA certificate (with --ca-key) instead of a new CA' },
+  'ca-key': { value: true, metavar: 'FILE', help: 'private key of --ca' },
 };
 
 export const CERT_USAGE = `usage: sslsock cert [options] IDENTITY...
 
-Creates a test CA and issues a certificate for the identities (DNS names,
-IP addresses, user@host e-mail addresses) into files:
-  ca.pem, ca.key                     the root CA certificate and key
+Creates a test CA (or loads one with --ca/--ca-key) and issues a certificate
+for the identities (DNS names, IP addresses, user@host e-mail addresses) into
+files:
+  ca.pem, ca.key                     the root CA certificate and key (new CA only)
   NAME.pem, NAME.key                 the certificate chain and its key
   NAME-combined.pem                  key + chain in one file
 
@@ -45,7 +49,11 @@ export function runCert(argv: readonly string[], out: (line: string) => void): n
   const dir = stringOption(args, 'out') ?? '.';
   const days = integerOption(args, 'days');
   const client = flag(args, 'client');
-  const root = CA.create(kt !== undefined ? { keyType: kt } : {});
+  const caFile = stringOption(args, 'ca');
+  const caKeyFile = stringOption(args, 'ca-key');
+  if ((caFile === undefined) !== (caKeyFile === undefined)) throw new UsageError('--ca and --ca-key go together');
+  const loaded = caFile !== undefined && caKeyFile !== undefined;
+  const root = loaded ? CA.fromPem(readFileSync(caFile, 'utf8'), readFileSync(caKeyFile), kt !== undefined ? { keyType: kt } : {}) : CA.create(kt !== undefined ? { keyType: kt } : {});
   const issuer = flag(args, 'intermediate') ? root.createChildCA() : root;
   const commonName = stringOption(args, 'common-name');
   const now = Date.now();
@@ -55,14 +63,14 @@ export function runCert(argv: readonly string[], out: (line: string) => void): n
     ...(days !== undefined ? { notAfter: new Date(now + days * MS_PER_DAY) } : {}),
   };
   const leaf = client ? issuer.issueClientCert(...args.positionals, options) : issuer.issueCert(...args.positionals, options);
-  const caFiles = root.writeFiles(dir, 'ca');
+  const caCertFile = loaded ? caFile : root.writeFiles(dir, 'ca').certFile;
   const leafFiles = leaf.writeFiles(dir, stringOption(args, 'name') ?? (client ? 'client' : 'server'));
-  out(`CA certificate:      ${caFiles.certFile}`);
-  out(`CA key:              ${caFiles.keyFile}`);
+  out(`CA certificate:      ${caCertFile}`);
+  if (!loaded) out(`CA key:              ${join(dir, 'ca.key')}`);
   out(`${client ? 'client' : 'server'} chain:        ${leafFiles.certFile}`);
   out(`${client ? 'client' : 'server'} key:          ${leafFiles.keyFile}`);
   out(`key + chain:         ${leafFiles.combinedFile}`);
   out('');
-  out(`try: openssl verify -CAfile ${join(dir, 'ca.pem')}${flag(args, 'intermediate') ? ` -untrusted ${leafFiles.certFile}` : ''} ${leafFiles.certFile}`);
+  out(`try: openssl verify -CAfile ${caCertFile}${flag(args, 'intermediate') ? ` -untrusted ${leafFiles.certFile}` : ''} ${leafFiles.certFile}`);
   return 0;
 }

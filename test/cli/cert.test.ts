@@ -67,3 +67,22 @@ test('sslsock reports usage errors with exit status 2 and says what was wrong', 
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--key-type TYPE/);
 });
+
+test('sslsock cert --ca/--ca-key issues from an existing CA, so server and client certificates share one root', { skip }, () => {
+  const { dir, cleanup } = tempDir('sslsock-cli-');
+  try {
+    assert.equal(sslsock('cert', '--out', dir, 'localhost').status, 0);
+    const r = sslsock('cert', '--out', dir, '--ca', join(dir, 'ca.pem'), '--ca-key', join(dir, 'ca.key'), '--client', 'bob@example.org');
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /CA key:/);
+    for (const file of ['server.pem', 'client.pem']) {
+      const v = runOpenssl(['verify', '-CAfile', join(dir, 'ca.pem'), join(dir, file)]);
+      assert.equal(v.status, 0, `${file}: ${v.stdout}${v.stderr}`);
+    }
+    const half = sslsock('cert', '--ca', join(dir, 'ca.pem'), 'x.test');
+    assert.equal(half.status, 2);
+    assert.match(half.stderr, /--ca and --ca-key go together/);
+  } finally {
+    cleanup();
+  }
+});
