@@ -412,12 +412,8 @@ export class CA {
       thisUpdate,
       nextUpdate: options.nextUpdate ?? new Date(now.getTime() + CRL_LIFETIME_MS),
       revoked: (options.revoked ?? []).map((r) => {
-        const spec = r instanceof LeafCert || r instanceof CA ? { serialNumber: r.serialNumber } : r;
-        return {
-          serialNumber: spec.serialNumber,
-          revocationDate: (r instanceof LeafCert || r instanceof CA ? undefined : r.revocationDate) ?? thisUpdate,
-          ...('reason' in spec && spec.reason !== undefined ? { reason: spec.reason } : {}),
-        };
+        if (r instanceof LeafCert || r instanceof CA) return { serialNumber: r.serialNumber, revocationDate: thisUpdate };
+        return { serialNumber: r.serialNumber, revocationDate: r.revocationDate ?? thisUpdate, ...(r.reason !== undefined ? { reason: r.reason } : {}) };
       }),
       crlNumber: this.crlNumber,
       provider: this.provider,

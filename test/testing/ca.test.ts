@@ -357,3 +357,16 @@ test('CA.fromPem round-trips our own CA and refuses a key that does not match or
   assert.throws(() => CA.fromPem(leaf.certPem, leaf.privateKeyPem), /not a CA certificate/);
   assert.throws(() => CA.fromPem('not pem', original.privateKeyPem), /no CERTIFICATE block/);
 });
+
+test('createCrl takes serials with dates and reasons, and explicit CRL numbers', { skip: noOpenssl }, () => {
+  const ca = CA.create();
+  const when = new Date('2026-01-02T03:04:05Z');
+  const crl = ca.createCrl({ revoked: [{ serialNumber: 0x1234n, revocationDate: when, reason: 'superseded' }], crlNumber: 77 });
+  const parsed = parseCrl(crl.der);
+  assert.deepEqual(
+    parsed.revoked.map((r) => [r.serialNumber, r.revocationDate.toISOString(), r.reason]),
+    [[0x1234n, '2026-01-02T03:04:05.000Z', 4]],
+  );
+  assert.match(openssl(['crl', '-inform', 'DER', '-text', '-noout'], { input: crl.der }), /X509v3 CRL Number:\s+77\b[\s\S]*Superseded/);
+  assert.match(openssl(['crl', '-inform', 'DER', '-text', '-noout'], { input: ca.createCrl().der }), /X509v3 CRL Number:\s+78\b/);
+});
