@@ -67,6 +67,11 @@ export function contextTag(n: number, constructed: boolean): number {
   return TagClass.CONTEXT | (constructed ? CONSTRUCTED : 0) | n;
 }
 
+const UNIVERSAL_NAMES: ReadonlyMap<number, string> = new Map([
+  ...Object.entries(Tag).map(([name, id]) => [id, name.replace(/_/g, ' ')] as const),
+  ...STRING_TAG_NAMES,
+]);
+
 /** Human name of an identifier octet, for error messages. */
 export function describeTag(id: number): string {
   if (id < 0) return 'end of data';
@@ -74,10 +79,6 @@ export function describeTag(id: number): string {
   const n = id & TAG_NUMBER_MASK;
   const form = id & CONSTRUCTED ? 'constructed' : 'primitive';
   if (cls === TagClass.CONTEXT) return `[${n === HIGH_TAG_NUMBER ? 'high' : n}] ${form}`;
-  if (cls === TagClass.UNIVERSAL) {
-    for (const [name, value] of Object.entries(Tag)) if (value === id) return name.replace(/_/g, ' ');
-    const s = STRING_TAG_NAMES.get(id);
-    if (s !== undefined) return s;
-  }
-  return `tag 0x${id.toString(16).padStart(2, '0')}`;
+  const known = cls === TagClass.UNIVERSAL ? UNIVERSAL_NAMES.get(id) : undefined;
+  return known ?? `tag 0x${id.toString(16).padStart(2, '0')}`;
 }

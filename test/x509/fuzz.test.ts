@@ -18,6 +18,24 @@ import { decodeBitString, decodeBoolean, decodeInteger, decodeNull, decodeOid, d
 import { Tag, STRING_TAG_NAMES } from '../../src/x509/der-tags.js';
 import { X509Error } from '../../src/x509/errors.js';
 import { der } from '../../src/x509/der.js';
+import {
+  decodeAltName,
+  decodeAuthorityKeyIdentifier,
+  decodeBasicConstraints,
+  decodeCertificatePolicies,
+  decodeCrlDistributionPoints,
+  decodeCrlNumber,
+  decodeCrlReason,
+  decodeExtKeyUsage,
+  decodeInfoAccess,
+  decodeKeyUsage,
+  decodeNameConstraints,
+  decodeSubjectKeyIdentifier,
+  type Extension,
+} from '../../src/x509/extensions.js';
+import { parseGeneralName } from '../../src/x509/general-name.js';
+import { parseName } from '../../src/x509/name.js';
+import { algorithmIdentifierFrom, parsePssParams, signatureAlgorithmInfo } from '../../src/x509/algorithm.js';
 
 const DIR = new URL('../../../test/vectors/x509/', import.meta.url);
 const CERTS = readdirSync(DIR)
@@ -134,7 +152,7 @@ const tree: fc.Arbitrary<Buffer> = fc.letrec<{ node: Buffer }>((tie) => ({
   ),
 })).node;
 
-const RUNS = { random: 20_000, walk: 20_000, certs: 30_000, crl: 10_000, trees: 12_000, pem: 10_000 };
+const RUNS = { random: 22_000, walk: 20_000, certs: 30_000, crl: 10_000, trees: 12_000, pem: 8_000, decoders: 4_000 };
 const started = Date.now();
 
 // Most cases end in a thrown X509Error; capturing a stack trace for each is
@@ -203,6 +221,40 @@ test(`well-framed random DER trees as certificates, CRLs and extension values ($
       return onlyX509Error(() => parseCrl(bytes));
     }),
     { numRuns: RUNS.trees },
+  );
+});
+
+/** Every extension decoder, on a value that is a random DER tree or random bytes. */
+const DECODERS: ((e: Extension) => unknown)[] = [
+  decodeBasicConstraints,
+  decodeKeyUsage,
+  decodeExtKeyUsage,
+  decodeAltName,
+  decodeNameConstraints,
+  decodeAuthorityKeyIdentifier,
+  decodeSubjectKeyIdentifier,
+  decodeInfoAccess,
+  decodeCrlDistributionPoints,
+  decodeCertificatePolicies,
+  decodeCrlNumber,
+  decodeCrlReason,
+];
+
+test(`extension decoders, GeneralName and Name on random DER trees (${RUNS.decoders} cases)`, () => {
+  const asExtension = (value: Buffer): Extension => ({ oid: '1.2.3', name: '1.2.3', critical: false, value, valueOffset: 0, path: 'ext', raw: value });
+  fc.assert(
+    fc.property(fc.oneof(tree, fc.uint8Array({ maxLength: 40 }).map((u) => Buffer.from(u))), (bytes) => {
+      for (const decode of DECODERS) onlyX509Error(() => decode(asExtension(bytes)));
+      onlyX509Error(() => parseGeneralName(new DerReader(bytes, 'gn').read('')));
+      onlyX509Error(() => {
+        const n = parseName(new DerReader(bytes, 'name').read(''));
+        void n.canonicalKey;
+        void n.toString();
+      });
+      onlyX509Error(() => signatureAlgorithmInfo(algorithmIdentifierFrom(new DerReader(bytes, 'alg').read(''))));
+      return onlyX509Error(() => parsePssParams(bytes));
+    }),
+    { numRuns: RUNS.decoders },
   );
 });
 
