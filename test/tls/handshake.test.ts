@@ -14,6 +14,8 @@ import { drain, expectTLSError, pumpMemory } from '../helpers/pump.js';
 import { KeySchedule } from '../../src/tls/keyschedule.js';
 import { RecordLayer } from '../../src/tls/record.js';
 import { testPki } from './connection-certs.js';
+import { TrustStore } from '../../src/x509/store.js';
+import { defaultVerifier } from '../../src/tls/verify-default.js';
 
 const provider = defaultProvider;
 
@@ -302,4 +304,35 @@ test('wantsRead and pendingPlaintext follow the data', () => {
   assert.equal(s.pendingPlaintext, 3);
   assert.equal(s.read().toString(), '345');
   assert.equal(s.wantsRead, true);
+});
+
+test('the default x509 verifier accepts a chain to a trusted CA for the right name, IP included', () => {
+  const pki = testPki();
+  const store = new TrustStore(provider);
+  store.addCertificate(pki.caDer);
+  const verifyPeer = defaultVerifier({ provider, store });
+  const [c] = connected({ verifyPeer });
+  assert.equal(c.handshakeDone, true);
+  const [c2] = connected({ verifyPeer, serverName: '127.0.0.1' });
+  assert.equal(c2.handshakeDone, true);
+  // Servers verify client certificates for the clientAuth purpose.
+  const [, s3] = connected({ certificates: [pki.client.certified] }, { clientAuth: 'required', verifyPeer });
+  assert.deepEqual(s3.negotiated.peerCertificates, pki.client.chain);
+});
+
+test('the default x509 verifier: wrong name is bad_certificate (62), untrusted root is unknown_ca (19)', () => {
+  const pki = testPki();
+  const store = new TrustStore(provider);
+  store.addCertificate(pki.caDer);
+  const [c, s] = pair({ serverName: 'other.example', verifyPeer: defaultVerifier({ provider, store }) });
+  deliver(c, s);
+  const err = expectTLSError(() => deliver(s, c));
+  assert.equal(err.alert, 'bad_certificate');
+  assert.equal(err.detail?.verifyCode, 62);
+  assert.match(err.detail?.verifyMessage ?? '', /Hostname mismatch/);
+  const [c2, s2] = pair({ verifyPeer: defaultVerifier({ provider, store: new TrustStore(provider) }) });
+  deliver(c2, s2);
+  const err2 = expectTLSError(() => deliver(s2, c2));
+  assert.equal(err2.alert, 'unknown_ca');
+  assert.equal(err2.detail?.verifyCode, 19); // the server sends its CA too: self-signed certificate in chain
 });

@@ -1,0 +1,86 @@
+/**
+ * A ready-made `verifyPeer` for engine users that do not go through the ssl
+ * layer: path validation with `src/x509` against a trust store, host / IP
+ * checks, and OpenSSL's mapping from a verify code to the alert it sends
+ * (ssl/statem/statem_lib.c, ssl_x509err2alert).
+ */
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { CertificateSource } from '../x509/chain.js';
+import { isIpAddress } from '../x509/hostname.js';
+import { X509_V, pythonVerifyMessage } from '../x509/verify-codes.js';
+import { verifyCertificateChain } from '../x509/verify.js';
+import type { VerifyPeer } from './config.js';
+import type { AlertName } from './registry/alerts.js';
+
+export interface DefaultVerifierOptions {
+  readonly provider: CryptoProvider;
+  /** Trust anchors (a TrustStore or anything with its lookup). */
+  readonly store: CertificateSource;
+  /** Client: check the server's certificate against the SNI / server name (Python's check_hostname). Default true. */
+  readonly checkHostname?: boolean;
+  /** Verification time; default now. */
+  readonly time?: Date;
+}
+
+/** OpenSSL's alert for a verification error code. */
+export function alertForVerifyCode(code: number): AlertName {
+  switch (code) {
+    case X509_V.UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V.UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V.UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V.UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
+    case X509_V.DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V.SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V.CERT_CHAIN_TOO_LONG:
+    case X509_V.UNABLE_TO_GET_CRL:
+    case X509_V.INVALID_CA:
+      return 'unknown_ca';
+    case X509_V.CERT_SIGNATURE_FAILURE:
+    case X509_V.CRL_SIGNATURE_FAILURE:
+    case X509_V.CERT_NOT_YET_VALID:
+    case X509_V.CRL_NOT_YET_VALID:
+    case X509_V.HOSTNAME_MISMATCH:
+    case X509_V.IP_ADDRESS_MISMATCH:
+    case X509_V.EE_KEY_TOO_SMALL:
+    case X509_V.CA_KEY_TOO_SMALL:
+    case X509_V.CA_MD_TOO_WEAK:
+      return 'bad_certificate';
+    case X509_V.CERT_HAS_EXPIRED:
+    case X509_V.CRL_HAS_EXPIRED:
+      return 'certificate_expired';
+    case X509_V.CERT_REVOKED:
+      return 'certificate_revoked';
+    case X509_V.INVALID_PURPOSE:
+      return 'unsupported_certificate';
+    default:
+      return 'certificate_unknown';
+  }
+}
+
+/** A verifier: clients check serverAuth (and the name), servers check clientAuth. */
+export function defaultVerifier(o: DefaultVerifierOptions): VerifyPeer {
+  return (chain, info) => {
+    const name = !info.isServer && (o.checkHostname ?? true) ? info.serverName : null;
+    let result;
+    try {
+      result = verifyCertificateChain({
+        chain,
+        store: o.store,
+        provider: o.provider,
+        purpose: info.isServer ? 'clientAuth' : 'serverAuth',
+        hostname: name !== null && !isIpAddress(name) ? name : null,
+        ip: name !== null && isIpAddress(name) ? name : null,
+        ...(o.time ? { time: o.time } : {}),
+      });
+    } catch (e) {
+      return { alert: 'bad_certificate', reason: `peer certificate cannot be parsed: ${(e as Error).message}` };
+    }
+    if (result.ok) return null;
+    return {
+      alert: alertForVerifyCode(result.code),
+      reason: `certificate verify failed: ${result.message}`,
+      verifyCode: result.code,
+      verifyMessage: pythonVerifyMessage(result.code, name),
+    };
+  };
+}
