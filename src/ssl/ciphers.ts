@@ -27,8 +27,6 @@ export const DEFAULT_CIPHER_STRING = '@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH
 export const DEFAULT_SECURITY_LEVEL = 2;
 /** OpenSSL's highest security level. */
 export const MAX_SECURITY_LEVEL = 5;
-/** Symmetric strength (bits) each security level requires of a cipher (OpenSSL `ssl_security_default_callback`). */
-const LEVEL_MIN_BITS: readonly number[] = [0, 80, 112, 128, 192, 256];
 
 /** Separators between items (OpenSSL `ITEM_SEP`). */
 const ITEM_SEPARATORS = /[:, ;]+/;
@@ -131,8 +129,8 @@ export function parseCipherString(text: string, securityLevel = DEFAULT_SECURITY
         break;
     }
   }
-  const minBits = LEVEL_MIN_BITS[level] ?? 0;
-  const tls12 = order.filter((s) => active.has(s) && s.bits >= minBits);
+  // The security level does not prune the list (OpenSSL applies it per handshake; get_ciphers() shows them all).
+  const tls12 = order.filter((s) => active.has(s));
   if (tls12.length === 0) throw new SSLError('No cipher can be selected.');
   return { tls12, securityLevel: level };
 }
