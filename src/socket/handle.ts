@@ -14,7 +14,7 @@
  * bound port with the requested one, and listen() on the handle itself
  * before node:net does so that its error is synchronous too.
  */
-import { OSError, fromNodeError } from './errors.js';
+import { OSError } from './errors.js';
 import { strerror } from './errno.js';
 
 /** The subset of libuv's TCPWrap that we use. */
@@ -94,4 +94,3 @@ export function handleAddress(handle: TcpHandle): { address: string; port: numbe
   return { address: out.address ?? '0.0.0.0', port: out.port ?? 0 };
 }
 
-export { fromNodeError };

@@ -28,7 +28,8 @@ export {
 export { socket, Socket } from './socket.js';
 export type { SendfileSource } from './sendfile.js';
 export type { Address } from './address.js';
-export { inet_pton, inet_ntop } from './address.js';
+// Python's spelling, and the camelCase the package's naming rule gives.
+export { inet_pton, inet_ntop, inet_pton as inetPton, inet_ntop as inetNtop } from './address.js';
 export { SocketFile, type MakefileOptions } from './makefile.js';
 export { getdefaulttimeout, setdefaulttimeout } from './timeout.js';
 export {
@@ -37,6 +38,7 @@ export {
   getaddrinfo,
   gethostname,
   has_ipv6,
+  has_ipv6 as hasIpv6,
   hasDualstackIpv6,
   close,
   htons,
