@@ -9,7 +9,7 @@ import type { AlertName } from './registry/alerts.js';
 import { ContentType } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
 import { RecordLayer, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
-import { HandshakeReader } from './handshake-reader.js';
+import { HandshakeBuffer } from './handshake-buffer.js';
 import { encodeKeyUpdate } from './messages/key-update.js';
 import { decodeAs, describeType, frame } from './states.js';
 import type { HandshakeState, IncomingMessage } from './states.js';
@@ -37,7 +37,7 @@ export class Connection implements HandshakeContext {
   readonly negotiated: Negotiated = emptyNegotiated();
 
   private readonly records: RecordLayer;
-  private readonly hsReader = new HandshakeReader();
+  private readonly hsReader = new HandshakeBuffer();
   private readKeyInstalled = false;
   private plainAlertWindow = false;
   /** Bytes held back while the plaintext-alert window is open. */
@@ -351,7 +351,7 @@ export class Connection implements HandshakeContext {
   private processHandshakeRecord(fragment: Buffer): void {
     // RFC 8446 §5.1: handshake records may not be empty.
     if (fragment.length === 0) fatal('unexpected_message', 'empty handshake record');
-    this.hsReader.feed(fragment);
+    this.hsReader.push(fragment);
     for (;;) {
       const msg = this.hsReader.next();
       if (msg === null) break;
