@@ -6,6 +6,7 @@
  * EncryptedExtensions and Certificate bytes and the handshake secrets match;
  * the CertificateVerify differs because RSA-PSS signatures are randomized,
  * so it is checked by a client verifying it (and everything after it).
+ * §5 (HelloRetryRequest) is reproduced on the client side the same way.
  * Hex values are copied from RFC 8448 (draft-ietf-tls-tls13-vectors-07).
  */
 import { test } from 'node:test';
@@ -271,4 +272,101 @@ test('RFC 8448 §3 server: ServerHello record, EncryptedExtensions, Certificate 
   c.write(Buffer.from('ping'));
   s.receive(c.takeOutgoing());
   assert.equal(s.read().toString(), 'ping');
+});
+
+const V5 = {
+  x25519Priv:
+    'cc5aa2f76f528752837cc51e60390e2d6d977a0183776fb7743a8d06786e7ab8',
+  p256Priv:
+    '137b20ef0ca19c55dc62fcb087dbdcde1503cbea087e99f6894c85efad647e4d',
+  ch1Record:
+    '16030100b4010000b00303c05333f1e168f732427e91815a093c990115f161130c68e9be3e563610ee94870000061301' +
+    '13031302010000810000000b0009000006736572766572ff01000100000a00080006001d00170018003300260024001d' +
+    '0020f7dead1d79f3fd2379002489bbe689b3b16bbc419c812fa617a6fb0a99a17117002b0003020304000d0020001e04' +
+    '0305030603020308040805080604010501060102010402050206020202002d00020101001c00024001',
+  hrrRecord:
+    '16030300b0020000ac0303cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c0013010000' +
+    '84003300020017002c00740072c8a457e4f6d9b8f485a6fbb2000000000944e8ada9c6414d2412d66659d64678003023' +
+    'f9de457f1f09e31dd322cfe0dc9147b7dc3ec0c577b010a0b0a8f28784226e0f061797aa37e95da2c006d12af13e0745' +
+    'b0d04918d14d429a0d50808857736687baff6d07c4682a007c62c3cb4afcb3002b00020304',
+  ch2Record:
+    '1603030200010001fc0303c05333f1e168f732427e91815a093c990115f161130c68e9be3e563610ee94870000061301' +
+    '13031302010001cd0000000b0009000006736572766572ff01000100000a00080006001d001700180033004700450017' +
+    '004104a8d6b4fc93bfb595d867814c45689f74708a33714a9340fe795d7958ef47fd56039baa382032f78d4c4bca4f24' +
+    'f65560b53b1c076be41bcc099856758545a898002b0003020304000d0020001e04030503060302030804080508060401' +
+    '0501060102010402050206020202002c00740072c8a457e4f6d9b8f485a6fbb2000000000944e8ada9c6414d2412d666' +
+    '59d64678003023f9de457f1f09e31dd322cfe0dc9147b7dc3ec0c577b010a0b0a8f28784226e0f061797aa37e95da2c0' +
+    '06d12af13e0745b0d04918d14d429a0d50808857736687baff6d07c4682a007c62c3cb4afcb3002d00020101001c0002' +
+    '4001001500af000000000000000000000000000000000000000000000000000000000000000000000000000000000000' +
+    '000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000' +
+    '000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000' +
+    '00000000000000000000000000000000000000000000000000000000000000000000000000',
+  shRecord:
+    '160303007b020000770303609dd3f4138c66761c3727cd0f34f183b3b9cf192a803901f6daebd0d6f3a00e0013010000' +
+    '4f0033004500170041045d8b37a392a9a1ffc6edddd6a17292dd97e65d56585f78ee7ee926c59e00eae233d108a2779f' +
+    'b1f09c29c47709da29592e13054f9d53c1d58d806b36da0a2337002b00020304',
+  serverFlightRecord:
+    '1703030296600da4860f2ee137f0fd4d12412b33e57c44be81466e6a3424008d14be7a3386403bfef354a92f19d986dd' +
+    '4d49c068f923f2b0738b7ede774b71fefcf840355d805cde32cd1146190af359f6a2d4e5b38da486f6af1221ab395d86' +
+    'c8f9053f6eb014f871ae46857d7afbccc0facc4e203c908c2677834fc2ae07002a3c6d2de7f9d3690796c0c6ea43e2d6' +
+    'f2e95e503ca6f08ee42cbb4e0d3511bddc68d6a6f4322e4b767295c4f77c3c22788554504a0b32c43a31ee643b786f5e' +
+    'abb0d29b613ade67063b7736fc93a97df8910dc7a29f9e33043c69ef7b6510e26a77655d34c0776d9459dcdd3d7e958f' +
+    'e1fc5793f1a2b5a1ba7e5328192bbd5bb3a50b3aef2cc632e6c5fdf4a6700da221505b00e6a9ad269590fae29ac067cc' +
+    '375789cef3b291bca710fbdd954c8cd7ef81c20942f16bd0eb1a7ecff9c81bee122ec40b6399e70c929bed3f474f4a0f' +
+    'a0bbf27d384d1caf6df93576a60064ef4446291f65ffb1806f72197de7775aca9dce57b7f629d0799722717f199e01bf' +
+    '717deb8cfeeb555090ddcf37542ada0f7a92727b04c0c9f98f9846ec42a61bc5226954cec4a6d86c73d9d75c31f4549a' +
+    'c37c1f1cb85c8cc0376b36d39b0545540d4d05f8842bcf88c38e3bf72762f9b08524f48781a72ddff9e93543d29b4619' +
+    'd5df8be66159e2634e92b78692677af588d7cf4210e74b625afb333f3c37c48d95852eb0071c2b3a387db5118f48a850' +
+    '199d5be16b0c660f3970f535c3f777f78dd7040fda6824e52e86c64a81cb9703038a416ed267ac149439cc1b52a77d24' +
+    '99209d3baa272e57d29a4eead44bf2111c47ef95d363c8bd0209d314516a6aa54a437421232f82bf2af78200e54669f6' +
+    '1038c1dca38003ad51c58c2f0847ee3581618601e5d1756d529296de73eaff5403f8dbf1843f78e7edc27c',
+  clientFinishedRecord:
+    '17030300356789a8b91485f56bdf308087d3b4130efb1bbb6aa62c8947d991c7b1fea6ea7dd03b104ea0b0526ee2b3a8' +
+    '84b39fe03d1fd2e58635',
+  cHsTraffic:
+    '283b461617de926092bef1ff41848243da408623c79b3a445f200a3131070da3',
+  sHsTraffic:
+    'da33aa635f66b569e821593a7d77c9aac9643f53af8a77f8c5f74d9194596009',
+  cApTraffic:
+    '3c7a21912047af944c1668a9e31953af4bfb32685aca3c4a34769041c3978084',
+  sApTraffic:
+    '0d0f550ce40f648a1fee8977f6954eaffa58f1cdd02093bb2418441b52628913',
+  clientAlertRecord:
+    '1703030013e42cc34c179097d68cd689fd1a8de7176dc494',
+} as const;
+
+test('RFC 8448 §5 HelloRetryRequest client: second ClientHello, secrets and Finished are byte-exact', () => {
+  const hellos = [V5.ch1Record, V5.ch2Record].map((r) => decodeClientHello(h(r).subarray(RECORD_HEADER + HS_HEADER)));
+  let n = 0;
+  const secrets = new Map<string, Buffer>();
+  const provider = new Proxy(defaultProvider, {
+    get(target, key) {
+      if (key === 'generateKeyExchange') return (g: KeyExchangeGroup) => target.importKeyExchange(g, h(g === 'X25519' ? V5.x25519Priv : V5.p256Priv));
+      const v = Reflect.get(target, key, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const c = Connection.client({
+    provider,
+    serverName: 'server',
+    cipherSuites: SUITES,
+    groups: ['X25519', 'P-256'],
+    middleboxCompat: false,
+    clientHelloHook: () => hellos[n++]!,
+    keyLog: (label, _r, secret) => secrets.set(label, secret),
+  });
+  assert.equal(c.takeOutgoing().toString('hex'), V5.ch1Record);
+  c.receive(h(V5.hrrRecord));
+  assert.equal(c.takeOutgoing().toString('hex'), V5.ch2Record);
+  c.receive(Buffer.concat([h(V5.shRecord), h(V5.serverFlightRecord)]));
+  assert.equal(c.handshakeDone, true);
+  assert.equal(c.negotiated.helloRetry, true);
+  assert.equal(c.negotiated.group, 'P-256');
+  assert.equal(secrets.get('CLIENT_HANDSHAKE_TRAFFIC_SECRET')?.toString('hex'), V5.cHsTraffic);
+  assert.equal(secrets.get('SERVER_HANDSHAKE_TRAFFIC_SECRET')?.toString('hex'), V5.sHsTraffic);
+  assert.equal(secrets.get('CLIENT_TRAFFIC_SECRET_0')?.toString('hex'), V5.cApTraffic);
+  assert.equal(secrets.get('SERVER_TRAFFIC_SECRET_0')?.toString('hex'), V5.sApTraffic);
+  assert.equal(c.takeOutgoing().toString('hex'), V5.clientFinishedRecord);
+  c.close();
+  assert.equal(c.takeOutgoing().toString('hex'), V5.clientAlertRecord);
 });
