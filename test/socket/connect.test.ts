@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fstatSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import * as socket from '../../src/socket/index.js';
 import { connectedPair, hasIPv6Loopback, runPython } from './helpers.js';
 
@@ -357,4 +358,39 @@ test('createServer argument checks follow Python', async () => {
     name: 'ValueError',
     message: 'SO_REUSEPORT not supported on this platform',
   });
+});
+
+test('connect under settimeout rejects with TimeoutError when the peer never answers the SYN', async () => {
+  // A python3 listener with backlog 0 that never accepts: once its queue is
+  // full, Linux drops further SYNs, so those connects hang.
+  const py = runPython(
+    'import socket, time\ns = socket.socket()\ns.bind(("127.0.0.1", 0))\ns.listen(0)\nprint(s.getsockname()[1], flush=True)\ntime.sleep(60)',
+  );
+  const port = Number(await py.firstLine);
+  const socks: socket.socket[] = [];
+  try {
+    let timedOutAfter = -1;
+    for (let i = 0; i < 5 && timedOutAfter < 0; i++) {
+      const s = new socket.socket();
+      socks.push(s);
+      s.settimeout(0.3);
+      const t0 = performance.now();
+      try {
+        await s.connect(['127.0.0.1', port]);
+      } catch (e) {
+        assert.ok(e instanceof socket.TimeoutError, String(e));
+        assert.equal(e.message, 'timed out');
+        timedOutAfter = performance.now() - t0;
+      }
+    }
+    assert.ok(timedOutAfter >= 280 && timedOutAfter < 2000, `timed out after ${timedOutAfter} ms`);
+    const s = new socket.socket();
+    socks.push(s);
+    s.settimeout(0.2);
+    assert.equal(await s.connectEx(['127.0.0.1', port]), 11);
+  } finally {
+    for (const s of socks) s.close();
+    py.kill();
+    await py.exit;
+  }
 });

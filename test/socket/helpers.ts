@@ -39,6 +39,8 @@ export interface PythonPeer {
   firstLine: Promise<string>;
   /** Resolves with everything printed once the script exits. */
   exit: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Stop the script (SIGTERM). */
+  kill(): void;
 }
 
 /** Run a python3 script; its stdout is collected, the first line resolved early. */
@@ -68,7 +70,7 @@ export function runPython(script: string, args: string[] = []): PythonPeer {
       res({ code, stdout, stderr });
     });
   });
-  return { firstLine, exit };
+  return { firstLine, exit, kill: () => proc.kill() };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
