@@ -53,7 +53,23 @@ function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
-function equalNocase(pattern: string, subject: string): boolean {
+/**
+ * skip_prefix: for a host given with a leading '.' (a "sub-domain" query,
+ * _X509_CHECK_FLAG_DOT_SUBDOMAINS), a longer pattern is compared by its
+ * suffix of the host's length, provided the skipped prefix has no NUL (and,
+ * with SINGLE_LABEL_SUBDOMAINS, no '.').
+ */
+function skipPrefix(pattern: string, subjectLength: number, flags: number): string {
+  let p = pattern;
+  while (p.length > subjectLength && !p.startsWith('\0')) {
+    if ((flags & X509_CHECK_FLAG.SINGLE_LABEL_SUBDOMAINS) !== 0 && p.startsWith('.')) break;
+    p = p.slice(1);
+  }
+  return p.length === subjectLength ? p : pattern;
+}
+
+function equalNocase(pattern: string, subject: string, dotSubdomains = false, flags = 0): boolean {
+  if (dotSubdomains) pattern = skipPrefix(pattern, subject.length, flags);
   if (pattern.length !== subject.length) return false;
   // The pattern must not contain NUL characters (a classic certificate forgery trick).
   if (pattern.includes('\0')) return false;
@@ -127,10 +143,11 @@ function wildcardMatch(prefix: string, suffix: string, subject: string, flags: n
 
 /** OpenSSL's equal_wildcard: `pattern` from the certificate, `subject` the host asked for. */
 export function dnsPatternMatches(pattern: string, host: string, flags: number = PYTHON_DEFAULT_HOST_FLAGS): boolean {
-  if ((flags & X509_CHECK_FLAG.NO_WILDCARDS) !== 0) return equalNocase(pattern, host);
   // Host names starting with '.' can only match via a sub-domain suffix match, never a wildcard.
-  const star = host.length > 1 && host.startsWith('.') ? -1 : validStar(pattern, flags);
-  if (star === -1) return equalNocase(pattern, host);
+  const dotSubdomains = host.length > 1 && host.startsWith('.');
+  if ((flags & X509_CHECK_FLAG.NO_WILDCARDS) !== 0) return equalNocase(pattern, host, dotSubdomains, flags);
+  const star = dotSubdomains ? -1 : validStar(pattern, flags);
+  if (star === -1) return equalNocase(pattern, host, dotSubdomains, flags);
   return wildcardMatch(pattern.slice(0, star), pattern.slice(star + 1), host, flags);
 }
 

@@ -59,6 +59,13 @@ const HOST_CASES: readonly HostCase[] = [
   { dns: ['localhost'], host: 'localhost', flags: NPW, expected: true },
   { dns: ['a_b.example.com'], host: 'a_b.example.com', flags: NPW, expected: true },
   { dns: ['xn--knig-5qa.idn.example'], host: 'xn--knig-5qa.idn.example', flags: NPW, expected: true },
+  // A leading dot asks for any sub-domain (X509_check_host's _X509_CHECK_FLAG_DOT_SUBDOMAINS).
+  { dns: ['www.example.com'], host: '.example.com', flags: NPW, expected: true },
+  { dns: ['*.example.com'], host: '.example.com', flags: NPW, expected: true },
+  { dns: ['*.example.com'], host: '.www.example.com', flags: NPW, expected: false },
+  { dns: ['example.com'], host: '.example.com', flags: NPW, expected: false },
+  { dns: ['a.b.example.com'], host: '.example.com', flags: NPW | X509_CHECK_FLAG.SINGLE_LABEL_SUBDOMAINS, expected: false },
+  { dns: ['b.example.com'], host: '.example.com', flags: NPW | X509_CHECK_FLAG.SINGLE_LABEL_SUBDOMAINS, expected: true },
   // Common name: only without DNS SANs, and not with NEVER_CHECK_SUBJECT (hostname_checks_common_name = False).
   { cn: 'example.com', host: 'example.com', flags: NPW, expected: true },
   { cn: 'example.com', host: 'example.com', flags: NPW | NEVER_CN, expected: false },
@@ -90,8 +97,11 @@ test('host names match DNS SANs and the common name as OpenSSL does (table)', ()
   }
 });
 
-test('a wildcard is never honoured for a host name that starts with a dot', () => {
-  assert.equal(dnsPatternMatches('*.example.com', '.example.com', 0), false);
+test('a host name with a leading dot is a sub-domain query matched by suffix, not by wildcard', () => {
+  assert.equal(dnsPatternMatches('www.example.com', '.example.com'), true);
+  assert.equal(dnsPatternMatches('*.example.com', '.example.com'), true, "the '*' is skipped as a prefix, not expanded");
+  assert.equal(dnsPatternMatches('*.example.com', '.www.example.com'), false);
+  assert.equal(dnsPatternMatches('a.b.example.com', '.example.com', X509_CHECK_FLAG.SINGLE_LABEL_SUBDOMAINS), false);
 });
 
 test('an embedded NUL never matches', () => {
