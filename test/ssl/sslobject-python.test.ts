@@ -182,3 +182,123 @@ test('a Python ssl client against our SSLObject server: handshake, ALPN, channel
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const PY_CLIENT_AUTH = `
+import ssl, socket, sys, json
+port, cafile, hostname, certfile, keyfile = sys.argv[1:6]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(cafile)
+if certfile != '-':
+    ctx.load_cert_chain(certfile, keyfile)
+info = {}
+try:
+    s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(port))), server_hostname=hostname)
+    info['san'] = [list(x) for x in s.getpeercert()['subjectAltName']]
+    s.sendall(b'ping')
+    info['echo'] = s.recv(100).decode()
+except ssl.SSLError as e:
+    info['error'] = type(e).__name__
+    info['reason'] = e.reason
+    info['verify_code'] = getattr(e, 'verify_code', None)
+print(json.dumps(info), flush=True)
+`;
+
+const PY_SERVER_AUTH = `
+import ssl, socket, sys, json
+certfile, keyfile = sys.argv[1:3]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(certfile, keyfile)
+srv = socket.create_server(('127.0.0.1', 0))
+print(srv.getsockname()[1], flush=True)
+conn, _ = srv.accept()
+info = {}
+try:
+    s = ctx.wrap_socket(conn, server_side=True)
+    s.recv(100)
+except ssl.SSLError as e:
+    info['reason'] = e.reason
+print(json.dumps(info), flush=True)
+`;
+
+/** Serves one TLS connection with our SSLObject; returns what happened on our side. */
+async function serveOnce(sctx: ssl.SSLContext, runClient: (port: number) => Promise<string>): Promise<{ obj: ssl.SSLObject | null; error: unknown; client: Record<string, unknown> }> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const port = (server.address() as { port: number }).port;
+    const accepted = new Promise<Socket>((r) => server.once('connection', r));
+    const clientDone = runClient(port);
+    const sock = await accepted;
+    const pump = new Pump(sock);
+    const obj = sctx.wrapBio(pump.incoming, pump.outgoing, { serverSide: true });
+    let error: unknown = null;
+    try {
+      await pump.run(() => obj.doHandshake());
+      const data = (await pump.run(() => obj.read())) as Buffer;
+      await pump.run(() => obj.write(data));
+    } catch (e) {
+      error = e;
+    }
+    const client = JSON.parse((await clientDone).trim()) as Record<string, unknown>;
+    sock.destroy();
+    return { obj, error, client };
+  } finally {
+    server.close();
+  }
+}
+
+test('against Python: our client rejects an untrusted server (20) and the Python server reads TLSV1_ALERT_UNKNOWN_CA', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sslsock-py-'));
+  try {
+    const files = CA.create().issueCert('localhost').writeFiles(dir);
+    const py = python(PY_SERVER_AUTH, [files.certFile, files.keyFile]);
+    const port = Number(await py.firstLine);
+    const sock = createConnection({ host: '127.0.0.1', port });
+    await new Promise((r) => sock.once('connect', r));
+    const pump = new Pump(sock);
+    const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+    ctx.loadVerifyLocations(null, null, CA.create().certPem);
+    const obj = ctx.wrapBio(pump.incoming, pump.outgoing, { serverHostname: 'localhost' });
+    await assert.rejects(
+      pump.run(() => obj.doHandshake()),
+      (e: ssl.SSLCertVerificationError) => e instanceof ssl.SSLCertVerificationError && e.verifyCode === 20,
+    );
+    sock.end();
+    const report = JSON.parse((await py.output).trim().split('\n').pop()!) as { reason: string };
+    assert.equal(report.reason, 'TLSV1_ALERT_UNKNOWN_CA');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('against Python: client certificate to our CERT_REQUIRED server, and an SNI callback switching context', { skip }, async () => {
+  const ca = CA.create();
+  const dir = mkdtempSync(join(tmpdir(), 'sslsock-py-'));
+  try {
+    const caFile = ca.writeFiles(dir).certFile;
+    const client = ca.issueClientCert('py@example.com').writeFiles(dir, 'client');
+    const sctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+    ca.issueCert('localhost').configureCert(sctx);
+    const other = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+    ca.issueCert('fakehostname').configureCert(other);
+    other.verifyMode = ssl.CERT_REQUIRED;
+    other.loadVerifyLocations(caFile);
+    const names: unknown[] = [];
+    sctx.sniCallback = (obj, name) => {
+      names.push(name);
+      if (name === 'fakehostname') obj.context = other;
+    };
+    const r = await serveOnce(sctx, (port) => python(PY_CLIENT_AUTH, [String(port), caFile, 'fakehostname', client.certFile, client.keyFile]).output);
+    assert.equal(r.error, null);
+    assert.deepEqual(names, ['fakehostname']);
+    assert.deepEqual(r.client.san, [['DNS', 'fakehostname']]);
+    assert.equal(r.client.echo, 'ping');
+    assert.deepEqual((r.obj!.getpeercert() as { subjectAltName: unknown }).subjectAltName, [['email', 'py@example.com']]);
+    // The same server without a client certificate: TLS 1.3 lets Python's handshake finish; our server fails.
+    const r2 = await serveOnce(sctx, (port) => python(PY_CLIENT_AUTH, [String(port), caFile, 'fakehostname', '-', '-']).output);
+    assert.equal((r2.error as ssl.SSLError).reason, 'PEER_DID_NOT_RETURN_A_CERTIFICATE');
+    assert.equal(r2.client.reason, 'TLSV13_ALERT_CERTIFICATE_REQUIRED');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
