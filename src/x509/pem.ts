@@ -25,7 +25,13 @@ export const PEM_LABEL = { certificate: 'CERTIFICATE', trustedCertificate: 'TRUS
 /** Base64 body line width (RFC 7468 §2: generators wrap at 64 characters). */
 export const PEM_LINE_WIDTH = 64;
 
-const BEGIN = /-----BEGIN ([^\r\n-]*(?:-[^\r\n-]+)*)-----/g;
+/**
+ * OpenSSL's PEM reader (PEM_read_bio_ex) only recognises BEGIN and END lines
+ * that start at the beginning of a line and end with five dashes (trailing
+ * white space allowed); any other line outside a block is skipped.
+ */
+const BEGIN = /^-----BEGIN ([^\r\n]*?)-----[ \t\r]*$/gm;
+const END = /^-----END ([^\r\n]*?)-----[ \t\r]*$/gm;
 const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/;
 
 interface PemFrame {
@@ -38,17 +44,19 @@ interface PemFrame {
 /** Finds the BEGIN/END frames without decoding the bodies. */
 function scanPem(text: string): PemFrame[] {
   const out: PemFrame[] = [];
-  const begin = new RegExp(BEGIN.source, 'g');
+  const begin = new RegExp(BEGIN.source, 'gm');
+  const endLine = new RegExp(END.source, 'gm');
   for (;;) {
     const m = begin.exec(text);
     if (m === null) break;
     const label = m[1]!;
     const bodyStart = m.index + m[0].length;
-    const endMarker = `-----END ${label}-----`;
-    const endAt = text.indexOf(endMarker, bodyStart);
-    if (endAt < 0) throw new X509Error('bad_pem', `no '${endMarker}' after '-----BEGIN ${label}-----'`, '', m.index);
-    const end = endAt + endMarker.length;
-    out.push({ label, body: text.slice(bodyStart, endAt), start: m.index, end });
+    endLine.lastIndex = bodyStart;
+    const e = endLine.exec(text);
+    if (e === null) throw new X509Error('bad_pem', `no END line after '-----BEGIN ${label}-----'`, '', m.index);
+    if (e[1] !== label) throw new X509Error('bad_pem', `'-----END ${e[1]}-----' does not close '-----BEGIN ${label}-----'`, '', e.index);
+    const end = e.index + e[0].length;
+    out.push({ label, body: text.slice(bodyStart, e.index), start: m.index, end });
     begin.lastIndex = end;
   }
   return out;

@@ -45,6 +45,9 @@ test('PEM errors: missing END, mismatched END, bad base64; other labels are not 
   assert.throws(() => parsePem('-----BEGIN CERTIFICATE-----\nMAA\n-----END CERTIFICATE-----\n'), X509Error);
   const mixed = '-----BEGIN RSA PRIVATE KEY-----\n!!!\n-----END RSA PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n';
   assert.deepEqual(pemBlocksWithLabel(mixed, 'CERTIFICATE').map((b) => b.toString('hex')), ['3000']);
+  // BEGIN/END lines count only at the start of a line, as in OpenSSL.
+  assert.deepEqual(parsePem('junk -----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n'), []);
+  assert.equal(parsePem('x\r\n-----BEGIN CERTIFICATE-----  \r\nMAA=\r\n-----END CERTIFICATE-----\r\n')[0]!.der.toString('hex'), '3000');
   const withHeaders = '-----BEGIN X-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES\n\nMAA=\n-----END X-----\n';
   assert.equal(parsePem(withHeaders)[0]!.der.toString('hex'), '3000');
 });
