@@ -161,8 +161,11 @@ export class Pump {
    * Timeouts raise Python's "The <op> operation timed out"; a non-blocking
    * call that would wait re-raises the SSLWantReadError.
    */
-  async run<T>(op: OperationName, mode: WaitMode, attempt: () => T): Promise<T> {
+  async run<T>(op: OperationName, mode: WaitMode, attempt: () => T, needsInput?: () => boolean): Promise<T> {
     for (;;) {
+      // Feeding first what the engine is about to ask for saves raising and
+      // catching an SSLWantReadError per record (exceptions are costly).
+      if (needsInput !== undefined && this.incoming.pending === 0 && needsInput()) this.tryFeed();
       let result: T;
       try {
         result = attempt();
