@@ -9,6 +9,9 @@ import { Connection } from '../../src/tls/connection.js';
 import type { ConnectionConfig } from '../../src/tls/config.js';
 import { TLSError } from '../../src/tls/errors.js';
 import { ContentType } from '../../src/tls/registry/content-types.js';
+import { AlertDescription, AlertLevel } from '../../src/tls/registry/alerts.js';
+import { HandshakeType } from '../../src/tls/registry/handshake-types.js';
+import { TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256 } from '../../src/tls/registry/suites.js';
 import { ED25519, ECDSA_SECP384R1_SHA384, RSA_PSS_RSAE_SHA256 } from '../../src/tls/registry/signature-schemes.js';
 import { drain, expectTLSError, pumpMemory } from '../helpers/pump.js';
 import { KeySchedule } from '../../src/tls/keyschedule.js';
@@ -335,4 +338,75 @@ test('the default x509 verifier: wrong name is bad_certificate (62), untrusted r
   const err2 = expectTLSError(() => deliver(s2, c2));
   assert.equal(err2.alert, 'unknown_ca');
   assert.equal(err2.detail?.verifyCode, 19); // the server sends its CA too: self-signed certificate in chain
+});
+
+/** A record layer speaking with the client's application key, for scripting what the client "sends" after the handshake. */
+function clientImpersonator(): { c: Connection; s: Connection; forged: RecordLayer } {
+  const secrets = new Map<string, Buffer>();
+  const [c, s] = connected({ keyLog: (label, _r, secret) => secrets.set(label, secret) });
+  const suite = c.negotiated.suite!;
+  const keys = KeySchedule.forSuite(provider, suite).trafficKeys(secrets.get('CLIENT_TRAFFIC_SECRET_0')!);
+  const forged = new RecordLayer({ provider });
+  forged.setWriteKey(suite, keys.key, keys.iv);
+  return { c, s, forged };
+}
+
+test('user_canceled is not fatal by itself; data may follow until close_notify (RFC 8446 §6.1)', () => {
+  const { s, forged } = clientImpersonator();
+  forged.write(ContentType.alert, Buffer.from([AlertLevel.warning, AlertDescription.user_canceled]));
+  forged.write(ContentType.application_data, Buffer.from('still here'));
+  forged.write(ContentType.alert, Buffer.from([AlertLevel.warning, AlertDescription.close_notify]));
+  s.receive(forged.takeOutgoing());
+  assert.equal(s.error, null);
+  assert.equal(s.read().toString(), 'still here');
+  assert.equal(s.peerClosed, true);
+});
+
+test('any other alert is fatal whatever level it claims (RFC 8446 §6.2)', () => {
+  const { s, forged } = clientImpersonator();
+  forged.write(ContentType.alert, Buffer.from([AlertLevel.warning, AlertDescription.handshake_failure]));
+  const err = expectTLSError(() => s.receive(forged.takeOutgoing()));
+  assert.equal(err.alert, 'handshake_failure');
+  assert.equal(err.fromPeer, true);
+  // We do not answer a fatal alert with one of our own.
+  assert.equal(s.takeOutgoing().length, 0);
+});
+
+test('an alert of unknown level is illegal_parameter', () => {
+  const { s, forged } = clientImpersonator();
+  forged.write(ContentType.alert, Buffer.from([7, AlertDescription.close_notify]));
+  assert.equal(expectTLSError(() => s.receive(forged.takeOutgoing())).alert, 'illegal_parameter');
+});
+
+test('a NewSessionTicket from a client is unexpected_message', () => {
+  const { s, forged } = clientImpersonator();
+  const body = Buffer.from('00000e10' + '00000001' + '00' + '0001aa' + '0000', 'hex');
+  forged.write(ContentType.handshake, Buffer.concat([Buffer.from([HandshakeType.new_session_ticket, 0, 0, body.length]), body]));
+  assert.equal(expectTLSError(() => s.receive(forged.takeOutgoing())).alert, 'unexpected_message');
+});
+
+test('a KeyUpdate with an invalid request value is illegal_parameter', () => {
+  const { s, forged } = clientImpersonator();
+  forged.write(ContentType.handshake, Buffer.from([HandshakeType.key_update, 0, 0, 1, 2]));
+  assert.equal(expectTLSError(() => s.receive(forged.takeOutgoing())).alert, 'illegal_parameter');
+});
+
+test('a change_cipher_spec after the handshake is unexpected_message', () => {
+  const [c, s] = connected();
+  void c;
+  assert.equal(expectTLSError(() => s.receive(Buffer.from([ContentType.change_cipher_spec, 3, 3, 0, 1, 1]))).alert, 'unexpected_message');
+});
+
+test('the server picks the cipher suite by its own preference', () => {
+  const [c] = connected({ cipherSuites: [TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384] }, { cipherSuites: [TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256] });
+  assert.equal(c.negotiated.suite, TLS_AES_256_GCM_SHA384);
+  const [c2] = connected({ cipherSuites: [TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256] }, { cipherSuites: [TLS_CHACHA20_POLY1305_SHA256, TLS_AES_256_GCM_SHA384] });
+  assert.equal(c2.negotiated.suite, TLS_CHACHA20_POLY1305_SHA256);
+});
+
+test('the server uses a client key share it accepts rather than asking for its first choice', () => {
+  // The client shares P-256 only; the server prefers X25519 but accepts P-256: no HelloRetryRequest.
+  const [c] = connected({ groups: ['P-256', 'X25519'] }, { groups: ['X25519', 'P-256'] });
+  assert.equal(c.negotiated.group, 'P-256');
+  assert.equal(c.negotiated.helloRetry, false);
 });

@@ -16,6 +16,7 @@ import { TLSError } from '../../src/tls/errors.js';
 import { KeySchedule } from '../../src/tls/keyschedule.js';
 import { decodeServerHello, encodeServerHello, DOWNGRADE_TLS12, type ServerHello } from '../../src/tls/messages/server-hello.js';
 import { RecordLayer } from '../../src/tls/record.js';
+import { decodeClientHello } from '../../src/tls/messages/client-hello.js';
 import { ContentType } from '../../src/tls/registry/content-types.js';
 import { HandshakeType } from '../../src/tls/registry/handshake-types.js';
 import { ExtensionType } from '../../src/tls/registry/extensions.js';
@@ -485,3 +486,36 @@ test('fuzz: truncations and random bytes fed to a fresh server end in a TLSError
   }
 });
 
+
+test('the client echoes a HelloRetryRequest cookie in its second ClientHello', () => {
+  const o = setup({ groups: ['X25519', 'P-256'] }, { groups: ['P-256'] });
+  o.s.receive(o.c.takeOutgoing());
+  const [rec] = splitRecords(o.s.takeOutgoing());
+  const [m] = splitMessages(rec!.body);
+  const hrr = decodeServerHello(m!.body);
+  assert.equal(hrr.type, 'hello_retry_request');
+  const cookie = Buffer.from('a cookie the server wants back');
+  const edited = encodeServerHello({ ...hrr, extensions: [...hrr.extensions, { type: 'cookie', cookie }] } as never);
+  o.c.receive(joinRecords([{ type: ContentType.handshake, body: joinMessages([{ type: HandshakeType.server_hello, body: edited }]) }]));
+  const [rec2] = splitRecords(o.c.takeOutgoing());
+  const [m2] = splitMessages(rec2!.body);
+  const ch2 = decodeClientHello(m2!.body);
+  const echoed = ch2.extensions.find((e) => e.type === 'cookie');
+  assert.ok(echoed && 'cookie' in echoed && echoed.cookie.equals(cookie));
+  const share = ch2.extensions.find((e) => e.type === 'key_share');
+  assert.ok(share && 'clientShares' in share && share.clientShares.length === 1 && share.clientShares[0]!.group === NamedGroup.secp256r1);
+});
+
+test('a ServerHello whose suite differs from the HelloRetryRequest: illegal_parameter', () => {
+  const o = setup({ groups: ['X25519', 'P-256'] }, { groups: ['P-256'] });
+  o.s.receive(o.c.takeOutgoing());
+  o.c.receive(o.s.takeOutgoing());
+  o.s.receive(o.c.takeOutgoing());
+  const recs = splitRecords(o.s.takeOutgoing());
+  const [m] = splitMessages(recs[0]!.body);
+  const sh = decodeServerHello(m!.body) as ServerHello;
+  const other = sh.cipherSuite === 0x1302 ? 0x1301 : 0x1302;
+  const edited = encodeServerHello({ ...sh, cipherSuite: other });
+  const err = expectTLSError(() => o.c.receive(joinRecords([{ type: ContentType.handshake, body: joinMessages([{ type: HandshakeType.server_hello, body: edited }]) }])));
+  assert.equal(err.alert, 'illegal_parameter');
+});
