@@ -370,9 +370,9 @@ export class SSLContext {
   /** `load_cert_chain(certfile, keyfile=None, password=None)`. Several calls add several certificates (e.g. RSA + ECDSA). */
   loadCertChain(certfile: string | Uint8Array, keyfile?: string | Uint8Array | null, password?: Password): void {
     const ck = loadCertifiedKey(certfile, keyfile, password, this.provider);
-    // A second certificate of the same key type replaces the first, as OpenSSL keeps one per type.
+    // A second certificate of the same key type replaces the first: OpenSSL keeps one per type (RSA, RSA-PSS, ECC, Ed25519).
     const type = ck.key.type;
-    const same = this._certs.findIndex((c) => c.key.type === type && c.key.curve === ck.key.curve);
+    const same = this._certs.findIndex((c) => c.key.type === type);
     if (same >= 0) this._certs.splice(same, 1, ck);
     else this._certs.push(ck);
   }
@@ -708,7 +708,12 @@ function withFilename(err: Error, filename: string): Error {
  */
 export function encodeHostname(hostname: string | Uint8Array | null): string | null {
   if (hostname === null) return null;
-  if (hostname instanceof Uint8Array) return Buffer.from(hostname).toString('latin1');
+  if (hostname instanceof Uint8Array) {
+    // bytes are decoded as ASCII (Python: hostname.decode('ascii')).
+    const i = hostname.findIndex((b) => b > 0x7f);
+    if (i >= 0) throw new ValueError(`'ascii' codec can't decode byte 0x${hostname[i]!.toString(16)} in position ${i}: ordinal not in range(128)`);
+    return Buffer.from(hostname).toString('latin1');
+  }
   if (typeof hostname !== 'string') throw new TypeError(`server_hostname must be str, bytes or None, not ${pyTypeName(hostname)}`);
   try {
     return idnaEncode(hostname);

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ssl from '../../src/ssl/index.js';
+import { CA } from '../../src/testing/index.js';
 
 const CERTDATA = '/root/.pyenv/versions/3.11.7/lib/python3.11/test/certdata';
 const data = (...p: string[]) => join(CERTDATA, ...p);
@@ -252,13 +253,19 @@ test('test_load_cert_chain: combined/separate files, bytes paths, ENOENT, PEM li
 test('several load_cert_chain calls keep one certificate per key type for the engine to choose from', () => {
   const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
   ctx.loadCertChain(CERTFILE); // RSA
-  ctx.loadCertChain(data('keycertecc.pem')); // ECDSA
+  ctx.loadCertChain(data('keycertecc.pem')); // ECDSA P-256
   ctx.loadCertChain(data('keycert3.pem')); // RSA again: replaces the first
-  const certs = (ctx as unknown as { _certs: { key: { type: string } }[] })._certs;
+  const p384 = CA.create({ keyType: 'ecdsa-p384' }).issueCert('localhost');
+  p384.configureCert(ctx); // ECDSA P-384: OpenSSL has one ECC slot, so it replaces P-256
+  const certs = (ctx as unknown as { _certs: { key: { type: string; curve: string | null }; chain: Buffer[] }[] })._certs;
   assert.deepEqual(
-    certs.map((c) => c.key.type),
-    ['rsa', 'ec'],
+    certs.map((c) => [c.key.type, c.key.curve]),
+    [
+      ['rsa', null],
+      ['ec', 'P-384'],
+    ],
   );
+  assert.deepEqual(certs[1]!.chain[0], p384.certDer);
 });
 
 test('test_load_verify_locations: cafile str/bytes, capath, CRLs in cafile, argument and file errors', () => {
@@ -582,13 +589,23 @@ test('post_handshake_auth is a stored attribute (PHA itself comes later)', () =>
   assert.equal(ctx.postHandshakeAuth, false);
 });
 
-test('test_context_custom_class: sslobject_class is used by wrap_bio; wrap_socket reports the missing SSLSocket', async () => {
+test('test_context_custom_class: sslobject_class and sslsocket_class are honoured', async () => {
   class MySSLObject extends ssl.SSLObject {}
   const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
   ctx.sslobjectClass = MySSLObject;
   const obj = ctx.wrapBio(new ssl.MemoryBIO(), new ssl.MemoryBIO(), { serverHostname: 'localhost' });
   assert.ok(obj instanceof MySSLObject);
-  if (ctx.sslsocketClass === null) await assert.rejects(ctx.wrapSocket({}), ssl.NotImplementedError);
+  // sslsocket_class: SSLSocket by default, overridable per context (wrap_socket hands it the context).
+  assert.equal(ctx.sslsocketClass, ssl.SSLSocket);
+  const seen: unknown[] = [];
+  ctx.sslsocketClass = {
+    _create: async (sock, options) => {
+      seen.push(sock, options.context, options.serverHostname);
+      return 'custom';
+    },
+  };
+  assert.equal(await ctx.wrapSocket('sock', { serverHostname: 'h' }), 'custom');
+  assert.deepEqual(seen, ['sock', ctx, 'h']);
 });
 
 test('test_create_default_context: SERVER_AUTH and CLIENT_AUTH defaults, cafile/cadata, bad purposes', () => {
