@@ -23,7 +23,7 @@ import { Condition, Turnstile } from './wait.js';
 export const RECV_HIGH_WATER = 256 * 1024;
 /**
  * Bytes a send may leave queued in node above the kernel's buffer before it
- * has to wait for 'drain' — the userland half of "send awaits drain".
+ * has to wait for 'drain': the userland half of "send awaits drain".
  */
 export const SEND_HIGH_WATER = 64 * 1024;
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { fstatSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as socket from '../../src/socket/index.js';
@@ -392,5 +393,36 @@ test('connect under settimeout rejects with TimeoutError when the peer never ans
     for (const s of socks) s.close();
     py.kill();
     await py.exit;
+  }
+});
+
+test('socket(family, type, proto, fileno) adopts a descriptor inherited from another process', async () => {
+  const p = await connectedPair();
+  try {
+    const fd = p.server.detach();
+    const moduleUrl = new URL('../../src/socket/index.js', import.meta.url).href;
+    const script = [
+      `import * as socket from ${JSON.stringify(moduleUrl)};`,
+      'const s = new socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, 3);',
+      'const d = await s.recv(100);',
+      "await s.sendall(Buffer.concat([Buffer.from('child got: '), d]));",
+      'console.log(JSON.stringify(s.getpeername()));',
+      's.close();',
+    ].join('\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe', fd] });
+    // The child holds its own copy of the descriptor now; release ours.
+    socket.close(fd);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d));
+    child.stderr!.on('data', (d: Buffer) => (err += d));
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    await p.client.sendall(Buffer.from('hi'));
+    assert.equal((await p.client.recv(100)).toString(), 'child got: hi');
+    assert.equal(await exited, 0, err);
+    assert.deepEqual(JSON.parse(out), p.client.getsockname());
+    assert.equal((await p.client.recv(100)).length, 0);
+  } finally {
+    p.close();
   }
 });
