@@ -72,7 +72,7 @@ export function startClient(ctx: HandshakeContext): HandshakeState {
   const offeredVersions = cfg.minVersion === 'TLSv1.2' ? [ProtocolVersion.TLSv1_3, ProtocolVersion.TLSv1_2] : [ProtocolVersion.TLSv1_3];
   const serverName = cfg.serverName && !isIpLiteral(cfg.serverName) ? cfg.serverName : null;
   const share = ctx.provider.generateKeyExchange(cfg.groups[0]!);
-  const st: ClientHelloState = {
+  const base: Omit<ClientHelloState, 'hello'> = {
     random,
     sessionId,
     offeredSuites: cfg.cipherSuites,
@@ -81,15 +81,14 @@ export function startClient(ctx: HandshakeContext): HandshakeState {
     sentServerName: serverName,
     transcript: new Transcript(ctx.provider),
     keyShares: [share],
-    hello: undefined as unknown as ClientHello,
   };
-  st.hello = buildClientHello(ctx, st, null);
+  const st: ClientHelloState = { ...base, hello: buildClientHello(ctx, base, null) };
   ctx.setClientRandom(st.hello.random);
   sendHello(ctx, st);
   return new ExpectServerHello(ctx, st, null);
 }
 
-function buildClientHello(ctx: HandshakeContext, st: ClientHelloState, cookie: Buffer | null): ClientHello {
+function buildClientHello(ctx: HandshakeContext, st: Omit<ClientHelloState, 'hello'>, cookie: Buffer | null): ClientHello {
   const cfg = ctx.config;
   const ext: ClientHelloExtension[] = [];
   if (st.sentServerName !== null) ext.push({ type: 'server_name', hostName: st.sentServerName });

@@ -292,6 +292,8 @@ export class Connection implements HandshakeContext {
   private ensureStarted(): void {
     if (this.started) return;
     this.started = true;
+    // A configuration the client cannot start with (e.g. TLS 1.2 only) fails before any byte is
+    // sent: there is no peer to alert yet.
     this.guard(() => {
       if (this.isServer) {
         this.state = startServer(this);
@@ -312,7 +314,7 @@ export class Connection implements HandshakeContext {
       const err = e instanceof TLSError ? e : new TLSError('internal_error', `internal error: ${(e as Error)?.message ?? String(e)}`, false, { cause: e });
       if (!this.failure) {
         this.failure = err;
-        if (!err.fromPeer) {
+        if (!err.fromPeer && this.state !== null) {
           try {
             this.sendAlert(err.alert, AlertLevel.fatal);
           } catch {

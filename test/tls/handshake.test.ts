@@ -410,3 +410,20 @@ test('the server uses a client key share it accepts rather than asking for its f
   assert.equal(c.negotiated.group, 'P-256');
   assert.equal(c.negotiated.helloRetry, false);
 });
+
+test('a client limited to TLS 1.2 fails to start with protocol_version and sends nothing', () => {
+  const c = Connection.client({ provider, serverName: 'localhost', maxVersion: 'TLSv1.2' });
+  const err = expectTLSError(() => c.takeOutgoing());
+  assert.equal(err.alert, 'protocol_version');
+  assert.match(err.reason, /TLS 1\.2 is not implemented/);
+  assert.equal(c.takeOutgoing().length, 0);
+});
+
+test('a server asked for TLS 1.2 only answers protocol_version', () => {
+  const [c, s] = pair({ clientHelloHook: (h) => ({ ...h, extensions: h.extensions.map((e) => (e.type === 'supported_versions' ? { type: 'supported_versions' as const, versions: [0x0303] } : e)) }) });
+  const err = expectTLSError(() => deliver(c, s));
+  assert.equal(err.alert, 'protocol_version');
+  const peerErr = expectTLSError(() => deliver(s, c));
+  assert.equal(peerErr.alert, 'protocol_version');
+  assert.equal(peerErr.fromPeer, true);
+});
