@@ -8,11 +8,16 @@
  *   CB tls-unique  repr of the channel binding          HASCERT   TRUE / FALSE
  *   GETCERT      the peer certificate (JSON)            VERIFIEDCHAIN / UNVERIFIEDCHAIN  one byte: length
  *   PHA          verifyClientPostHandshake() → OK or the error
- *   anything else: echoed lower-cased
+ *   anything else: echoed lower-cased (ASCII only, as bytes.lower())
+ *
+ * Two additions for bulk tests (also in test/helpers/python/ssl_echo_server.py):
+ *   SHA <n>      read n bytes, reply their SHA-256 in hex and a newline
+ *   SEND <n>     send n bytes of payload(i) = (i * 7 + 3) % 256
  *
  * Connections are served one at a time, as in CPython. Errors while
  * wrapping are recorded (as strings) in `connErrors`, like `conn_errors`.
  */
+import { createHash } from 'node:crypto';
 import * as socket from '../../src/socket/index.js';
 import { SSLContext } from '../../src/ssl/context.js';
 import { SSLSocket } from '../../src/ssl/sslsocket.js';
@@ -37,6 +42,20 @@ export function pyBytesRepr(b: Uint8Array | null): string {
     else s += `\\x${c.toString(16).padStart(2, '0')}`;
   }
   return `${s}'`;
+}
+
+/** The bulk payload both echo servers and the Python client agree on. */
+export function echoPayload(n: number): Buffer {
+  const b = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 7 + 3) % 256;
+  return b;
+}
+
+/** Python's bytes.lower(): ASCII letters only. */
+function asciiLower(b: Buffer): Buffer {
+  const out = Buffer.from(b);
+  for (let i = 0; i < out.length; i++) if (out[i]! >= 0x41 && out[i]! <= 0x5a) out[i]! += 0x20;
+  return out;
 }
 
 /** Python's bytes.strip() (ASCII whitespace). */
@@ -130,6 +149,18 @@ class ConnectionHandler {
     return this.sslconn !== null ? this.sslconn.read() : this.sock.recv(1024);
   }
 
+  private async readExactly(n: number): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let got = 0;
+    while (got < n) {
+      const d = this.sslconn !== null ? await this.sslconn.recv(Math.min(65536, n - got)) : await this.sock.recv(Math.min(65536, n - got));
+      if (d.length === 0) break;
+      parts.push(d);
+      got += d.length;
+    }
+    return Buffer.concat(parts);
+  }
+
   private async write(data: Buffer | string): Promise<void> {
     const b = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
     if (this.sslconn !== null) await this.sslconn.write(b);
@@ -187,8 +218,13 @@ class ConnectionHandler {
           await this.write(Buffer.from([this.sslconn!.getVerifiedChain().length, 0x0a]));
         } else if (stripped === 'UNVERIFIEDCHAIN') {
           await this.write(Buffer.from([this.sslconn!.getUnverifiedChain().length, 0x0a]));
+        } else if (/^SHA \d+$/.test(stripped)) {
+          const data = await this.readExactly(Number(stripped.slice(4)));
+          await this.write(`${createHash('sha256').update(data).digest('hex')}\n`);
+        } else if (/^SEND \d+$/.test(stripped)) {
+          await this.write(echoPayload(Number(stripped.slice(5))));
         } else {
-          await this.write(Buffer.from(msg.toString('latin1').toLowerCase(), 'latin1'));
+          await this.write(asciiLower(msg));
         }
       }
     } catch (e) {
