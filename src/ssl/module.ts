@@ -179,6 +179,42 @@ export function createDefaultContext(purpose: _ASN1Object = Purpose.SERVER_AUTH,
   return ctx;
 }
 
+export interface UnverifiedContextOptions extends DefaultContextOptions {
+  certReqs?: number | null;
+  checkHostname?: boolean;
+  purpose?: _ASN1Object;
+  certfile?: string | null;
+  keyfile?: string | null;
+}
+
+/**
+ * Python's private `_create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE,
+ * check_hostname=False, purpose=SERVER_AUTH, certfile, keyfile, cafile, capath, cadata)`
+ * (alias `_create_stdlib_context`), step for step.
+ */
+export function _createUnverifiedContext(protocol: number | null = null, options: UnverifiedContextOptions = {}): SSLContext {
+  const purpose = options.purpose ?? Purpose.SERVER_AUTH;
+  if (!(purpose instanceof _ASN1Object)) throw new TypeError(String(purpose));
+  if (purpose.oid === Purpose.SERVER_AUTH.oid) protocol ??= PROTOCOL_TLS_CLIENT;
+  else if (purpose.oid === Purpose.CLIENT_AUTH.oid) protocol ??= PROTOCOL_TLS_SERVER;
+  else throw new ValueError(String(purpose));
+  const ctx = new SSLContext(protocol);
+  const checkHostname = options.checkHostname ?? false;
+  ctx.checkHostname = checkHostname;
+  const certReqs = options.certReqs === undefined ? CERT_NONE : options.certReqs;
+  if (certReqs !== null) ctx.verifyMode = certReqs;
+  if (checkHostname) ctx.checkHostname = true;
+  const { certfile, keyfile, cafile, capath, cadata } = options;
+  if (keyfile && !certfile) throw new ValueError('certfile must be specified');
+  if (certfile || keyfile) ctx.loadCertChain(certfile!, keyfile);
+  if (cafile || capath || cadata) ctx.loadVerifyLocations(cafile, capath, cadata);
+  else if (ctx.verifyMode !== CERT_NONE) ctx.loadDefaultCerts(purpose);
+  const keylog = process.env.SSLKEYLOGFILE;
+  if (keylog) ctx.keylogFilename = keylog;
+  return ctx;
+}
+export const _createStdlibContext = _createUnverifiedContext;
+
 // ---- certificate helpers ----------------------------------------------------------
 
 function x509ToValueError<T>(fn: () => T): T {

@@ -646,3 +646,20 @@ test('wrap_bio checks the role against the protocol and the argument types', () 
   assert.throws(() => c.wrapBio(3 as unknown as ssl.MemoryBIO, 4 as unknown as ssl.MemoryBIO), { name: 'TypeError', message: "_wrap_bio() argument 'incoming' must be _ssl.MemoryBIO, not int" });
   assert.throws(() => c.wrapBio(new ssl.MemoryBIO(), new ssl.MemoryBIO(), { session: {} }), { name: 'TypeError', message: 'Value is not a SSLSession.' });
 });
+
+test('test__create_stdlib_context: defaults, TLSv1_2 + CERT_REQUIRED + check_hostname, CLIENT_AUTH', () => {
+  let ctx = ssl._createStdlibContext();
+  assert.equal(ctx.protocol, ssl.PROTOCOL_TLS_CLIENT);
+  assert.equal(ctx.verifyMode, ssl.CERT_NONE);
+  assert.equal(ctx.checkHostname, false);
+  ctx = quiet(() => ssl._createStdlibContext(ssl.PROTOCOL_TLSv1_2, { certReqs: ssl.CERT_REQUIRED, checkHostname: true, cafile: SIGNING_CA }));
+  assert.equal(ctx.protocol, ssl.PROTOCOL_TLSv1_2);
+  assert.equal(ctx.verifyMode, ssl.CERT_REQUIRED);
+  assert.equal(ctx.checkHostname, true);
+  assert.equal(ctx.certStoreStats().x509_ca, 1);
+  ctx = ssl._createStdlibContext(null, { purpose: ssl.Purpose.CLIENT_AUTH });
+  assert.equal(ctx.protocol, ssl.PROTOCOL_TLS_SERVER);
+  assert.equal(ctx.verifyMode, ssl.CERT_NONE);
+  assert.throws(() => ssl._createStdlibContext(null, { keyfile: ONLYKEY }), { name: 'ValueError', message: 'certfile must be specified' });
+  assert.equal(ssl._createUnverifiedContext, ssl._createStdlibContext);
+});
