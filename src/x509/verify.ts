@@ -231,9 +231,10 @@ function checkExtensions(chain: readonly CertFacts[], purpose: VerifyPurpose | n
       const allowed = x.invalid ? !strict : purposeAllows(x, purpose, i > 0);
       if (!allowed) fail(X509_V.INVALID_PURPOSE);
     }
-    // RFC 5280 §4.2.1.9: pathLenConstraint counts the non-self-issued intermediates below this CA.
-    if (i > 1 && !x.selfIssued && x.pathLen !== -1 && plen > x.pathLen + 1) fail(X509_V.PATH_LENGTH_EXCEEDED);
-    if (!x.selfIssued) plen++;
+    // RFC 5280 §4.2.1.9 / §6.1.4 (l)-(m): pathLenConstraint bounds the non-self-issued
+    // intermediates below this CA; OpenSSL 3.0 checks it even on a self-issued CA.
+    if (i > 1 && x.pathLen !== -1 && plen > x.pathLen) fail(X509_V.PATH_LENGTH_EXCEEDED);
+    if (i > 0 && !x.selfIssued) plen++;
   }
 }
 
