@@ -32,7 +32,7 @@ test('recv under settimeout(0.2) rejects with TimeoutError "timed out" after abo
       return true;
     });
     const elapsed = performance.now() - t0;
-    assert.ok(elapsed >= 190 && elapsed < 1000, `took ${elapsed} ms`);
+    assert.ok(elapsed >= 190 && elapsed < 1500, `took ${elapsed} ms`);
     // The socket stays usable after a timeout.
     await p.client.sendall(Buffer.from('late'));
     assert.equal((await p.server.recv(10)).toString(), 'late');
@@ -45,14 +45,17 @@ test('non-blocking recv, accept and send raise BlockingIOError [Errno 11] at onc
   const p = await connectedPair();
   try {
     p.server.setblocking(false);
-    const t0 = performance.now();
-    await assert.rejects(p.server.recv(10), (e: unknown) => {
-      assert.ok(e instanceof socket.BlockingIOError);
-      assert.equal((e as socket.OSError).errno, 11);
-      assert.equal((e as Error).message, '[Errno 11] Resource temporarily unavailable');
-      return true;
-    });
-    assert.ok(performance.now() - t0 < 50);
+    // "At once": settled within the current turn of the event loop, before any I/O or timer.
+    const outcome = await Promise.race([
+      p.server.recv(10).then(
+        () => 'resolved',
+        (e: unknown) => e,
+      ),
+      new Promise((res) => setImmediate(() => res('waited for the event loop'))),
+    ]);
+    assert.ok(outcome instanceof socket.BlockingIOError, String(outcome));
+    assert.equal(outcome.errno, 11);
+    assert.equal(outcome.message, '[Errno 11] Resource temporarily unavailable');
     p.listener.setblocking(false);
     await assert.rejects(p.listener.accept(), socket.BlockingIOError);
     // MSG_DONTWAIT makes one call non-blocking on a blocking socket.
@@ -246,7 +249,9 @@ test('sendall of 16 MiB to a slow python3 reader keeps the userland queue bounde
 test('sendall waits while the peer does not read, and completes once it does', async () => {
   const p = await connectedPair();
   try {
-    const data = randomBytes(8 * MiB);
+    // More than the kernel can buffer for a peer that does not read (Linux
+    // tcp_wmem max 4 MiB + tcp_rmem max up to 32 MiB by default).
+    const data = randomBytes(48 * MiB);
     let done = false;
     const sending = p.client.sendall(data).then(() => (done = true));
     await sleep(200);
