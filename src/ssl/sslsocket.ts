@@ -390,7 +390,10 @@ export class SSLSocket extends socket {
           if (!(await this._waitWritableUntil(mode.deadline))) throw new TimeoutError('The write operation timed out');
           continue;
         }
-        const n = Math.min(buf.length - offset, Math.ceil(space / MAX_PLAINTEXT_LENGTH) * MAX_PLAINTEXT_LENGTH);
+        // Non-blocking: all or nothing, so a retry after SSLWantWriteError never repeats bytes.
+        const n = mode.nonblocking
+          ? buf.length - offset
+          : Math.min(buf.length - offset, Math.ceil(space / MAX_PLAINTEXT_LENGTH) * MAX_PLAINTEXT_LENGTH);
         const slice = buf.subarray(offset, offset + n);
         await pump.run('write', mode, () => obj.write(slice));
         offset += n;

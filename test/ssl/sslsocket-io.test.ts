@@ -349,3 +349,29 @@ test('makefile over TLS: lines written through the file come back through the fi
     p.close();
   }
 });
+
+test('non-blocking send is all or nothing: after SSLWantWriteError the peer gets exactly the accepted bytes', { skip }, async () => {
+  const p = await pair();
+  try {
+    p.client.setblocking(false);
+    const sent: Buffer[] = [];
+    for (let i = 0; ; i++) {
+      const chunk = Buffer.alloc(8192, i % 251);
+      try {
+        assert.equal(await p.client.send(chunk), chunk.length);
+        sent.push(chunk);
+      } catch (e) {
+        assert.ok(e instanceof ssl.SSLWantWriteError, String(e));
+        break;
+      }
+    }
+    const expected = Buffer.concat(sent);
+    const got = await recvExactly(p.server, expected.length);
+    assert.equal(sha256(got), sha256(expected));
+    p.client.setblocking(true);
+    await p.client.sendall(Buffer.from('END'));
+    assert.deepEqual(await p.server.recv(), Buffer.from('END'));
+  } finally {
+    p.close();
+  }
+});

@@ -445,3 +445,73 @@ test('test_shared_ciphers: the server lists the suites both sides enable; the cl
     }
   });
 });
+
+test('getpeercert rules on the server: None without a client certificate, {} when not verifying, binary form regardless', { skip }, async () => {
+  const { tlsPair } = await import('./echo-server-fixtures.js');
+  const [clientContext, serverContext, hostname] = testingContext();
+  let p = await tlsPair(clientContext, serverContext, { serverHostname: hostname });
+  try {
+    assert.equal(p.server.getpeercert(), null);
+    assert.equal(p.server.getpeercert(true), null);
+  } finally {
+    p.close();
+  }
+  // The client sends a certificate the CERT_OPTIONAL server verifies: a dict.
+  const [clientContext2, optionalServer] = testingContext();
+  clientContext2.loadCertChain(SIGNED_CERTFILE);
+  optionalServer.verifyMode = ssl.CERT_OPTIONAL;
+  p = await tlsPair(clientContext2, optionalServer, { serverHostname: hostname });
+  try {
+    assert.match(JSON.stringify((p.server.getpeercert() as { subject: unknown }).subject), /localhost/);
+    // Switching to a context that does not verify makes it {} (Python reads the current context's verify_mode).
+    const [, noVerify] = testingContext();
+    p.server.context = noVerify;
+    assert.deepEqual(p.server.getpeercert(), {});
+    assert.ok(Buffer.isBuffer(p.server.getpeercert(true)));
+  } finally {
+    p.close();
+  }
+});
+
+test('session and chain information: session None, sessionReused False, verified chain leaf+CA, unverified leaf only', { skip }, async () => {
+  const { tlsPair } = await import('./echo-server-fixtures.js');
+  const [clientContext, serverContext, hostname] = testingContext(SIGNED_CERTFILE, false);
+  const p = await tlsPair(clientContext, serverContext, { serverHostname: hostname });
+  try {
+    assert.equal(p.client.session, null);
+    assert.equal(p.client.sessionReused, false);
+    const verified = p.client.getVerifiedChain();
+    const unverified = p.client.getUnverifiedChain();
+    assert.equal(verified.length, 2);
+    assert.equal(unverified.length, 1);
+    assert.deepEqual(verified[0], p.client.getpeercert(true));
+    assert.deepEqual(p.server.getVerifiedChain(), []);
+    assert.equal(p.client.selectedNpnProtocol(), null);
+    assert.equal(p.client.serverHostname, hostname);
+    assert.equal(p.server.serverHostname, null);
+  } finally {
+    p.close();
+  }
+  const lone = (await clientContext.wrapSocket(new socket.socket(socket.AF_INET), { serverHostname: hostname })) as ssl.SSLSocket;
+  assert.deepEqual(lone.getVerifiedChain(), []);
+  assert.equal(lone.session, null);
+  lone.close();
+});
+
+test('server_hostname checks: IDNA errors at wrap time, empty or leading-dot names when the TLS layer is created', { skip }, async () => {
+  const clientContext = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  clientContext.checkHostname = false;
+  const raw = new socket.socket(socket.AF_INET);
+  await assert.rejects(clientContext.wrapSocket(raw, { serverHostname: '.example.org' }), ssl.ValueError);
+  // Python detaches the original before encoding the name.
+  assert.equal(raw.fileno(), -1);
+  const s = (await clientContext.wrapSocket(new socket.socket(socket.AF_INET), { serverHostname: 'пример.рф' })) as ssl.SSLSocket;
+  assert.equal(s.serverHostname, 'xn--e1afmkfd.xn--p1ai');
+  s.close();
+  const [, serverContext] = testingContext();
+  await withEchoServer(serverContext, async (server) => {
+    const empty = (await clientContext.wrapSocket(new socket.socket(socket.AF_INET), { serverHostname: '' })) as ssl.SSLSocket;
+    await assert.rejects(empty.connect(server.address), (e: unknown) => e instanceof ssl.ValueError && e.message === 'server_hostname cannot be an empty string or start with a leading dot.');
+    empty.close();
+  });
+});
