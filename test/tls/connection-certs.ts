@@ -1,24 +1,26 @@
 /**
- * Test certificates for the engine tests, made with the `openssl` CLI once per
- * process into a temporary directory: a CA (ECDSA P-256) and leaves for each
- * key type we serve with (RSA-2048, ECDSA P-256, ECDSA P-384, Ed25519), plus
- * a client certificate. The files are also used by the interop tests, which
- * hand them to `openssl s_server` / Python.
+ * Test certificates for the engine tests, issued once per process by the
+ * project's test CA (src/testing): a CA (ECDSA P-256) and server leaves for
+ * each key type we serve with (RSA-2048, ECDSA P-256, ECDSA P-384, Ed25519),
+ * plus a client certificate. The files are written to a temporary directory
+ * for the interop tests, which hand them to `openssl` / Python.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultProvider } from '../../src/crypto/index.js';
+import { CA, type CAKeyType, type LeafCert } from '../../src/testing/ca.js';
 import type { CertifiedKey } from '../../src/tls/config.js';
 
 export type LeafKind = 'rsa2048' | 'p256' | 'p384' | 'ed25519';
 export const LEAF_KINDS: readonly LeafKind[] = ['rsa2048', 'p256', 'p384', 'ed25519'];
 
+const KEY_TYPE: Record<LeafKind, CAKeyType> = { rsa2048: 'rsa2048', p256: 'ecdsa-p256', p384: 'ecdsa-p384', ed25519: 'ed25519' };
+
 export interface LeafFiles {
+  /** PEM chain without the root (what servers are configured with). */
   readonly certFile: string;
   readonly keyFile: string;
-  /** Leaf then CA. */
+  /** What our engine sends: leaf, then the CA. */
   readonly chain: Buffer[];
   readonly certified: CertifiedKey;
 }
@@ -31,31 +33,10 @@ export interface TestPki {
   readonly client: LeafFiles;
 }
 
-const KEYGEN: Record<LeafKind, string[]> = {
-  rsa2048: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
-  p256: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
-  p384: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'],
-  ed25519: ['-algorithm', 'ED25519'],
-};
-
-function ossl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-function pemToDer(pem: string): Buffer {
-  const b64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-  return Buffer.from(b64, 'base64');
-}
-
-function leaf(dir: string, name: string, kind: LeafKind, cn: string, caDer: Buffer, extFile: string): LeafFiles {
-  ossl(['genpkey', ...KEYGEN[kind], '-out', `${name}.key`], dir);
-  ossl(['req', '-new', '-key', `${name}.key`, '-subj', `/CN=${cn}`, '-out', `${name}.csr`], dir);
-  ossl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '30', '-extfile', extFile, '-out', `${name}.pem`], dir);
-  const certFile = join(dir, `${name}.pem`);
-  const keyFile = join(dir, `${name}.key`);
-  const chain = [pemToDer(readFileSync(certFile, 'latin1')), caDer];
-  const key = defaultProvider.importPrivateKey(readFileSync(keyFile, 'latin1'));
-  return { certFile, keyFile, chain, certified: { chain, key } };
+function files(dir: string, name: string, leaf: LeafCert, caDer: Buffer): LeafFiles {
+  const { certFile, keyFile } = leaf.writeFiles(dir, name);
+  const chain = [leaf.certDer, caDer];
+  return { certFile, keyFile, chain, certified: { chain, key: leaf.privateKey } };
 }
 
 let cached: TestPki | null = null;
@@ -63,15 +44,13 @@ let cached: TestPki | null = null;
 export function testPki(): TestPki {
   if (cached) return cached;
   const dir = mkdtempSync(join(tmpdir(), 'sslsock-conn-'));
-  ossl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ca.key'], dir);
-  ossl(['req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=sslsock test CA', '-days', '30', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', 'ca.pem'], dir);
-  const caFile = join(dir, 'ca.pem');
-  const caDer = pemToDer(readFileSync(caFile, 'latin1'));
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-  writeFileSync(join(dir, 'client.ext'), 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');
+  const ca = new CA({ keyType: 'ecdsa-p256' });
+  const { certFile: caFile } = ca.writeFiles(dir, 'ca');
   const servers = {} as Record<LeafKind, LeafFiles>;
-  for (const kind of LEAF_KINDS) servers[kind] = leaf(dir, `server-${kind}`, kind, 'localhost', caDer, 'server.ext');
-  const client = leaf(dir, 'client', 'p256', 'sslsock client', caDer, 'client.ext');
-  cached = { dir, caFile, caDer, servers, client };
+  for (const kind of LEAF_KINDS) {
+    servers[kind] = files(dir, `server-${kind}`, ca.issueCert('localhost', '127.0.0.1', { keyType: KEY_TYPE[kind] }), ca.certDer);
+  }
+  const client = files(dir, 'client', ca.issueClientCert({ commonName: 'sslsock client', organizationName: 'sslsock tests', keyType: 'ecdsa-p256' }), ca.certDer);
+  cached = { dir, caFile, caDer: ca.certDer, servers, client };
   return cached;
 }

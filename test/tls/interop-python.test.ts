@@ -135,7 +135,7 @@ test('our client against a Python ssl server: 1 MiB echoed, checked by SHA-256',
 test('our client presents a certificate to a Python server with CERT_REQUIRED', { skip }, async () => {
   const pki = testPki();
   const { info } = await clientAgainstPython({ certificates: [pki.client.certified] }, { cafile: pki.caFile });
-  assert.deepEqual(info.peer, [[['commonName', 'sslsock client']]]);
+  assert.deepEqual((info.peer as string[][][]).find((rdn) => rdn[0]![0] === 'commonName'), [['commonName', 'sslsock client']]);
 });
 
 test('ALPN with a Python server: the server preference wins', { skip }, async () => {
