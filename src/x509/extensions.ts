@@ -14,6 +14,7 @@ import { decodeBitString, decodeIntegerBytes, decodeSmallInteger, integerFromByt
 import { X509Error } from './errors.js';
 import { parseGeneralName, parseGeneralNames, type GeneralName } from './general-name.js';
 import { OID, oidLongName } from './oids.js';
+import { parseRdn } from './name.js';
 
 export interface Extension {
   readonly oid: string;
@@ -225,7 +226,11 @@ export function decodeCrlDistributionPoints(ext: Extension): DistributionPoint[]
       // DistributionPointName ::= CHOICE { fullName [0] GeneralNames, nameRelativeToCRLIssuer [1] RDN } (IMPLICIT).
       const full = dpn.optional(ctx(0, true), 'fullName');
       if (full !== null) fullName = parseGeneralNames(full);
-      else relative = dpn.expect(ctx(1, true), 'nameRelativeToCRLIssuer').raw;
+      else {
+        const rel = dpn.expect(ctx(1, true), 'nameRelativeToCRLIssuer');
+        parseRdn(rel); // validated as OpenSSL's d2i does; kept raw
+        relative = rel.raw;
+      }
       dpn.finish();
     }
     const reasonsEl = dp.optional(ctx(1, false), 'reasons');

@@ -46,29 +46,21 @@ const CANON_TAGS: ReadonlySet<number> = new Set([
 ]);
 
 /**
- * Value types OpenSSL accepts in a name attribute (its ASN1_PRINTABLE
- * MSTRING: universal class, tags whose ASN1_tag2bit is in B_ASN1_PRINTABLE,
- * including B_ASN1_UNKNOWN). VisibleString, VideotexString, GraphicString,
- * GeneralString, INTEGER, OCTET STRING … are rejected by OpenSSL's d2i, so a
- * certificate carrying them fails to load in Python; we reject it too.
+ * Value types OpenSSL 3.0 accepts in a name attribute, found by feeding it
+ * every universal tag (test/x509/cert.test.ts keeps the list honest against
+ * python3): the DirectoryString types, IA5String, NumericString and BIT STRING
+ * (x500UniqueIdentifier). Anything else — VisibleString, SEQUENCE, INTEGER,
+ * … — makes OpenSSL's d2i fail, so Python cannot load such a certificate;
+ * we reject it too. (OpenSSL also takes BER constructed strings; DER does not.)
  */
-const NAME_VALUE_TAGS: ReadonlySet<number> = new Set([
+export const NAME_VALUE_TAGS: ReadonlySet<number> = new Set([
   Tag.BIT_STRING,
-  0x07, // ObjectDescriptor (B_ASN1_UNKNOWN)
-  0x08, // EXTERNAL (B_ASN1_UNKNOWN)
-  0x09, // REAL (B_ASN1_UNKNOWN)
-  0x0b, // EMBEDDED PDV (B_ASN1_UNKNOWN)
   Tag.UTF8_STRING,
-  0x0d, // RELATIVE-OID (B_ASN1_UNKNOWN)
-  0x0e, // TIME (B_ASN1_UNKNOWN)
-  0x0f, // reserved (B_ASN1_UNKNOWN)
-  Tag.SEQUENCE,
   Tag.NUMERIC_STRING,
   Tag.PRINTABLE_STRING,
   Tag.TELETEX_STRING,
   Tag.IA5_STRING,
   Tag.UNIVERSAL_STRING,
-  0x1d, // CHARACTER STRING (B_ASN1_UNKNOWN)
   Tag.BMP_STRING,
 ]);
 
@@ -163,24 +155,27 @@ function escapeRfc4514(s: string): string {
     .replace(/\0/g, '\\00');
 }
 
+/** Parses the AttributeTypeAndValues of one RDN (a SET, or an IMPLICIT-tagged SET such as nameRelativeToCRLIssuer). */
+export function parseRdn(el: DerElement): RelativeDistinguishedName {
+  const set = DerReader.of(el);
+  const rdn: NameAttribute[] = [];
+  // RFC 5280 §4.1.2.4: RDN ::= SET SIZE (1..MAX) OF AttributeTypeAndValue.
+  if (set.done) throw new X509Error('bad_name', 'empty RelativeDistinguishedName', el.path, el.offset);
+  for (let j = 0; !set.done; j++) {
+    const atv = set.sequence(`[${j}]`);
+    const oid = atv.oid('type');
+    const valueEl = atv.read('value');
+    atv.finish();
+    rdn.push(makeAttribute(oid, valueEl));
+  }
+  return rdn;
+}
+
 /** Parses a Name from its SEQUENCE element. */
 export function parseName(el: DerElement): Name {
   const seq = DerReader.of(el);
   const rdns: RelativeDistinguishedName[] = [];
-  for (let i = 0; !seq.done; i++) {
-    const set = seq.set(`[${i}]`);
-    const rdn: NameAttribute[] = [];
-    // RFC 5280 §4.1.2.4: RDN ::= SET SIZE (1..MAX) OF AttributeTypeAndValue.
-    if (set.done) throw new X509Error('bad_name', 'empty RelativeDistinguishedName', set.path, el.offset);
-    for (let j = 0; !set.done; j++) {
-      const atv = set.sequence(`[${j}]`);
-      const oid = atv.oid('type');
-      const valueEl = atv.read('value');
-      atv.finish();
-      rdn.push(makeAttribute(oid, valueEl));
-    }
-    rdns.push(rdn);
-  }
+  for (let i = 0; !seq.done; i++) rdns.push(parseRdn(seq.expect(Tag.SET, `[${i}]`)));
   return new Name(el.raw, rdns);
 }
 

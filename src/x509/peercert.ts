@@ -8,14 +8,19 @@
 import type { Certificate } from './certificate.js';
 import { Tag } from './der-tags.js';
 import { DerReader } from './der-reader.js';
+import { decodeBitString } from './der-values.js';
 import { X509Error } from './errors.js';
 import type { GeneralName } from './general-name.js';
 import type { Name } from './name.js';
 import { OID, oidLongName } from './oids.js';
 import { formatAsn1Time } from './time.js';
 
-/** A name as Python shows it: RDNs, each a list of [attributeLongName, value] pairs. */
-export type PeerCertName = [string, string][][];
+/**
+ * A name as Python shows it: RDNs, each a list of [attributeLongName, value]
+ * pairs. Values are text, except a BIT STRING value (x500UniqueIdentifier),
+ * which CPython returns as bytes (a Buffer here).
+ */
+export type PeerCertName = [string, string | Buffer][][];
 /** A subjectAltName entry: ['DNS', 'x'], ['IP Address', '…'], ['DirName', PeerCertName], … */
 export type PeerCertAltName = [string, string] | ['DirName', PeerCertName];
 
@@ -86,9 +91,14 @@ export function peerCertName(name: Name): PeerCertName {
   const out: PeerCertName = [];
   for (const rdn of name.rdns) {
     if (rdn.length === 0) continue;
-    out.push(rdn.map((a) => [a.name, a.value]));
+    out.push(rdn.map((a): [string, string | Buffer] => [a.name, a.tag === Tag.BIT_STRING ? bitStringData(a.rawValue) : a.value]));
   }
   return out;
+}
+
+/** The octets after the unused-bits octet, as ASN1_STRING_get0_data gives them for a BIT STRING. */
+function bitStringData(raw: Buffer): Buffer {
+  return decodeBitString(new DerReader(raw, 'value').read('')).bytes;
 }
 
 /** CPython's PyUnicode_FromStringAndSize on raw octets: UTF-8 (replacement where CPython would raise). */
@@ -170,8 +180,10 @@ function otherNameText(typeId: string, value: Buffer): string {
     const r = new DerReader(value, 'otherName.value');
     const el = r.read('');
     r.finish();
-    // BIO_gets reads one line: a newline in the value ends the text there.
-    const text = `${form.label}:${el.contents.toString('utf8')}`;
+    // BIO_printf's "%.*s" stops at a NUL; BIO_gets then reads one line, so a newline ends the text too.
+    let text = `${form.label}:${el.contents.toString('utf8')}`;
+    const nul = text.indexOf('\0');
+    if (nul >= 0) text = text.slice(0, nul);
     const nl = text.indexOf('\n');
     return nl < 0 ? text : text.slice(0, nl + 1);
   } catch (e) {

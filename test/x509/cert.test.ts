@@ -6,13 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseCertificate, type Certificate } from '../../src/x509/certificate.js';
-import { pemBlocksWithLabel } from '../../src/x509/pem.js';
+import { pemBlocksWithLabel, toPem } from '../../src/x509/pem.js';
 import { der, Tag, X509Error, DerError, readElement } from '../../src/x509/der.js';
 import { OID } from '../../src/x509/oids.js';
-import { parseName } from '../../src/x509/name.js';
+import { parseName, NAME_VALUE_TAGS } from '../../src/x509/name.js';
 import { signatureAlgorithmInfo, algorithmIdentifierFrom } from '../../src/x509/algorithm.js';
 import { formatAsn1Time } from '../../src/x509/time.js';
 import { opensslSerial } from '../../src/x509/peercert.js';
@@ -249,4 +251,36 @@ test('signature algorithm parameters: PSS defaults and mismatches, NULL/absent r
   assert.equal(info(der.sequence(der.oid(OID.ecdsaWithSHA256), der.null())).algorithm, null);
   assert.equal(info(der.sequence(der.oid(OID.md5WithRSAEncryption), der.null())).algorithm, null);
   assert.equal(info(der.sequence(der.oid(OID.ed25519))).name, 'ED25519');
+});
+
+const python = spawnSync('python3', ['-c', 'import ssl'], { encoding: 'utf8' });
+test('name value types: we accept exactly the universal tags OpenSSL (via python3) accepts', { skip: python.status !== 0 ? 'python3 not available' : false }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sslsock-nametags-'));
+  const contentsFor = (tag: number): Buffer =>
+    tag === Tag.BOOLEAN ? Buffer.of(0xff) : tag === Tag.NULL ? Buffer.alloc(0) : tag === Tag.OID ? Buffer.of(0x2a) : tag === Tag.BIT_STRING ? Buffer.of(0, 0x41) : tag === Tag.UTC_TIME ? Buffer.from('240101000000Z') : tag === Tag.GENERALIZED_TIME ? Buffer.from('20240101000000Z') : tag === Tag.UNIVERSAL_STRING ? Buffer.from('0000006100000062', 'hex') : Buffer.from('abcd');
+  const ids: number[] = [];
+  for (let tag = 1; tag < 31; tag++) ids.push(tag);
+  ids.push(Tag.SEQUENCE, Tag.SET);
+  const paths = ids.map((id) => {
+    const value = id & 0x20 ? der.element(id, der.utf8String('ab')) : der.element(id, contentsFor(id));
+    const name = der.sequence(der.set(der.sequence(der.oid(OID.commonName), value)));
+    const tbs = der.sequence(der.explicit(0, der.integer(2)), der.integer(1), sigAlg, name, validity, name, spki);
+    const path = join(dir, `tag-${id}.pem`);
+    writeFileSync(path, toPem('CERTIFICATE', der.sequence(tbs, sigAlg, der.bitString(Buffer.alloc(8, 1)))));
+    return path;
+  });
+  const r = spawnSync('python3', ['-c', 'import ssl,sys\nfor p in sys.argv[1:]:\n  try: ssl._ssl._test_decode_cert(p); print(1)\n  except ssl.SSLError: print(0)', ...paths], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const openssl = r.stdout.trim().split('\n').map((l) => l === '1');
+  const ours = paths.map((p) => {
+    try {
+      parseCertificate(pemBlocksWithLabel(readFileSync(p, 'latin1'), 'CERTIFICATE')[0]!);
+      return true;
+    } catch (e) {
+      assert.ok(e instanceof X509Error);
+      return false;
+    }
+  });
+  assert.deepEqual(ids.filter((_, i) => ours[i]), ids.filter((_, i) => openssl[i]));
+  assert.deepEqual([...NAME_VALUE_TAGS].sort((a, b) => a - b), ids.filter((_, i) => openssl[i]));
 });

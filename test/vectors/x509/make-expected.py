@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes <name>.json next to every certificate PEM here: the dict CPython's
 ssl._ssl._test_decode_cert() returns (what getpeercert() returns), with
-tuples turned into lists. Key order is kept (json preserves dict order).
+tuples turned into lists and bytes into {"$bytes": hex}. Key order is kept (json preserves dict order).
 Also copies the CPython test certificates used as fixtures.
 Run from the repository root: python3 test/vectors/x509/make-expected.py
 """
@@ -14,6 +14,9 @@ CPYTHON = ['allsans.pem', 'nullbytecert.pem', 'talos-2019-0758.pem', 'keycert3.p
            'keycert2.pem', 'keycert4.pem', 'selfsigned_pythontestdotnet.pem', 'revocation.crl']
 
 def lists(x):
+    # bytes (a BIT STRING name value) have no JSON form: {"$bytes": hex}.
+    if isinstance(x, bytes):
+        return {'$bytes': x.hex()}
     if isinstance(x, (tuple, list)):
         return [lists(i) for i in x]
     if isinstance(x, dict):
