@@ -427,3 +427,15 @@ test('a server asked for TLS 1.2 only answers protocol_version', () => {
   assert.equal(peerErr.alert, 'protocol_version');
   assert.equal(peerErr.fromPeer, true);
 });
+
+for (const kind of ['rsa2048', 'p256', 'p384', 'ed25519'] as const) {
+  test(`client authentication with a ${kind} client key, verified by the default verifier`, () => {
+    const pki = testPki();
+    const store = new TrustStore(provider);
+    store.addCertificate(pki.caDer);
+    const mine = pki.servers[kind].certified; // issued for serverAuth and clientAuth
+    const [c, s] = connected({ certificates: [mine] }, { clientAuth: 'required', verifyPeer: defaultVerifier({ provider, store }) });
+    assert.deepEqual(s.negotiated.peerCertificates, [...mine.chain]);
+    assert.equal(c.negotiated.signatureScheme, s.negotiated.peerSignatureScheme);
+  });
+}

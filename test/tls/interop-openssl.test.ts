@@ -228,3 +228,28 @@ test('1 MiB each way between openssl s_client and our server, checked by SHA-256
   const { pump, peer } = await serverRoundTrip({}, [], MiB);
   await finish(pump, peer);
 });
+
+test('openssl s_client requests a KeyUpdate (K); our server updates and answers with its own', { skip }, async () => {
+  const pki = testPki();
+  const l = await listenOnce();
+  // -msg traces every message on stdout, mixed with the data.
+  const peer = await sClient(l.port, ['-msg']);
+  const socket = await l.accepted;
+  l.close();
+  const pump = TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.p256.certified] }), socket);
+  try {
+    await pump.handshake();
+    peer.proc.stdin.write('K\n');
+    assert.ok(await peer.waitFor(/>>> TLS 1.3, Handshake \[length 0005\], KeyUpdate/), 's_client sent a KeyUpdate');
+    // Data after the update flows both ways under the new keys.
+    const up = digitPayload(5000, 12);
+    peer.proc.stdin.write(up);
+    assert.equal(sha256(await pump.readExactly(up.length)), sha256(up));
+    assert.ok(await peer.waitFor(/<<< TLS 1.3, Handshake \[length 0005\], KeyUpdate/), 'our KeyUpdate reached s_client');
+    const marker = 'after-update-' + '0123456789'.repeat(3);
+    await pump.write(Buffer.from(marker + '\n'));
+    assert.ok(await peer.waitFor(new RegExp(marker)), 's_client decrypted our data after the update');
+  } finally {
+    await finish(pump, peer);
+  }
+});
