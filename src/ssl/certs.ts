@@ -182,6 +182,63 @@ function isAscii(s: string): boolean {
   return /^[\x00-\x7f]*$/.test(s);
 }
 
+interface ParsedCaFile {
+  readonly certs: readonly Certificate[];
+  readonly crls: readonly Crl[];
+}
+
+/**
+ * Parsed CA files, shared by every context of the process: the system bundle
+ * (~150 certificates) is parsed once, not once per `create_default_context()`.
+ * Keyed by path and invalidated when the file's size or mtime changes.
+ */
+const CA_FILE_CACHE = new Map<string, { mtimeMs: number; size: number; parsed: ParsedCaFile }>();
+const CA_FILE_CACHE_LIMIT = 16;
+
+function parseCaFileCached(path: string): ParsedCaFile {
+  let stamp: { mtimeMs: number; size: number } | null = null;
+  try {
+    const st = statSync(path);
+    stamp = { mtimeMs: st.mtimeMs, size: st.size };
+  } catch {
+    stamp = null; // readPathOrOSError reports it
+  }
+  const hit = CA_FILE_CACHE.get(path);
+  if (stamp !== null && hit !== undefined && hit.mtimeMs === stamp.mtimeMs && hit.size === stamp.size) return hit.parsed;
+  const parsed = parseCaFile(readPathOrOSError(path).toString('latin1'));
+  if (stamp !== null) {
+    if (CA_FILE_CACHE.size >= CA_FILE_CACHE_LIMIT) CA_FILE_CACHE.delete(CA_FILE_CACHE.keys().next().value as string);
+    CA_FILE_CACHE.set(path, { ...stamp, parsed });
+  }
+  return parsed;
+}
+
+/** The certificates and CRLs of a PEM file, with OpenSSL's errors for files that hold neither. */
+function parseCaFile(text: string): ParsedCaFile {
+  let certs: Buffer[];
+  let crls: Buffer[];
+  try {
+    certs = pemBlocksWithLabel(text, PEM_LABEL.certificate);
+    crls = pemBlocksWithLabel(text, PEM_LABEL.crl);
+  } catch {
+    throw pemLibError('X509');
+  }
+  if (certs.length === 0 && crls.length === 0) {
+    // A PEM file of other objects (e.g. only a key) is OpenSSL's "PEM lib"; no PEM at all is NO_CERTIFICATE_OR_CRL_FOUND.
+    if (/-----BEGIN [^\r\n]*-----/.test(text)) throw pemLibError('X509');
+    throw makeSSLError(SSLError, ERR_NO_CERTIFICATE_OR_CRL_FOUND, 'no certificate or crl found', 'X509', 'NO_CERTIFICATE_OR_CRL_FOUND');
+  }
+  const parsedCerts = certs.map((d) => parseCertOrPemLib(d, 'X509'));
+  const parsedCrls = crls.map((d) => {
+    try {
+      return parseCrl(d);
+    } catch {
+      throw pemLibError('X509');
+    }
+  });
+  return { certs: parsedCerts, crls: parsedCrls };
+}
+
 /** The counts `cert_store_stats()` reports. */
 export interface CertStoreStats {
   x509: number;
@@ -224,30 +281,9 @@ export class CaStore implements CertificateSource, CrlSource {
   /** `cafile`: every certificate and CRL in a PEM file. */
   loadFile(cafile: unknown): void {
     const path = checkPath(cafile, 'cafile');
-    const text = readPathOrOSError(path).toString('latin1');
-    let certs: Buffer[];
-    let crls: Buffer[];
-    try {
-      certs = pemBlocksWithLabel(text, PEM_LABEL.certificate);
-      crls = pemBlocksWithLabel(text, PEM_LABEL.crl);
-    } catch {
-      throw pemLibError('X509');
-    }
-    if (certs.length === 0 && crls.length === 0) {
-      // A PEM file of other objects (e.g. only a key) is OpenSSL's "PEM lib"; no PEM at all is NO_CERTIFICATE_OR_CRL_FOUND.
-      if (/-----BEGIN [^\r\n]*-----/.test(text)) throw pemLibError('X509');
-      throw makeSSLError(SSLError, ERR_NO_CERTIFICATE_OR_CRL_FOUND, 'no certificate or crl found', 'X509', 'NO_CERTIFICATE_OR_CRL_FOUND');
-    }
-    const parsedCerts = certs.map((d) => parseCertOrPemLib(d, 'X509'));
-    const parsedCrls = crls.map((d) => {
-      try {
-        return parseCrl(d);
-      } catch {
-        throw pemLibError('X509');
-      }
-    });
-    for (const c of parsedCerts) this.addCertificate(c);
-    for (const c of parsedCrls) this.addCrl(c);
+    const parsed = parseCaFileCached(path);
+    for (const c of parsed.certs) this.addCertificate(c);
+    for (const c of parsed.crls) this.addCrl(c);
   }
 
   /** `capath`: an OpenSSL hashed directory, consulted lazily. A missing directory is not an error. */

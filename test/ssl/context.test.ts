@@ -663,3 +663,22 @@ test('test__create_stdlib_context: defaults, TLSv1_2 + CERT_REQUIRED + check_hos
   assert.throws(() => ssl._createStdlibContext(null, { keyfile: ONLYKEY }), { name: 'ValueError', message: 'certfile must be specified' });
   assert.equal(ssl._createUnverifiedContext, ssl._createStdlibContext);
 });
+
+test('a CA file changed on disk is read again (parsed CA files are shared between contexts)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sslsock-cafile-'));
+  try {
+    const f = join(dir, 'ca.pem');
+    writeFileSync(f, readFileSync(CAFILE_CACERT, 'latin1'));
+    const a = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+    a.loadVerifyLocations(f);
+    assert.deepEqual(a.certStoreStats(), { x509: 1, crl: 0, x509_ca: 1 });
+    writeFileSync(f, readFileSync(CAFILE_CACERT, 'latin1') + readFileSync(CAFILE_NEURONIO, 'latin1'));
+    const b = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+    b.loadVerifyLocations(f);
+    assert.deepEqual(b.certStoreStats(), { x509: 2, crl: 0, x509_ca: 2 });
+    writeFileSync(f, 'junk\n');
+    assert.throws(() => new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).loadVerifyLocations(f), ssl.SSLError);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
