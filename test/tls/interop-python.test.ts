@@ -17,10 +17,10 @@ const provider = defaultProvider;
 const skip = HAVE_PYTHON ? false : 'python3 (with ssl) not installed';
 const MiB = 1 << 20;
 
-/** argv: port certfile keyfile cafile|'' alpn-csv|'' ; echoes until close_notify, then unwraps and reports. */
+/** argv: port certfile keyfile cafile|'' alpn-csv|'' curve|'' ; echoes until close_notify, then unwraps and reports. */
 const PY_SERVER = `
 import json, socket, ssl, sys
-port, certfile, keyfile, cafile, alpn = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+port, certfile, keyfile, cafile, alpn, curve = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.minimum_version = ssl.TLSVersion.TLSv1_3
 ctx.load_cert_chain(certfile, keyfile)
@@ -29,6 +29,8 @@ if cafile:
     ctx.verify_mode = ssl.CERT_REQUIRED
 if alpn:
     ctx.set_alpn_protocols(alpn.split(','))
+if curve:
+    ctx.set_ecdh_curve(curve)  # OpenSSL 3: the only group offered, so TLS 1.3 clients may get a HelloRetryRequest
 ls = socket.create_server(('127.0.0.1', port))
 conn, _ = ls.accept()
 s = ctx.wrap_socket(conn, server_side=True)
@@ -92,11 +94,11 @@ async function report(peer: Peer): Promise<PyReport> {
   }
 }
 
-async function clientAgainstPython(config: Partial<ConnectionConfig>, opts: { cafile?: string; alpn?: string; bytes?: number } = {}) {
+async function clientAgainstPython(config: Partial<ConnectionConfig>, opts: { cafile?: string; alpn?: string; bytes?: number; curve?: string } = {}) {
   const pki = testPki();
   const port = await freePort();
   const leaf = pki.servers.p256;
-  const peer = Peer.start('python3', ['-c', PY_SERVER, String(port), leaf.certFile, leaf.keyFile, opts.cafile ?? '', opts.alpn ?? '']);
+  const peer = Peer.start('python3', ['-c', PY_SERVER, String(port), leaf.certFile, leaf.keyFile, opts.cafile ?? '', opts.alpn ?? '', opts.curve ?? '']);
   try {
     const pump = TcpPump.fromSocket(Connection.client({ provider, serverName: 'localhost', ...config }), await connectWhenListening(port));
     await pump.handshake();
@@ -218,4 +220,18 @@ test('our server receives the unknown_ca alert of a Python client that does not 
   await peer.exit();
   assert.equal(peer.out.toString().trim(), '19'); // X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
   pump.destroy();
+});
+
+test('a Python server limited to secp384r1 makes our client retry (HelloRetryRequest)', { skip }, async () => {
+  const { pump, info } = await clientAgainstPython({ groups: ['X25519', 'P-384'] }, { curve: 'secp384r1' });
+  assert.equal(info.version, 'TLSv1.3');
+  assert.equal(pump.conn.negotiated.helloRetry, true);
+  assert.equal(pump.conn.negotiated.group, 'P-384');
+});
+
+test('our server limited to P-384 sends a Python client a HelloRetryRequest', { skip }, async () => {
+  const { pump, info } = await pythonClientAgainstUs({ groups: ['P-384'] });
+  assert.equal(info.echoed, true);
+  assert.equal(pump.conn.negotiated.helloRetry, true);
+  assert.equal(pump.conn.negotiated.group, 'P-384');
 });
