@@ -165,7 +165,9 @@ function scoreCrl(crl: Crl, chain: readonly CertFacts[], depth: number, time: Da
   const matches = (c: CertFacts | undefined): boolean => c !== undefined && namesEqual(c.cert.subject, crl.issuer) && checkAkid(c, akid) === X509_V.OK;
   let issuer: CertFacts | null = null;
   let cidx = depth === chain.length - 1 ? depth : depth + 1;
-  if (matches(chain[cidx])) {
+  // OpenSSL 3.0 takes the next certificate up (the certificate itself at the top) on its AKID alone:
+  // the CRL's issuer name was already compared with the certificate's issuer name.
+  if (checkAkid(chain[cidx] as CertFacts, akid) === X509_V.OK) {
     score |= CRL_SCORE_AKID | CRL_SCORE_ISSUER_CERT;
     issuer = chain[cidx] as CertFacts;
   } else {
