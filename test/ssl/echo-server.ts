@@ -28,20 +28,21 @@ export interface EchoServerOptions {
   starttlsServer?: boolean;
 }
 
-/** Python's repr() of bytes. */
+/** Python's repr() of bytes (double quotes when the bytes hold ' and no "). */
 export function pyBytesRepr(b: Uint8Array | null): string {
   if (b === null) return 'None';
-  let s = "b'";
+  const quote = b.includes(0x27) && !b.includes(0x22) ? 0x22 : 0x27;
+  let s = `b${String.fromCharCode(quote)}`;
   for (const c of b) {
     if (c === 0x5c) s += '\\\\';
-    else if (c === 0x27) s += "\\'";
+    else if (c === quote) s += `\\${String.fromCharCode(quote)}`;
     else if (c === 0x0a) s += '\\n';
     else if (c === 0x0d) s += '\\r';
     else if (c === 0x09) s += '\\t';
     else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
     else s += `\\x${c.toString(16).padStart(2, '0')}`;
   }
-  return `${s}'`;
+  return s + String.fromCharCode(quote);
 }
 
 /** The bulk payload both echo servers and the Python client agree on. */

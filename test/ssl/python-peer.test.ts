@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
-import { EchoServer, echoPayload } from './echo-server.js';
+import { EchoServer, echoPayload, pyBytesRepr } from './echo-server.js';
 import { CERTFILE, SIGNED_CERTFILE, SIGNED_CERTFILE2, SIGNING_CA, certdataSkip, testingContext } from './echo-server-fixtures.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -112,6 +112,17 @@ async function recvLine(s: socket.socket): Promise<string> {
 }
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+test("the echo servers' repr() of bytes is Python's (quotes chosen as Python does)", { skip }, () => {
+  const samples = [Buffer.from("a'b"), Buffer.from('a"b'), Buffer.from('a\'"b\\'), Buffer.from([0, 9, 10, 13, 0x7f, 0x80, 0xff])];
+  for (let i = 0; i < 64; i++) samples.push(createHash('sha384').update(String(i)).digest());
+  const r = spawnSync('python3', ['-c', 'import sys\nfor l in sys.stdin.read().split():\n    print(repr(bytes.fromhex(l)))'], {
+    input: samples.map((b) => b.toString('hex')).join('\n'),
+    encoding: 'latin1',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n'), samples.map(pyBytesRepr));
+});
 
 // ── our client, Python server ─────────────────────────────────────────────
 
