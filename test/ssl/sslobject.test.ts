@@ -524,3 +524,18 @@ test('a garbage record is a fatal alert flushed to outgoing before the SSLError'
   assert.throws(() => s.obj.read(), (e: ssl.SSLError) => e.reason === 'DECRYPTION_FAILED_OR_BAD_RECORD_MAC');
 });
 
+
+test('every test-CA key type serves and verifies (RSA, ECDSA P-256/P-384, Ed25519); IPv6 literal host', () => {
+  for (const keyType of ['rsa2048', 'ecdsa-p256', 'ecdsa-p384', 'ed25519'] as const) {
+    const kca = CA.create({ keyType });
+    const sctx = serverContext(kca.issueCert('localhost', '::1'));
+    const cctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+    kca.configureTrust(cctx);
+    const [c] = connected(cctx, sctx, '::1');
+    assert.equal(c.obj.version(), 'TLSv1.3', keyType);
+    assert.deepEqual((c.obj.getpeercert() as { subjectAltName: unknown }).subjectAltName, [
+      ['DNS', 'localhost'],
+      ['IP Address', '0:0:0:0:0:0:0:1'],
+    ]);
+  }
+});
