@@ -7,7 +7,7 @@
  * `algorithm: null` with `unsupportedReason`, and path validation rejects it.
  */
 import type { EcCurve, HashAlgorithm, KeyType, SignatureAlgorithm } from '../crypto/provider.js';
-import { DerReader, type DerElement } from './der-reader.js';
+import { DerReader, validateDer, type DerElement } from './der-reader.js';
 import { Tag } from './der-tags.js';
 import { DerError, X509Error, joinPath } from './errors.js';
 import { OID, oidLongName } from './oids.js';
@@ -29,7 +29,13 @@ export function readAlgorithmIdentifier(r: DerReader, field: string): AlgorithmI
 export function algorithmIdentifierFrom(el: DerElement): AlgorithmIdentifier {
   const s = DerReader.of(el);
   const oid = s.oid('algorithm');
-  const parameters = s.done ? null : s.read('parameters').raw;
+  let parameters: Buffer | null = null;
+  if (!s.done) {
+    const p = s.read('parameters');
+    // Fast path for the usual NULL; anything else is checked to be DER all the way down.
+    if (!(p.id === Tag.NULL && p.contents.length === 0)) validateDer(p);
+    parameters = p.raw;
+  }
   s.finish();
   return { oid, parameters, raw: el.raw };
 }

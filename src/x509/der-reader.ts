@@ -7,7 +7,7 @@
  * no other exception type escapes for any input.
  */
 import { DerError, joinPath, type DerErrorCode } from './errors.js';
-import { CONSTRUCTED, CLASS_MASK, HIGH_TAG_NUMBER, TAG_NUMBER_MASK, Tag, describeTag } from './der-tags.js';
+import { CONSTRUCTED, CLASS_MASK, HIGH_TAG_NUMBER, STRING_TAG_NAMES, TAG_NUMBER_MASK, Tag, describeTag } from './der-tags.js';
 import { decodeBitString, decodeBoolean, decodeInteger, decodeNull, decodeSmallInteger, decodeString, decodeTime, oidFromContents } from './der-values.js';
 import type { BitString, DerString, DerTime } from './der-values.js';
 
@@ -167,6 +167,8 @@ export class DerReader {
     if (start >= end) this.fail('truncated', 'expected an element, found end of data', field);
     let p = start;
     const id = buf[p++]!;
+    // X.680 §8.4: UNIVERSAL 0 is reserved (BER's end-of-contents); OpenSSL rejects it too.
+    if ((id & ~CONSTRUCTED) === 0) this.fail('unexpected_tag', 'universal tag 0 (end-of-contents) is not a DER element', field, start);
     let tagNumber = id & TAG_NUMBER_MASK;
     if (tagNumber === HIGH_TAG_NUMBER) {
       // X.690 §8.1.2.4.2: base-128, no leading 0x80 octet, and only for numbers ≥ 31.
@@ -286,6 +288,49 @@ export class DerReader {
   /** Any character string type (DirectoryString and friends). */
   string(field: string): DerString {
     return decodeString(this.read(field));
+  }
+}
+
+/** Nesting limit for `validateDer` (X.509 ANY values are shallow; this bounds recursion on hostile input). */
+const MAX_VALIDATE_DEPTH = 32;
+
+/**
+ * Checks that an element of type ANY (AlgorithmIdentifier parameters, …) is
+ * DER throughout: constructed elements are walked and universal primitives
+ * must decode (BOOLEAN one octet, minimal INTEGER, valid OID, strict times,
+ * valid strings, …). OpenSSL's d2i rejects such malformed values too.
+ */
+export function validateDer(el: DerElement, depth = 0): void {
+  if (el.constructed) {
+    if (depth >= MAX_VALIDATE_DEPTH) throw new DerError('length_too_large', 'ANY value nests too deeply', el.path, el.offset);
+    const r = DerReader.of(el);
+    for (let i = 0; !r.done; i++) validateDer(r.read(`[${i}]`), depth + 1);
+    return;
+  }
+  if (el.tagClass !== 0) return;
+  switch (el.id) {
+    case Tag.BOOLEAN:
+      decodeBoolean(el);
+      break;
+    case Tag.INTEGER:
+    case Tag.ENUMERATED:
+      decodeInteger(el);
+      break;
+    case Tag.NULL:
+      decodeNull(el);
+      break;
+    case Tag.OID:
+      oidFromContents(el.contents, el);
+      break;
+    case Tag.BIT_STRING:
+      decodeBitString(el);
+      break;
+    case Tag.UTC_TIME:
+    case Tag.GENERALIZED_TIME:
+      decodeTime(el);
+      break;
+    default:
+      if (STRING_TAG_NAMES.has(el.id)) decodeString(el);
   }
 }
 

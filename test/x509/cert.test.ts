@@ -251,6 +251,8 @@ test('signature algorithm parameters: PSS defaults and mismatches, NULL/absent r
   assert.equal(info(der.sequence(der.oid(OID.ecdsaWithSHA256), der.null())).algorithm, null);
   assert.equal(info(der.sequence(der.oid(OID.md5WithRSAEncryption), der.null())).algorithm, null);
   assert.equal(info(der.sequence(der.oid(OID.ed25519))).name, 'ED25519');
+  // Parameters must be DER all the way down, as OpenSSL's d2i requires.
+  assert.throws(() => info(der.sequence(der.oid(OID.ecPublicKey), Buffer.from('0102ffff', 'hex'))), (e: unknown) => e instanceof DerError && e.code === 'bad_boolean' && e.path === 'alg.parameters');
 });
 
 const python = spawnSync('python3', ['-c', 'import ssl'], { encoding: 'utf8' });

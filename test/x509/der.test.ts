@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { DerError, DerReader, Tag, der, readElement, readSequence, decodeTime, type DerErrorCode } from '../../src/x509/der.js';
+import { validateDer } from '../../src/x509/der-reader.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -53,6 +54,11 @@ test('high-tag-number form: parsed, and non-minimal forms rejected', () => {
   rejects(hex('9f' + 'ff'.repeat(6) + '01 00'), (r) => r.read('x'), 'tag_too_large');
   // A high-tag element never matches a low expected tag such as [10].
   rejects(hex('9f2a 00'), (r) => r.expect(0x8a, 'x'), 'unexpected_tag');
+});
+
+test('universal tag 0 (end-of-contents) is never an element', () => {
+  rejects(hex('0000'), (r) => r.read('x'), 'unexpected_tag', 0);
+  rejects(hex('2000'), (r) => r.read('x'), 'unexpected_tag', 0);
 });
 
 test('constructed vs primitive is checked', () => {
@@ -177,6 +183,15 @@ test('strings: every type decodes as OpenSSL does; invalid encodings rejected', 
   assert.throws(() => der.printableString('a@b'), DerError);
   assert.throws(() => der.ia5String('é'), DerError);
   assert.throws(() => der.utf8String('\ud800'), DerError);
+});
+
+test('validateDer checks ANY values all the way down', () => {
+  validateDer(readElement(der.sequence(der.oid('1.2.3'), der.sequence(der.integer(5), der.boolean(false)), der.explicit(0, der.utf8String('ok')))));
+  const bad = [hex('3003 010101'), hex('3004 02020001'), hex('3002 0601'), hex('3004 0c02c328'), hex('3004 0302 01ff'), hex('0501 00')];
+  for (const b of bad) assert.throws(() => validateDer(readElement(b)), DerError, b.toString('hex'));
+  let deep = der.null();
+  for (let i = 0; i < 40; i++) deep = der.sequence(deep);
+  assert.throws(() => validateDer(readElement(deep)), DerError);
 });
 
 test('errors carry the field path and absolute offset', () => {
