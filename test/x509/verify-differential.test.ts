@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { defaultProvider, type PrivateKey } from '../../src/crypto/index.js';
 import { buildCertificate, buildCrl, type ExtensionsSpec, type GeneralNameSpec, type KeyUsageName } from '../../src/x509/builder.js';
 import { parseCrl } from '../../src/x509/crl.js';
-import { PYTHON_DEFAULT_HOST_FLAGS } from '../../src/x509/hostname.js';
+import { PYTHON_DEFAULT_HOST_FLAGS, X509_CHECK_FLAG } from '../../src/x509/hostname.js';
 import { TrustStore } from '../../src/x509/store.js';
 import { X509_V_FLAG, verifyCertificateChain } from '../../src/x509/verify.js';
 import { LIBCRYPTO_PRELUDE, libcryptoSkipReason, pythonJson } from '../helpers/openssl.js';
@@ -56,6 +56,7 @@ const certSpec = fc.record({
   key: fc.constantFrom(0, 1, 2, 3, 4, 5, 0, 1, 2, 6, 7),
   nc: fc.option(fc.record({ permitted: fc.subarray([...PERMITTED]), excluded: fc.subarray([...EXCLUDED]) }), { nil: null, freq: 4 }),
   crl: fc.constantFrom('none', 'good', 'good', 'revokesChild', 'expired', 'wrongKey'),
+  unknownCritical: fc.constantFrom(false, false, false, false, false, false, false, true),
   bc: fc.constantFrom('none', 'ca', 'ca', 'ca', 'notca'),
   pathLen: fc.option(fc.nat(2), { nil: null, freq: 3 }),
   bcCritical: fc.boolean(),
@@ -81,6 +82,8 @@ const sample = fc.record({
   leafNames: fc.option(fc.subarray([...LEAF_NAMES], { minLength: 1 }), { nil: null, freq: 4 }),
   leafCn: fc.constantFrom('www.example.com', 'www.other.org', 'plain', 'A'),
   crlCheck: fc.constantFrom('none', 'none', 'leaf', 'chain'),
+  ip: fc.constantFrom<string | null>(null, null, null, '127.0.0.1', '10.0.0.1'),
+  hostFlags: fc.constantFrom(PYTHON_DEFAULT_HOST_FLAGS, PYTHON_DEFAULT_HOST_FLAGS, PYTHON_DEFAULT_HOST_FLAGS | X509_CHECK_FLAG.NEVER_CHECK_SUBJECT),
 });
 
 type Sample = typeof sample extends fc.Arbitrary<infer T> ? T : never;
@@ -117,6 +120,7 @@ function buildChain(s: Sample, keys: readonly PrivateKey[], outsider: PrivateKey
             ? { permitted: c.nc.permitted.length > 0 ? c.nc.permitted : undefined, excluded: c.nc.excluded.length > 0 ? c.nc.excluded : undefined }
             : undefined,
         subjectKeyIdentifier: c.ski === 'yes',
+        extra: c.unknownCritical ? [{ oid: '1.2.3.4.5.6', critical: true, value: Buffer.from('0500', 'hex') }] : undefined,
         authorityKeyIdentifier: c.aki === 'no' ? false : c.aki === 'wrong' ? Buffer.alloc(20, 0xab) : (top && c.selfSigned) || issuerSkid !== null ? true : false,
       };
     }
@@ -173,6 +177,7 @@ for name, res, args in [
     ('X509_VERIFY_PARAM_set_auth_level', None, [c_void_p, c_int]),
     ('X509_VERIFY_PARAM_set1_host', c_int, [c_void_p, c_char_p, c_size_t]),
     ('X509_VERIFY_PARAM_set_hostflags', None, [c_void_p, c_uint]),
+    ('X509_VERIFY_PARAM_set1_ip_asc', c_int, [c_void_p, c_char_p]),
     ('X509_verify_cert', c_int, [c_void_p]),
     ('X509_STORE_CTX_get_error', c_int, [c_void_p]),
     ('X509_STORE_CTX_get_error_depth', c_int, [c_void_p]),
@@ -202,10 +207,12 @@ for job in json.load(sys.stdin):
     lib.X509_VERIFY_PARAM_set_flags(param, job['flags'])
     lib.X509_VERIFY_PARAM_set_time(param, job['time'])
     lib.X509_VERIFY_PARAM_set_auth_level(param, 2)
+    lib.X509_VERIFY_PARAM_set_hostflags(param, job['hostflags'])
     if job['host']:
         h = job['host'].encode()
         lib.X509_VERIFY_PARAM_set1_host(param, h, len(h))
-        lib.X509_VERIFY_PARAM_set_hostflags(param, job['hostflags'])
+    if job['ip']:
+        lib.X509_VERIFY_PARAM_set1_ip_asc(param, job['ip'].encode())
     ok = lib.X509_verify_cert(ctx)
     out.append([ok, lib.X509_STORE_CTX_get_error(ctx), lib.X509_STORE_CTX_get_error_depth(ctx)])
     lib.X509_STORE_CTX_free(ctx); lib.OPENSSL_sk_free(sk); lib.X509_STORE_free(store)
@@ -244,7 +251,8 @@ test('path validation agrees with libcrypto X509_verify_cert on random chains', 
       purpose: j.s.purpose === null ? 0 : PURPOSE_ID[j.s.purpose],
       time: NOW.getTime() / 1000,
       host: j.s.hostname,
-      hostflags: PYTHON_DEFAULT_HOST_FLAGS,
+      ip: j.s.ip,
+      hostflags: j.s.hostFlags,
     })),
   );
   const disagreements: string[] = [];
@@ -260,6 +268,8 @@ test('path validation agrees with libcrypto X509_verify_cert on random chains', 
       time: NOW,
       purpose: j.s.purpose,
       hostname: j.s.hostname,
+      ip: j.s.ip,
+      hostFlags: j.s.hostFlags,
       authLevel: 2,
       provider: defaultProvider,
     });
