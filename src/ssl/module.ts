@@ -17,7 +17,8 @@ import { certTimeToSeconds as x509CertTimeToSeconds } from '../x509/time.js';
 import { ValueError } from '../socket/errors.js';
 import { isDirectory, isFile } from './certs.js';
 import { CERT_NONE, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from './constants.js';
-import { SSLContext, pyTypeName } from './context.js';
+import { SSLContext } from './context.js';
+import { pyTypeName } from './pyargs.js';
 
 // ---- _ASN1Object and Purpose --------------------------------------------------
 

@@ -23,7 +23,9 @@ import { NotImplementedError, ValueError } from '../socket/errors.js';
 import { asBytes, MemoryBIO } from './bio.js';
 import { cipherTuple } from './ciphers.js';
 import { CERT_NONE, SSLErrorNumber } from './constants.js';
-import { SSLContext, pyTypeName, requireInt, type ConnectionLink } from './context.js';
+import { SSLContext } from './context.js';
+import type { ConnectionLink } from './context-engine.js';
+import { pyTypeName, requireInt } from './pyargs.js';
 import { eofError, makeSSLError, SSLError, sslErrorFromTLSError, wantReadError, zeroReturnError } from './errors.js';
 
 const CREATE = Symbol('SSLObject._create');
@@ -95,7 +97,7 @@ export class SSLObject {
     this.incoming = incoming;
     this.outgoing = outgoing;
     if (o.owner !== undefined) this.owner = o.owner;
-    const link: ConnectionLink = {
+    const link: ConnectionLink<SSLContext> = {
       serverSide: o.serverSide,
       serverHostname: hostname,
       owner: this.owner,

@@ -1,0 +1,173 @@
+/**
+ * How an SSLContext becomes the engine's `ConnectionConfig` for one
+ * connection: versions, suites, groups, certificates, ALPN, the key log, the
+ * verification callback (trust store, flags, purpose, host name or IP, with
+ * OpenSSL's verify codes and alerts) and, on servers, the SNI callback via
+ * the engine's onClientHello hook (python-ssl-api.md §5.4, §6.2).
+ */
+import { appendFileSync } from 'node:fs';
+import type { CryptoProvider, KeyExchangeGroup } from '../crypto/provider.js';
+import type { CertifiedKey, ClientAuthMode, ConnectionConfig, PeerVerifyInfo, ServerOverrides, VerifyPeer } from '../tls/config.js';
+import { TLSError } from '../tls/errors.js';
+import { alertName } from '../tls/registry/alerts.js';
+import type { CipherSuite } from '../tls/registry/suites.js';
+import type { VersionName } from '../tls/registry/versions.js';
+import { isIpAddress } from '../x509/hostname.js';
+import { pythonVerifyMessage } from '../x509/verify-codes.js';
+import { verifyCertificateChain } from '../x509/verify.js';
+import type { CaStore } from './certs.js';
+import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED } from './constants.js';
+import { verifyCodeAlert } from './errors.js';
+import { pyTypeName } from './pyargs.js';
+
+/** What a connection tells its context while it runs. `C` is the context class (SSLContext). */
+export interface ConnectionLink<C = unknown> {
+  readonly serverSide: boolean;
+  /** A-label host name (client), or null. */
+  readonly serverHostname: string | null;
+  /** The object the SNI callback receives (the SSLObject, or the SSLSocket that owns it). */
+  readonly owner: unknown;
+  /** The context currently attached (the SNI callback may switch it). */
+  currentContext(): C;
+  /** Called with the built chain (leaf first, anchor last) when verification succeeds. */
+  onVerified(chain: Buffer[]): void;
+  /** An exception a user callback raised (Python reports it and chains it onto the SSLError). */
+  onCallbackError(error: unknown): void;
+}
+
+/** The settings of a context that the engine wiring reads, at the moment it reads them. */
+export interface EngineSettings<C> {
+  readonly provider: CryptoProvider;
+  readonly store: CaStore;
+  readonly verifyMode: number;
+  readonly checkHostname: boolean;
+  readonly verifyFlags: number;
+  readonly hostFlags: number;
+  readonly securityLevel: number;
+  readonly versions: readonly VersionName[];
+  readonly suites: readonly CipherSuite[];
+  readonly groups: readonly KeyExchangeGroup[];
+  readonly certificates: readonly CertifiedKey[];
+  readonly alpnProtocols: readonly string[];
+  readonly keylogFilename: string | null;
+  readonly sniCallback: ((owner: any, serverName: string | null, ctx: C) => unknown) | null;
+}
+
+/** A context the engine can be configured from. */
+export interface EngineContext<C extends EngineContext<C>> {
+  _engineSettings(): EngineSettings<C>;
+}
+
+function clientAuthMode(verifyMode: number): ClientAuthMode {
+  return verifyMode === CERT_REQUIRED ? 'required' : verifyMode === CERT_OPTIONAL ? 'optional' : 'none';
+}
+
+/**
+ * The verification callback for a connection: the peer chain against the
+ * context's store, flags and security level; the client also checks the
+ * server's name (when `check_hostname`) — an IP literal against SAN
+ * iPAddress (code 64), a name against DNS names (code 62).
+ */
+function verifier<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>): VerifyPeer | null {
+  const s = ctx._engineSettings();
+  if (s.verifyMode === CERT_NONE) return null;
+  return (chain: readonly Buffer[], info: PeerVerifyInfo) => {
+    const host = !link.serverSide && s.checkHostname ? link.serverHostname : null;
+    const ip = host !== null && isIpAddress(host) ? host : null;
+    const result = verifyCertificateChain({
+      chain,
+      store: s.store,
+      purpose: info.isServer ? 'clientAuth' : 'serverAuth',
+      flags: s.verifyFlags,
+      hostname: ip === null ? host : null,
+      ip,
+      hostFlags: s.hostFlags,
+      authLevel: s.securityLevel,
+      provider: s.provider,
+    });
+    if (result.ok) {
+      link.onVerified(result.chain.map((c) => Buffer.from(c.raw)));
+      return null;
+    }
+    return {
+      alert: verifyCodeAlert(result.code),
+      reason: `certificate verify failed: ${result.message}`,
+      verifyCode: result.code,
+      verifyMessage: pythonVerifyMessage(result.code, link.serverHostname),
+    };
+  };
+}
+
+/** What a server switches to when the SNI callback sets `obj.context = other`. */
+function serverOverrides<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>): ServerOverrides {
+  const s = ctx._engineSettings();
+  return {
+    certificates: s.certificates,
+    alpnProtocols: s.alpnProtocols,
+    clientAuth: clientAuthMode(s.verifyMode),
+    verifyPeer: verifier(ctx, link),
+  };
+}
+
+/** Runs the SNI callback (python-ssl-api.md §5.4); throws the TLSError that aborts the handshake. */
+function runSniCallback<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>, serverName: string | null): void {
+  const cb = ctx._engineSettings().sniCallback;
+  if (cb === null) return;
+  let ret: unknown;
+  try {
+    ret = cb(link.owner, serverName, ctx);
+  } catch (e) {
+    link.onCallbackError(e);
+    throw new TLSError('handshake_failure', 'servername callback failed: it raised an exception', false, { cause: e });
+  }
+  if (ret === null || ret === undefined) return;
+  if (typeof ret === 'number' && Number.isInteger(ret)) {
+    throw new TLSError(alertName(ret) ?? 'internal_error', `servername callback failed: it returned alert ${ret}`);
+  }
+  const err = new TypeError(`servername callback must return None or an integer, not ${pyTypeName(ret)}`);
+  link.onCallbackError(err);
+  throw new TLSError('internal_error', 'servername callback failed: it returned a non-integer', false, { cause: err });
+}
+
+/**
+ * The engine configuration for one connection, built at wrap time. The
+ * verification callback reads the connection's *current* context, so an SNI
+ * callback that switches `obj.context` switches certificates, ALPN,
+ * client-certificate policy and trust (via the engine's onClientHello hook).
+ */
+export function buildConnectionConfig<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>): ConnectionConfig {
+  const s = ctx._engineSettings();
+  const keylog = s.keylogFilename;
+  const config: ConnectionConfig = {
+    provider: s.provider,
+    // No version enabled at all is reported by SSLObject (NO_PROTOCOLS_AVAILABLE) before the engine starts.
+    minVersion: s.versions[0] ?? 'TLSv1.3',
+    maxVersion: s.versions[s.versions.length - 1] ?? 'TLSv1.2',
+    cipherSuites: s.suites,
+    groups: s.groups,
+    certificates: s.certificates,
+    alpnProtocols: s.alpnProtocols,
+    serverName: link.serverSide ? null : link.serverHostname,
+    clientAuth: link.serverSide ? clientAuthMode(s.verifyMode) : 'none',
+    verifyPeer: (chain, info) => {
+      const v = verifier(link.currentContext(), link);
+      return v === null ? null : v(chain, info);
+    },
+    keyLog:
+      keylog === null
+        ? null
+        : (label, clientRandom, secret) => {
+            appendFileSync(keylog, `${label} ${clientRandom.toString('hex')} ${secret.toString('hex')}\n`);
+          },
+    middleboxCompat: true,
+  };
+  if (!link.serverSide) return config;
+  return {
+    ...config,
+    onClientHello: (hello) => {
+      runSniCallback(ctx, link, hello.serverName);
+      const now = link.currentContext();
+      return now === ctx ? null : serverOverrides(now, link);
+    },
+  };
+}
