@@ -519,3 +519,33 @@ test('a ServerHello whose suite differs from the HelloRetryRequest: illegal_para
   const err = expectTLSError(() => o.c.receive(joinRecords([{ type: ContentType.handshake, body: joinMessages([{ type: HandshakeType.server_hello, body: edited }]) }])));
   assert.equal(err.alert, 'illegal_parameter');
 });
+
+test('fuzz: mutated plaintext of the protected server flight (re-sealed) ends in a TLSError or a wait', () => {
+  let seed = 4242;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0), seed % n);
+  const alerts = new Set<string>();
+  for (let i = 0; i < 150; i++) {
+    const o = setup();
+    let changed = false;
+    const bytes = serverFlight(o, {
+      hsRaw: (raw) => {
+        let b = Buffer.from(raw);
+        const mode = rnd(3);
+        if (mode === 0) for (let f = 0; f < 1 + rnd(4); f++) b[rnd(b.length)] = rnd(256);
+        else if (mode === 1) b = b.subarray(0, rnd(b.length) + 1);
+        else b.writeUIntBE(rnd(1 << 16), 1 + 4 * rnd(2), 2); // scramble a length field near the start
+        changed = !b.equals(raw);
+        return b;
+      },
+    });
+    try {
+      o.c.receive(bytes);
+      if (o.c.handshakeDone && changed) assert.fail(`iteration ${i}: a mutated flight completed the handshake`);
+    } catch (e) {
+      assert.ok(e instanceof TLSError, `iteration ${i}: ${String(e)}`);
+      alerts.add(e.alert);
+    }
+  }
+  // The decoders, not just the MAC, were exercised.
+  assert.ok(alerts.size >= 3, [...alerts].join(','));
+});
