@@ -3,7 +3,7 @@
  * raw octets (`bytes`) next to the text, because embedded NULs and non-ASCII
  * octets matter for hostname matching and for Python's getpeercert output.
  */
-import { DerReader, type DerElement } from './der-reader.js';
+import { DerReader, validateDer, type DerElement } from './der-reader.js';
 import { CONSTRUCTED, TagClass, Tag } from './der-tags.js';
 import { decodeOid } from './der-values.js';
 import { X509Error } from './errors.js';
@@ -57,6 +57,7 @@ export function parseGeneralName(el: DerElement): GeneralName {
       if (v === null) bad('otherName without its [0] value');
       const value = v!.read('');
       v!.finish();
+      validateDer(value); // ANY: OpenSSL's d2i checks it, so do we
       r.finish();
       return { type: 'otherName', typeId, value: value.raw, raw: el.raw };
     }

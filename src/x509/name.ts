@@ -161,6 +161,8 @@ export function parseRdn(el: DerElement): RelativeDistinguishedName {
   const rdn: NameAttribute[] = [];
   // RFC 5280 §4.1.2.4: RDN ::= SET SIZE (1..MAX) OF AttributeTypeAndValue.
   if (set.done) throw new X509Error('bad_name', 'empty RelativeDistinguishedName', el.path, el.offset);
+  // X.690 §11.6 wants SET OF members sorted; multi-valued RDNs in the wild often are
+  // not and OpenSSL does not check, so order is kept as encoded and not enforced.
   for (let j = 0; !set.done; j++) {
     const atv = set.sequence(`[${j}]`);
     const oid = atv.oid('type');

@@ -223,6 +223,7 @@ test('extension value with trailing bytes, empty SAN, empty EKU, bad GeneralName
     ext(OID.issuerAltName, der.sequence(der.contextPrimitive(9, Buffer.of(1)))),
     ext(OID.nameConstraints, der.sequence()),
     ext(OID.certificatePolicies, der.sequence(der.sequence(der.oid('1.2.3')), der.sequence(der.oid('1.2.3')))),
+    ext(OID.subjectInfoAccess, der.sequence(der.sequence(der.oid(OID.caIssuers), der.implicit(0, der.sequence(der.oid(OID.msUpn), der.explicit(0, Buffer.from('0c02c328', 'hex'))))))),
   ];
   const c = parseCertificate(build({ extensions: bad }));
   assert.equal(c.extensions.errors().length, bad.length);
