@@ -104,18 +104,24 @@ export class Connection implements HandshakeContext {
     if (!this._handshakeDone) return true;
     return this.plaintextBytes === 0;
   }
-  /** Ciphertext waiting in takeOutgoing(). */
+  /** Ciphertext waiting in takeOutgoing() (a client that has not started yet has its ClientHello to send). */
   get hasOutgoing(): boolean {
-    this.ensureStarted();
+    if (!this.started) return !this.isServer;
     return this.records.hasOutgoing;
   }
 
   // ---- bytes in / out -----------------------------------------------------
 
-  /** Feeds ciphertext from the peer. Processes every whole record. On a fatal error, queues our alert and throws TLSError. */
-  receive(data: Uint8Array): void {
+  /**
+   * Feeds ciphertext from the peer. Processes every whole record; a partial
+   * record waits for more. On a fatal error, queues our alert (unless the
+   * peer's alert caused it) and throws TLSError; every later call rethrows it.
+   * The bytes are copied: the caller may reuse its buffer.
+   */
+  receive(input: Uint8Array): void {
     if (this.failure) throw this.failure;
     this.ensureStarted();
+    const data = Buffer.from(input);
     this.guard(() => {
       if (this.plainAlertWindow) {
         if (!this.screenPlaintextAlerts(data)) return;
