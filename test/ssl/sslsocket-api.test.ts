@@ -156,10 +156,14 @@ test('test_handshake_timeout: a server that never speaks TLS times out wrapSocke
 
 test('test_server_accept: a listening SSLSocket accepts handshaken server-side SSLSockets', { skip }, async () => {
   const [clientContext, serverContext, hostname] = testingContext();
-  const listener = await plainListener();
-  const ls = (await serverContext.wrapSocket(listener, { serverSide: true })) as ssl.SSLSocket;
+  // As CPython's test: wrap an unbound socket, then bind() and listen() the SSLSocket.
+  const plain = new socket.socket(socket.AF_INET);
+  const ls = (await serverContext.wrapSocket(plain, { serverSide: true })) as ssl.SSLSocket;
   try {
-    assert.equal(listener.fileno(), -1);
+    assert.equal(plain.fileno(), -1);
+    ls.bind(['127.0.0.1', 0]);
+    ls.listen();
+    assert.equal(ls.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE), socket.SOCK_STREAM);
     assert.equal(ls.version(), null);
     const client = (await clientContext.wrapSocket(new socket.socket(socket.AF_INET), { serverHostname: hostname })) as ssl.SSLSocket;
     const [[conn, addr]] = await Promise.all([ls.accept(), client.connect(ls.getsockname())]);
@@ -168,6 +172,11 @@ test('test_server_accept: a listening SSLSocket accepts handshaken server-side S
       assert.equal(conn.serverSide, true);
       assert.equal(conn.version(), 'TLSv1.3');
       assert.deepEqual(addr, client.getsockname());
+      assert.deepEqual(conn.getpeername(), client.getsockname());
+      assert.ok(conn.fileno() >= 0);
+      conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+      assert.equal(conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), 1);
+      assert.equal(conn.gettimeout(), null);
       await client.sendall(Buffer.from('hello'));
       assert.deepEqual(await conn.recv(), Buffer.from('hello'));
       await conn.sendall(Buffer.from('world'));

@@ -375,3 +375,35 @@ test('non-blocking send is all or nothing: after SSLWantWriteError the peer gets
     p.close();
   }
 });
+
+test('sendall fills records: 1 MiB leaves as 64 full 16 KiB TLS records', { skip }, async () => {
+  const [clientContext, serverContext, hostname] = testingContext();
+  const peer = await memoryServer(serverContext);
+  const client = (await clientContext.wrapSocket(await socket.createConnection(['127.0.0.1', peer.port]), { serverHostname: hostname })) as ssl.SSLSocket;
+  try {
+    const { sock } = await peer.ready;
+    // TLS 1.3 record: 5-byte header, 16384 bytes of data, 1 content-type byte, 16-byte AEAD tag.
+    const fullRecord = 5 + RECORD + 1 + 16;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const arrived = new Promise<void>((resolve) =>
+      sock.on('data', (d: Buffer) => {
+        chunks.push(d);
+        total += d.length;
+        if (total >= 64 * fullRecord) resolve();
+      }),
+    );
+    await client.sendall(payload(MiB, 4));
+    await arrived;
+    const wire = Buffer.concat(chunks);
+    assert.equal(wire.length, 64 * fullRecord);
+    for (let off = 0; off < wire.length; off += fullRecord) {
+      assert.equal(wire[off], 23);
+      assert.equal(wire.readUInt16BE(off + 3), RECORD + 1 + 16);
+    }
+    sock.destroy();
+  } finally {
+    client.close();
+    peer.close();
+  }
+});
