@@ -44,6 +44,14 @@ export interface WaitMode {
   readonly deadline: Deadline;
 }
 
+/** How `Pump.run` may save work for an operation. */
+export interface RunHints {
+  /** True when the engine call is about to ask for input (so feed it first). */
+  readonly needsInput?: () => boolean;
+  /** The operation reads application data: once it has it, output failures are left for the next write. */
+  readonly isRead?: boolean;
+}
+
 /** The word in Python's timeout texts: "The read operation timed out". */
 export type OperationName = 'read' | 'write' | 'handshake';
 
@@ -161,7 +169,8 @@ export class Pump {
    * Timeouts raise Python's "The <op> operation timed out"; a non-blocking
    * call that would wait re-raises the SSLWantReadError.
    */
-  async run<T>(op: OperationName, mode: WaitMode, attempt: () => T, needsInput?: () => boolean): Promise<T> {
+  async run<T>(op: OperationName, mode: WaitMode, attempt: () => T, hints: RunHints = {}): Promise<T> {
+    const { needsInput, isRead = false } = hints;
     for (;;) {
       // Feeding first what the engine is about to ask for saves raising and
       // catching an SSLWantReadError per record (exceptions are costly).
@@ -183,7 +192,10 @@ export class Pump {
         if (r === 'wouldblock') throw e;
         throw timedOut(`The ${op} operation timed out`);
       }
-      this.flush();
+      // A read has its data: a failure to send what it produced (a KeyUpdate
+      // answer to a peer that is going away) is left for the next write to report.
+      if (isRead) this.flushQuietly();
+      else this.flush();
       return result;
     }
   }

@@ -304,7 +304,7 @@ export class SSLSocket extends socket {
     const release = mode.nonblocking ? this._readTurn.tryAcquire() : await this._readTurn.acquire(mode.deadline);
     if (release === null) throw mode.nonblocking ? wantReadError() : new TimeoutError('The read operation timed out');
     try {
-      const data = await pump.run('read', mode, () => obj.read(n) as Buffer, () => obj.pending() === 0);
+      const data = await pump.run('read', mode, () => obj.read(n) as Buffer, { needsInput: () => obj.pending() === 0, isRead: true });
       if (buffer === null) return data;
       buffer.set(data);
       return data.length;
