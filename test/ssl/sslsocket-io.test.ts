@@ -407,3 +407,35 @@ test('sendall fills records: 1 MiB leaves as 64 full 16 KiB TLS records', { skip
     peer.close();
   }
 });
+
+test('a write that must read: send before the handshake drives it, also while a recv is pending', { skip }, async () => {
+  const [clientContext, serverContext, hostname] = testingContext();
+  const listener = await socket.createServer(['127.0.0.1', 0]);
+  try {
+    const raw = new socket.socket(socket.AF_INET);
+    const [, [conn]] = await Promise.all([raw.connect(listener.getsockname()), listener.accept()]);
+    const clientP = clientContext.wrapSocket(raw, { serverHostname: hostname, doHandshakeOnConnect: false }) as Promise<ssl.SSLSocket>;
+    const serverP = serverContext.wrapSocket(conn, { serverSide: true }) as Promise<ssl.SSLSocket>;
+    const client = await clientP;
+    try {
+      assert.equal(client.version(), null);
+      // Both pre-handshake: the recv and the sendall each need the handshake; neither may wait for the other.
+      const reading = client.recv(100);
+      const sending = client.sendall(Buffer.from('ping'));
+      const server = await serverP;
+      try {
+        await sending;
+        assert.equal(client.version(), 'TLSv1.3');
+        assert.deepEqual(await server.recv(100), Buffer.from('ping'));
+        await server.sendall(Buffer.from('pong'));
+        assert.deepEqual(await reading, Buffer.from('pong'));
+      } finally {
+        server.close();
+      }
+    } finally {
+      client.close();
+    }
+  } finally {
+    listener.close();
+  }
+});
