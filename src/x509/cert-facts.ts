@@ -6,7 +6,7 @@
  * certificate time checks). Kept apart from the certificate model so the
  * model stays a faithful parse and these stay OpenSSL's interpretation.
  */
-import type { KeyType } from '../crypto/provider.js';
+import type { CryptoProvider, KeyType, PublicKey } from '../crypto/provider.js';
 import type { Certificate } from './certificate.js';
 import type { AuthorityKeyIdentifier, KeyUsage, NameConstraints } from './extensions.js';
 import { X509Error } from './errors.js';
@@ -237,4 +237,24 @@ export function certTimeError(cert: Certificate, t: Date): number {
   if (cert.notAfterTime.fraction !== '') return X509_V.ERROR_IN_CERT_NOT_AFTER_FIELD;
   if (cert.notAfter.getTime() <= t.getTime()) return X509_V.CERT_HAS_EXPIRED;
   return X509_V.OK;
+}
+
+const keyCache = new WeakMap<Certificate, { readonly provider: CryptoProvider; readonly key: PublicKey | null }>();
+
+/**
+ * The certificate's public key imported through `provider`, or null when the
+ * provider cannot use it. Cached per certificate: store certificates are
+ * imported once, not on every verification.
+ */
+export function publicKeyOf(cert: Certificate, provider: CryptoProvider): PublicKey | null {
+  const hit = keyCache.get(cert);
+  if (hit !== undefined && hit.provider === provider) return hit.key;
+  let key: PublicKey | null;
+  try {
+    key = provider.importPublicKey(cert.subjectPublicKeyInfo.raw);
+  } catch {
+    key = null;
+  }
+  keyCache.set(cert, { provider, key });
+  return key;
 }

@@ -21,6 +21,8 @@ import { X509_V } from './verify-codes.js';
 
 const IPV4_LENGTH = 4;
 const IPV6_LENGTH = 16;
+/** v3_ncons.c NAME_CHECK_MAX: names × constraints beyond this are refused rather than checked (a DoS guard). */
+const NAME_CHECK_MAX = 1 << 20;
 
 function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
@@ -144,6 +146,9 @@ function ncMatch(gen: GeneralName, nc: NameConstraints): number {
 /** NAME_CONSTRAINTS_check: the subject DN, its emailAddress attributes and every SAN. */
 export function checkNameConstraints(x: CertFacts, nc: NameConstraints): number {
   const subject = x.cert.subject;
+  const nameCount = subject.rdns.reduce((n, rdn) => n + rdn.length, 0) + (x.subjectAltName?.length ?? 0);
+  const constraintCount = (nc.permitted?.length ?? 0) + (nc.excluded?.length ?? 0);
+  if (nameCount > 0 && constraintCount > NAME_CHECK_MAX / nameCount) return X509_V.UNSPECIFIED;
   if (!subject.isEmpty) {
     const r = ncMatch({ type: 'directoryName', name: subject, raw: subject.raw }, nc);
     if (r !== X509_V.OK) return r;

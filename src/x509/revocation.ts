@@ -12,7 +12,7 @@
  * (cRLSign, scope, times 11/12, signature 8) and searched for the serial (23).
  */
 import type { CryptoProvider } from '../crypto/provider.js';
-import { checkAkid, kuRejects, likelyIssued, type CertFacts } from './cert-facts.js';
+import { checkAkid, kuRejects, likelyIssued, publicKeyOf, type CertFacts } from './cert-facts.js';
 import type { Crl } from './crl.js';
 import { DerReader } from './der-reader.js';
 import { TagClass, CONSTRUCTED } from './der-tags.js';
@@ -220,8 +220,10 @@ export interface RevocationError {
 function verifyCrlSignature(crl: Crl, issuer: CertFacts, provider: CryptoProvider): boolean {
   const alg = crl.signatureAlgorithm.algorithm;
   if (alg === null || !crl.signatureAlgorithm.raw.equals(crl.tbsSignatureAlgorithm.raw)) return false;
+  const key = publicKeyOf(issuer.cert, provider);
+  if (key === null) return false;
   try {
-    return provider.importPublicKey(issuer.cert.subjectPublicKeyInfo.raw).verify(alg, crl.tbsRaw, crl.signatureValue);
+    return key.verify(alg, crl.tbsRaw, crl.signatureValue);
   } catch {
     return false;
   }

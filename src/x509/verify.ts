@@ -18,7 +18,7 @@
  */
 import type { CryptoProvider } from '../crypto/provider.js';
 import { parseCertificate, type Certificate } from './certificate.js';
-import { EXTRA_OID, certFacts, certTimeError, checkCa, kuRejects, likelyIssued, signingAllowed, xkuRejects, type CertFacts } from './cert-facts.js';
+import { EXTRA_OID, publicKeyOf, certFacts, certTimeError, checkCa, kuRejects, likelyIssued, signingAllowed, xkuRejects, type CertFacts } from './cert-facts.js';
 import { buildChain, X509_V_FLAG, type CertificateSource } from './chain.js';
 import type { Crl } from './crl.js';
 import { checkHost, checkIp, parseIpAddress, PYTHON_DEFAULT_HOST_FLAGS, X509_CHECK_FLAG, type HostnameSubject } from './hostname.js';
@@ -111,7 +111,7 @@ export function verifyCertificateChain(options: VerifyOptions): VerifyResult {
   try {
     const authLevel = options.authLevel ?? 0;
     // x509_verify_x509: a weak leaf key stops verification before anything else.
-    if (authLevel > 0 && keySecurityBits(peer[0] as CertFacts, options.provider) < minimumSecurityBits(authLevel)) {
+    if (authLevel > 0 && keySecurityBits(peer[0] as CertFacts) < minimumSecurityBits(authLevel)) {
       throw new VerifyFailure(X509_V.EE_KEY_TOO_SMALL, 0, peer[0] as CertFacts);
     }
     const built = buildChain({
@@ -126,7 +126,7 @@ export function verifyCertificateChain(options: VerifyOptions): VerifyResult {
     if (built.error !== null) throw new VerifyFailure(built.error.code, built.error.depth, chain[built.error.depth] ?? null);
     checkExtensions(chain, options.purpose === undefined ? 'serverAuth' : options.purpose, flags);
     if (authLevel > 0) {
-      const weak = checkAuthLevel(chain, authLevel, options.provider);
+      const weak = checkAuthLevel(chain, authLevel);
       if (weak !== null) throw new VerifyFailure(weak.code, weak.depth, chain[weak.depth] ?? null);
     }
     const hostFlags = (options.hostFlags ?? PYTHON_DEFAULT_HOST_FLAGS) | (options.hostnameChecksCommonName === false ? X509_CHECK_FLAG.NEVER_CHECK_SUBJECT : 0);
@@ -263,12 +263,8 @@ function checkIdentity(leaf: CertFacts, hostname: string | null, ip: string | Ui
 // ─────────────────────────── internal_verify ───────────────────────────
 
 function signatureValid(subject: Certificate, issuer: Certificate, provider: CryptoProvider): boolean | 'no_key' {
-  let key;
-  try {
-    key = provider.importPublicKey(issuer.subjectPublicKeyInfo.raw);
-  } catch {
-    return 'no_key';
-  }
+  const key = publicKeyOf(issuer, provider);
+  if (key === null) return 'no_key';
   const alg = subject.signatureAlgorithm.algorithm;
   // X509_verify refuses a certificate whose two signature AlgorithmIdentifiers differ.
   if (alg === null || !subject.signatureAlgorithm.raw.equals(subject.tbsSignatureAlgorithm.raw)) return false;
