@@ -7,11 +7,14 @@
  * SECTIONS below.
  */
 import { DEFAULT_TIMING, formatTable, measureCase, type BenchSection, type CaseResult, type TimingOptions } from './harness.js';
+import { cryptoSection } from './crypto.js';
+import { tlsBulkSection } from './tls-bulk.js';
 import { tlsRecordSection } from './tls-record.js';
+import { tlsSocketSection } from './tls-socket.js';
 import { x509Section } from './x509.js';
 
 /** Every section, in the order they run. */
-const SECTIONS: readonly BenchSection[] = [x509Section, tlsRecordSection];
+const SECTIONS: readonly BenchSection[] = [x509Section, cryptoSection, tlsRecordSection, tlsBulkSection, tlsSocketSection];
 
 /** A command-line mistake: reported as one line, exit status 2. */
 class UsageError extends Error {}
