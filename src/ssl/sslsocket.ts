@@ -565,5 +565,16 @@ function typeName(v: unknown): string {
   return (v as object).constructor?.name ?? typeof v;
 }
 
+/**
+ * Typing: `await ctx.wrapSocket(sock, …)` is an SSLSocket (context.ts cannot
+ * name the class without importing this module, so the more precise
+ * overload is added here, where the class is defined).
+ */
+declare module './context.js' {
+  interface SSLContext {
+    wrapSocket(sock: socket, options?: WrapSocketOptions): Promise<SSLSocket>;
+  }
+}
+
 /** Python: `SSLContext.sslsocket_class = SSLSocket`. */
 setDefaultSSLSocketClass(SSLSocket);
