@@ -405,7 +405,6 @@ function idna2003Deviations(label: string): string {
 
 function toAsciiLabel(label: string): string {
   // ASCII labels are kept exactly (case preserved), as Python's ToASCII step 1.
-  // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(label)) {
     if (label.length === 0 || label.length > MAX_LABEL_LENGTH) throw new IdnaError('label empty or too long');
     return label;
@@ -423,7 +422,6 @@ function toAsciiLabel(label: string): string {
  */
 export function idnaEncodeHostname(name: string): string {
   if (name.length === 0) return name;
-  // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(name)) {
     const labels = name.split('.');
     for (const label of labels.slice(0, -1)) {
