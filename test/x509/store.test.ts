@@ -163,3 +163,23 @@ test('default verify paths honour SSL_CERT_FILE and SSL_CERT_DIR and tolerate ab
   empty.loadDefaultPaths({ SSL_CERT_FILE: '/nonexistent/file.pem', SSL_CERT_DIR: '/nonexistent' });
   assert.deepEqual(empty.stats(), { x509: 0, crl: 0, x509_ca: 0 });
 });
+
+test('the system default store matches Python set_default_verify_paths (stats and get_ca_certs order)', { skip: pythonSkipReason() ?? false }, () => {
+  const env = { ...process.env };
+  delete env.SSL_CERT_FILE;
+  delete env.SSL_CERT_DIR;
+  const store = new TrustStore(defaultProvider);
+  store.loadDefaultPaths(env);
+  const expected = pythonJson<{ stats: unknown; ders: string[] }>(
+    `import json, os, ssl
+os.environ.pop('SSL_CERT_FILE', None); os.environ.pop('SSL_CERT_DIR', None)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.set_default_verify_paths()
+print(json.dumps({'stats': ctx.cert_store_stats(), 'ders': [d.hex() for d in ctx.get_ca_certs(True)]}))`,
+  );
+  assert.deepEqual(store.stats(), expected.stats);
+  assert.deepEqual(
+    store.getCaCerts(true).map((d) => d.toString('hex')),
+    expected.ders,
+  );
+});
