@@ -25,8 +25,9 @@ function lengthOctets(n: number): Buffer {
   return Buffer.from([LONG_FORM | bytes.length, ...bytes]);
 }
 
-/** Any element from its identifier octet and contents. */
+/** Any element from its identifier octet (low-tag-number form) and contents. */
 export function element(id: number, contents: Uint8Array): Buffer {
+  if (!Number.isInteger(id) || id < 0 || id > 0xff || (id & 0x1f) === 0x1f) throw new DerError('tag_too_large', `identifier ${id} is not a one-octet tag`);
   return Buffer.concat([Buffer.of(id), lengthOctets(contents.length), contents]);
 }
 
@@ -233,9 +234,17 @@ export function time(d: Date): Buffer {
   return y >= UTC_TIME_MIN_YEAR && y <= UTC_TIME_MAX_YEAR ? utcTime(d) : generalizedTime(d);
 }
 
+/** Largest tag number of the one-octet (low-tag-number) form. */
+const MAX_LOW_TAG = 30;
+
+function contextNumber(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > MAX_LOW_TAG) throw new DerError('tag_too_large', `context tag [${n}] must be 0..${MAX_LOW_TAG}`);
+  return n;
+}
+
 /** EXPLICIT `[n]`: a constructed context tag wrapping complete encodings. */
 export function explicit(n: number, ...inner: Uint8Array[]): Buffer {
-  return constructed(TagClass.CONTEXT | n, inner);
+  return constructed(TagClass.CONTEXT | contextNumber(n), inner);
 }
 
 /**
@@ -245,11 +254,11 @@ export function explicit(n: number, ...inner: Uint8Array[]): Buffer {
 export function implicit(n: number, encoded: Uint8Array): Buffer {
   if (encoded.length === 0 || (encoded[0]! & 0x1f) === 0x1f) throw new DerError('unexpected_tag', 'implicit() needs a complete low-tag encoding');
   const out = Buffer.from(encoded);
-  out[0] = TagClass.CONTEXT | (encoded[0]! & CONSTRUCTED) | n;
+  out[0] = TagClass.CONTEXT | (encoded[0]! & CONSTRUCTED) | contextNumber(n);
   return out;
 }
 
 /** A primitive context tag `[n]` with raw contents (e.g. dNSName, keyIdentifier). */
 export function contextPrimitive(n: number, contents: Uint8Array): Buffer {
-  return element(TagClass.CONTEXT | n, contents);
+  return element(TagClass.CONTEXT | contextNumber(n), contents);
 }

@@ -218,6 +218,9 @@ test('SET OF is DER-sorted; explicit and implicit tags; SEQUENCE nesting', () =>
   assert.equal(der.implicit(1, der.sequence()).toString('hex'), 'a100');
   assert.equal(der.implicit(2, der.ia5String('a')).toString('hex'), '820161');
   assert.equal(der.contextPrimitive(7, hex('7f000001')).toString('hex'), '87047f000001');
+  assert.throws(() => der.contextPrimitive(31, Buffer.alloc(0)), DerError);
+  assert.throws(() => der.explicit(-1), DerError);
+  assert.throws(() => der.element(0x1f, Buffer.alloc(0)), DerError);
   const big = der.octetString(Buffer.alloc(300));
   assert.equal(big.subarray(0, 4).toString('hex'), '0482012c');
 });
