@@ -74,7 +74,7 @@ export class EchoServer {
   readonly handlerErrors: unknown[] = [];
   private listener: socket.socket | null = null;
   private loop: Promise<void> | null = null;
-  private current: socket.socket | null = null;
+  private current: ConnectionHandler | null = null;
   private stopped = false;
 
   constructor(options: EchoServerOptions) {
@@ -105,9 +105,10 @@ export class EchoServer {
       } catch {
         return; // listener closed
       }
-      this.current = conn;
+      const handler = new ConnectionHandler(this, conn);
+      this.current = handler;
       try {
-        await new ConnectionHandler(this, conn).run();
+        await handler.run();
       } catch (e) {
         this.handlerErrors.push(e);
       } finally {
@@ -168,7 +169,7 @@ class ConnectionHandler {
     else await this.sock.sendall(b);
   }
 
-  private close(): void {
+  close(): void {
     this.sslconn?.close();
     this.sock.close();
   }
