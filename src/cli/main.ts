@@ -2,7 +2,7 @@
 /**
  * The `sslsock` command.
  *
- *   sslsock demo            what sslsock does today, end to end
+ *   sslsock demo            the ssl API for real: TLS over loopback, failures, sans-IO, X.509
  *   sslsock cert ID...      issue a test certificate into files
  */
 import { CERT_USAGE, runCert } from './cert.js';
@@ -20,7 +20,7 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
-  demo: { summary: 'create a test CA, issue a certificate, validate it and show what fails and why', usage: DEMO_USAGE, run: runDemo },
+  demo: { summary: 'run a TLS server and client over loopback with the ssl API, show failures, sans-IO and X.509 checks', usage: DEMO_USAGE, run: runDemo },
   cert: { summary: 'issue a certificate from a throwaway test CA into files', usage: CERT_USAGE, run: runCert },
 };
 
