@@ -26,6 +26,9 @@
  *   SSLWantWriteError, as Python does when the kernel buffer is full.
  * - `getpeercert()` after close()/unwrap() raises a TypeError with Python's
  *   AttributeError text ("'NoneType' object has no attribute 'getpeercert'").
+ * - do_handshake(block=True) on a non-blocking socket waits without limit
+ *   but leaves the timeout other calls see untouched (Python flips it for
+ *   the duration of the call).
  * - An SSLSocket whose creation fails is always closed (Python leaves it to
  *   the garbage collector for non-OSError/ValueError failures; Node would
  *   keep the process alive for a leaked socket).
@@ -43,12 +46,11 @@ import { SSLErrorNumber } from './constants.js';
 import type { SSLObject } from './sslobject.js';
 import { Pump, type WaitMode } from './pump.js';
 import { sendfileUseSend } from './sslsocket-sendfile.js';
+import { CHANNEL_BINDING_TYPES } from './module.js';
 
 const CREATE = Symbol('SSLSocket._create');
 const EMPTY = Buffer.alloc(0);
 const DEFAULT_READ_LENGTH = 1024;
-/** Python's CHANNEL_BINDING_TYPES, consulted when there is no TLS layer. */
-const CHANNEL_BINDING_TYPES: ReadonlySet<string> = new Set(['tls-unique']);
 
 /** `wrapSocket()` options after SSLContext added itself. */
 export type CreateOptions = WrapSocketOptions & { context: SSLContext };
@@ -535,7 +537,7 @@ export class SSLSocket extends socket {
 
   getChannelBinding(cbType = 'tls-unique'): Buffer | null {
     if (this._sslobj !== null) return this._sslobj.getChannelBinding(cbType);
-    if (!CHANNEL_BINDING_TYPES.has(cbType)) throw new ValueError(`${cbType} channel binding type not implemented`);
+    if (!CHANNEL_BINDING_TYPES.includes(cbType)) throw new ValueError(`${cbType} channel binding type not implemented`);
     return null;
   }
 
