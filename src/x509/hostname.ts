@@ -438,3 +438,13 @@ export function idnaEncodeHostname(name: string): string {
   }
   return labels.map(toAsciiLabel).join('.') + trailingDot;
 }
+
+/**
+ * What CPython's _ssl does with an (already IDNA-encoded) server_hostname:
+ * an IP literal (a2i_IPADDRESS) is checked against iPAddress SANs and sent
+ * without SNI; anything else is a DNS name for X509_VERIFY_PARAM_set1_host and SNI.
+ */
+export function peerIdentity(serverHostname: string): { readonly hostname: string | null; readonly ip: Buffer | null } {
+  const ip = parseIpAddress(serverHostname);
+  return ip !== null ? { hostname: null, ip } : { hostname: serverHostname, ip: null };
+}

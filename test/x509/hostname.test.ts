@@ -11,6 +11,7 @@ import {
   inetPaton,
   isIpAddress,
   parseIpAddress,
+  peerIdentity,
   type HostnameSubject,
 } from '../../src/x509/hostname.js';
 import { LIBCRYPTO_PRELUDE, libcryptoSkipReason, openssl, opensslSkipReason, pythonJson, pythonSkipReason, tempDir } from '../helpers/openssl.js';
@@ -268,4 +269,11 @@ print(json.dumps(out))`,
   } finally {
     cleanup();
   }
+});
+
+test('a server_hostname is an IP identity when a2i_IPADDRESS parses it, else a DNS identity', () => {
+  assert.deepEqual(peerIdentity('127.0.0.1'), { hostname: null, ip: Buffer.from([127, 0, 0, 1]) });
+  assert.equal(peerIdentity('::1').ip?.toString('hex'), '00000000000000000000000000000001');
+  assert.deepEqual(peerIdentity('localhost'), { hostname: 'localhost', ip: null });
+  assert.deepEqual(peerIdentity('127.1'), { hostname: '127.1', ip: null });
 });
