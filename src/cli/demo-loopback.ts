@@ -98,6 +98,8 @@ async function serve(ls: ssl.SSLSocket): Promise<ServerSide> {
   const [conn, acceptedFrom] = await ls.accept();
   let plain: socket.socket | null = null;
   try {
+    // Accepted sockets start blocking (Python's default timeout None); bound them like every other call here.
+    conn.settimeout(DEMO_SOCKET_TIMEOUT_S);
     const v = view(conn);
     for (let d = await conn.recv(RECV_SIZE); d.length > 0; d = await conn.recv(RECV_SIZE)) await conn.sendall(d);
     plain = await conn.unwrap();
