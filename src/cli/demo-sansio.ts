@@ -7,6 +7,7 @@
 import * as ssl from '../ssl/index.js';
 import type { CA, LeafCert } from '../testing/index.js';
 import { clientContext, serverContext } from './demo-loopback.js';
+import { hexPrefix } from './pretty.js';
 
 /** TLS record header (RFC 8446 §5.1): type, legacy version, length. */
 const RECORD_HEADER_BYTES = 5;
@@ -38,10 +39,6 @@ interface Side {
   readonly outgoing: ssl.MemoryBIO;
 }
 
-function hex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
-}
-
 /** Runs one call; SSLWantReadError is an outcome here (Python's non-blocking contract), anything else propagates. */
 function call(name: string, side: Side, fn: () => unknown, flights: Flight[]): Buffer {
   let outcome = 'done';
@@ -52,7 +49,7 @@ function call(name: string, side: Side, fn: () => unknown, flights: Flight[]): B
     outcome = e.name;
   }
   const out = side.outgoing.read();
-  flights.push({ call: name, outcome, bytesOut: out.length, recordHeader: hex(out.subarray(0, RECORD_HEADER_BYTES)) });
+  flights.push({ call: name, outcome, bytesOut: out.length, recordHeader: hexPrefix(out, RECORD_HEADER_BYTES) });
   return out;
 }
 

@@ -33,11 +33,6 @@ export function bytesRepr(b: Uint8Array): string {
   return `b${quote}${out}${quote}`;
 }
 
-/** A JavaScript value as the demo prints call results: JSON, with `null` where Python shows None. */
-export function valueRepr(v: unknown): string {
-  return JSON.stringify(v);
-}
-
 /** Hex of the first `n` bytes, space separated (for showing record headers). */
 export function hexPrefix(b: Uint8Array, n: number): string {
   return Array.from(b.subarray(0, n), (x) => x.toString(16).padStart(2, '0')).join(' ');
