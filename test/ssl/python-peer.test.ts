@@ -382,3 +382,88 @@ test('Python client ↔ our server: a client that closes without close_notify is
     listener.close();
   }
 });
+
+test('test_asyncore_server: a non-blocking server of ours (handshake loop, pending() draining) serves a Python client', { skip }, async () => {
+  const [, serverContext] = testingContext();
+  const listener = await socket.createServer(['127.0.0.1', 0]);
+  try {
+    const client = runScript('ssl_client.py', {
+      port: listener.getsockname()[1],
+      cafile: SIGNING_CA,
+      server_hostname: 'localhost',
+      steps: [['echo', 'TEST MESSAGE of mixed case\n'], ['sha', 256 * 1024], ['unwrap']],
+    });
+    const [conn] = await listener.accept();
+    conn.setblocking(false);
+    const s = await serverContext.wrapSocket(conn, { serverSide: true, doHandshakeOnConnect: false });
+    try {
+      let wants = 0;
+      for (;;) {
+        try {
+          await s.doHandshake();
+          break;
+        } catch (e) {
+          if (!(e instanceof ssl.SSLWantReadError)) throw e;
+          wants++;
+          assert.ok(await s.waitReadable(10));
+        }
+      }
+      assert.ok(wants >= 1);
+      // Read whatever is available, draining pending() before waiting, as CPython's asyncore handler does.
+      const readSome = async (n = 65536): Promise<Buffer> => {
+        for (;;) {
+          try {
+            return await s.recv(n);
+          } catch (e) {
+            if (!(e instanceof ssl.SSLWantReadError)) throw e;
+            assert.ok(await s.waitReadable(10));
+          }
+        }
+      };
+      const sendAll = async (b: Buffer): Promise<void> => {
+        for (;;) {
+          try {
+            await s.sendall(b);
+            return;
+          } catch (e) {
+            if (!(e instanceof ssl.SSLWantWriteError)) throw e;
+            assert.ok(await s.waitWritable(10));
+          }
+        }
+      };
+      const first = await readSome();
+      await sendAll(Buffer.from(first.toString('latin1').toLowerCase(), 'latin1'));
+      let header = await readSome();
+      while (!header.includes(0x0a)) header = Buffer.concat([header, await readSome()]);
+      const nl = header.indexOf(0x0a);
+      const n = Number(header.subarray(4, nl).toString());
+      const parts = [header.subarray(nl + 1)];
+      let got = parts[0]!.length;
+      while (got < n) {
+        parts.push(await readSome(4096));
+        while (s.pending() > 0) parts.push(await s.recv(s.pending()));
+        got = parts.reduce((a, p) => a + p.length, 0);
+      }
+      await sendAll(Buffer.from(`${sha256(Buffer.concat(parts))}\n`));
+      // The client unwraps: we see a clean EOF and unwrap too (non-blocking: retry on WantRead).
+      assert.deepEqual(await readSome(), Buffer.alloc(0));
+      for (;;) {
+        try {
+          await s.unwrap();
+          break;
+        } catch (e) {
+          if (!(e instanceof ssl.SSLWantReadError)) throw e;
+          assert.ok(await s.waitReadable(10));
+        }
+      }
+      const report = JSON.parse(await client.line()) as ClientReport;
+      assert.equal(report.error, null);
+      assert.deepEqual(report.steps, ['test message of mixed case\n', true, 'unwrapped']);
+    } finally {
+      s.close();
+      client.kill();
+    }
+  } finally {
+    listener.close();
+  }
+});

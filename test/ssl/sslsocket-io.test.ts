@@ -439,3 +439,43 @@ test('a write that must read: send before the handshake drives it, also while a 
     listener.close();
   }
 });
+
+test('a listening SSLSocket serves 20 concurrent clients, each its own 256 KiB, without cross-talk', { skip }, async () => {
+  const [clientContext, serverContext, hostname] = testingContext();
+  const ls = await serverContext.wrapSocket(await socket.createServer(['127.0.0.1', 0]), { serverSide: true });
+  const N = 20;
+  const serving = (async () => {
+    const handlers: Promise<void>[] = [];
+    for (let i = 0; i < N; i++) {
+      const [conn] = await ls.accept();
+      handlers.push(
+        (async () => {
+          for (;;) {
+            const d = await conn.recv(65536);
+            if (d.length === 0) break;
+            await conn.sendall(d);
+          }
+          conn.close();
+        })(),
+      );
+    }
+    await Promise.all(handlers);
+  })();
+  try {
+    await Promise.all(
+      Array.from({ length: N }, async (_, i) => {
+        const s = await clientContext.wrapSocket(await socket.createConnection(ls.getsockname() as [string, number]), { serverHostname: hostname });
+        try {
+          const data = payload(256 * 1024, 100 + i);
+          const [, echoed] = await Promise.all([s.sendall(data), recvExactly(s, data.length)]);
+          assert.equal(sha256(echoed), sha256(data));
+        } finally {
+          s.close();
+        }
+      }),
+    );
+    await serving;
+  } finally {
+    ls.close();
+  }
+});
