@@ -55,9 +55,9 @@ const DEFAULT_READ_LENGTH = 1024;
 /** `wrapSocket()` options after SSLContext added itself. */
 export type CreateOptions = WrapSocketOptions & { context: SSLContext };
 
-function checkToken(token: unknown, family?: number, type?: number, proto?: number): [number?, number?, number?] {
+function checkToken(className: string, token: unknown, family?: number, type?: number, proto?: number): [number?, number?, number?] {
   if (token !== CREATE) {
-    throw new TypeError('SSLSocket does not have a public constructor. Instances are returned by SSLContext.wrap_socket().');
+    throw new TypeError(`${className} does not have a public constructor. Instances are returned by SSLContext.wrap_socket().`);
   }
   return [family, type, proto];
 }
@@ -79,7 +79,7 @@ export class SSLSocket extends socket {
 
   /** Not constructible directly, as in Python: use `SSLContext.wrapSocket()`. */
   constructor(token?: unknown, family?: number, type?: number, proto?: number) {
-    super(...checkToken(token, family, type, proto));
+    super(...checkToken(new.target.name, token, family, type, proto));
   }
 
   /**

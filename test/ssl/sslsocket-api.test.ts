@@ -354,3 +354,21 @@ test('wrap_socket argument checks come first, in Python order', { skip }, async 
   server.close();
   void CERTFILE;
 });
+
+test('sslsocketClass: a subclass is what wrapSocket returns, and messages name it', { skip }, async () => {
+  class MySock extends ssl.SSLSocket {}
+  const [clientContext, serverContext, hostname] = testingContext();
+  clientContext.sslsocketClass = MySock;
+  assert.throws(() => new (MySock as unknown as new () => unknown)(), /^TypeError: MySock does not have a public constructor/);
+  await withEchoServer(serverContext, async (server) => {
+    const s = await connectClient(clientContext, server, { serverHostname: hostname });
+    try {
+      assert.ok(s instanceof MySock);
+      await assert.rejects(s.recvfrom(10), /^ValueError: recvfrom not allowed on instances of <class 'MySock'>$/);
+      assert.throws(() => s.dup(), /Can't dup\(\) MySock instances/);
+      assert.match(s.toString(), /^<ssl\.MySock fd=\d+, family=2, type=1, proto=0, laddr=\('127\.0\.0\.1', \d+\), raddr=\('127\.0\.0\.1', \d+\)>$/);
+    } finally {
+      s.close();
+    }
+  });
+});
