@@ -51,6 +51,14 @@ export interface AeadKey {
   readonly tagLength: number; // 16
   /** Returns ciphertext || tag. */
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Buffer;
+  /**
+   * Seals the concatenation of `plaintextParts` and writes ciphertext || tag
+   * into `out` at `offset`; returns the bytes written (total plaintext + tag).
+   * Lets a record layer seal content and a trailer (TLS 1.3's inner content
+   * type and padding) without joining them first, straight into its output
+   * buffer. Throws CryptoError('bad_argument') when `out` is too small.
+   */
+  sealInto(nonce: Uint8Array, aad: Uint8Array, plaintextParts: readonly Uint8Array[], out: Uint8Array, offset: number): number;
   /** Input is ciphertext || tag. Throws CryptoError('bad_tag') when authentication fails. */
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Buffer;
 }

@@ -183,58 +183,80 @@ export function recordOverhead(dir: Direction, padding: number): number {
   }
 }
 
-function header(type: number, version: number, length: number, extra: number): Buffer {
-  const h = Buffer.allocUnsafe(RECORD_HEADER_LENGTH + extra);
-  h[0] = type;
-  h.writeUInt16BE(version, 1);
-  h.writeUInt16BE(length, 3);
-  return h;
+/** Bytes of a whole record (header included) carrying `contentLength` bytes of content under `dir`. */
+export function sealedRecordLength(dir: Direction, contentLength: number, padding: number): number {
+  return RECORD_HEADER_LENGTH + contentLength + recordOverhead(dir, padding);
 }
 
 /**
- * Protects one record whose content is `buf[0, contentLength)` and appends
- * its bytes to `out` (header and body as separate chunks, so the sealed body
- * is never copied). For TLS 1.3, `buf` must have room for the inner content
- * type and `padding` zero bytes after the content; they are written here.
- * `buf` may be reused by the caller once this returns.
+ * The TLS 1.3 trailer of TLSInnerPlaintext: byte 0 is set to the content
+ * type before each seal, the zeros after it are the padding (RFC 8446 §5.4).
+ * Only byte 0 is ever written, so the padding stays zero.
  */
-export function sealRecord(dir: Direction, type: number, plaintextVersion: number, buf: Buffer, contentLength: number, padding: number, out: Buffer[]): number {
+const innerTrailer = Buffer.alloc(1 + MAX_PLAINTEXT_LENGTH);
+
+function writeHeader(out: Buffer, offset: number, type: number, version: number, length: number): void {
+  out[offset] = type;
+  out.writeUInt16BE(version, offset + 1);
+  out.writeUInt16BE(length, offset + 3);
+}
+
+/**
+ * Protects one record whose content is the concatenation of `content`
+ * (`contentLength` bytes in all) and writes the whole record, header
+ * included, into `out` at `offset`, which must have room for
+ * `sealedRecordLength(dir, contentLength, padding)` bytes. Returns the bytes
+ * written. The content is read straight from the caller's buffers — no
+ * joining, no copy before sealing — and may be reused once this returns.
+ */
+export function sealRecord(
+  dir: Direction,
+  type: number,
+  plaintextVersion: number,
+  content: readonly Uint8Array[],
+  contentLength: number,
+  padding: number,
+  out: Buffer,
+  offset: number,
+): number {
   dir.checkSequence();
+  const body = offset + RECORD_HEADER_LENGTH;
   let bytes: number;
   switch (dir.kind) {
     case 'none': {
-      const rec = header(type, plaintextVersion, contentLength, contentLength);
-      buf.copy(rec, RECORD_HEADER_LENGTH, 0, contentLength);
-      out.push(rec);
-      bytes = rec.length;
+      writeHeader(out, offset, type, plaintextVersion, contentLength);
+      let at = body;
+      for (const part of content) {
+        out.set(part, at);
+        at += part.length;
+      }
+      bytes = at - offset;
       break;
     }
     case 'tls13': {
       // RFC 8446 §5.2: TLSInnerPlaintext = content || ContentType || zeros; the outer header says application_data, 0x0303.
-      buf[contentLength] = type;
-      if (padding > 0) buf.fill(0, contentLength + 1, contentLength + 1 + padding);
+      innerTrailer[0] = type;
       const innerLength = contentLength + 1 + padding;
-      const h = header(ContentType.application_data, ProtocolVersion.TLSv1_2, innerLength + AEAD_TAG_LENGTH, 0);
-      const body = dir.aead!.seal(dir.xorNonce(), h, buf.subarray(0, innerLength));
-      out.push(h, body);
-      bytes = h.length + body.length;
+      writeHeader(out, offset, ContentType.application_data, ProtocolVersion.TLSv1_2, innerLength + AEAD_TAG_LENGTH);
+      const parts = content.length === 1 ? [content[0]!, innerTrailer.subarray(0, 1 + padding)] : [...content, innerTrailer.subarray(0, 1 + padding)];
+      // The additional data is the header just written (RFC 8446 §5.2).
+      bytes = RECORD_HEADER_LENGTH + dir.aead!.sealInto(dir.xorNonce(), out.subarray(offset, body), parts, out, body);
       break;
     }
     case 'tls12': {
       const explicit = dir.suite!.explicitNonceLength;
-      const h = header(type, ProtocolVersion.TLSv1_2, explicit + contentLength + AEAD_TAG_LENGTH, explicit);
+      writeHeader(out, offset, type, ProtocolVersion.TLSv1_2, explicit + contentLength + AEAD_TAG_LENGTH);
       let nonce: Buffer;
       if (explicit > 0) {
         // RFC 5288 §3: nonce_explicit must never repeat under a key; the sequence number is the customary choice.
-        dir.writeSequence(h, RECORD_HEADER_LENGTH);
-        dir.nonce.set(h.subarray(RECORD_HEADER_LENGTH, RECORD_HEADER_LENGTH + explicit), dir.nonce.length - explicit);
+        dir.writeSequence(out, body);
+        dir.nonce.set(out.subarray(body, body + explicit), dir.nonce.length - explicit);
         nonce = dir.nonce;
       } else {
         nonce = dir.xorNonce();
       }
-      const body = dir.aead!.seal(nonce, dir.tls12Aad(type, ProtocolVersion.TLSv1_2, contentLength), buf.subarray(0, contentLength));
-      out.push(h, body);
-      bytes = h.length + body.length;
+      const aad = dir.tls12Aad(type, ProtocolVersion.TLSv1_2, contentLength);
+      bytes = RECORD_HEADER_LENGTH + explicit + dir.aead!.sealInto(nonce, aad, content, out, body + explicit);
       break;
     }
   }

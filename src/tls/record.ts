@@ -42,6 +42,7 @@ import {
   RECORD_HEADER_LENGTH,
   openRecord,
   sealRecord,
+  sealedRecordLength,
   type PlainRecord,
   type ProtectionKind,
 } from './record-protection.js';
@@ -84,6 +85,20 @@ const CCS_VALUE = 0x01;
 /** RFC 8446 §6: an alert record holds exactly one alert: level(1) || description(1). */
 const ALERT_LENGTH = 2;
 
+/**
+ * Outgoing records are sealed straight into an arena; takeOutgoing() hands
+ * out the filled part as one view (no concatenation) and later records go
+ * after it. An arena is sized for a few batches (the bytes between two
+ * takeOutgoing calls) of the largest seen so far, and is retired at a
+ * takeOutgoing that leaves less than one such batch of room, so a batch
+ * rarely has to be moved to a new arena to stay contiguous. A small writer
+ * pins little memory; a bulk writer allocates one arena per few batches.
+ */
+const MIN_ARENA = 2 * (MAX_PLAINTEXT_LENGTH + 256);
+const MAX_ARENA = 1024 * 1024;
+const ARENA_BATCHES = 4;
+const EMPTY = Buffer.alloc(0);
+
 /** readOne()'s result for a record that was read and discarded. */
 const DROPPED: unique symbol = Symbol('dropped record');
 
@@ -112,12 +127,16 @@ export class RecordLayer {
   private ccsPolicy: ChangeCipherSpecPolicy = 'deliver';
   private ccsDropped = 0;
 
-  // Outgoing: content not yet sealed (same type) and sealed record chunks.
-  private readonly pending = Buffer.allocUnsafe(MAX_PLAINTEXT_LENGTH + 1);
+  // Outgoing: content not yet sealed (same type), and sealed records in
+  // `arena[outStart, outEnd)`; bytes before outStart belong to whoever took them.
+  private readonly pending = Buffer.allocUnsafe(MAX_PLAINTEXT_LENGTH);
   private pendingLength = 0;
   private pendingType = 0;
-  private outChunks: Buffer[] = [];
-  private outBytes = 0;
+  private arena: Buffer = EMPTY;
+  private outStart = 0;
+  private outEnd = 0;
+  /** The largest batch taken so far (bytes), for sizing arenas. */
+  private maxBatch = 0;
   private plaintextVersion: number = ProtocolVersion.TLSv1_2;
   private recordsWritten = 0;
   private recordsRead = 0;
@@ -353,12 +372,24 @@ export class RecordLayer {
     if (this.pendingLength > 0 && this.pendingType !== type) this.flush();
     this.pendingType = type;
     let offset = 0;
-    while (offset < data.length) {
-      const n = Math.min(MAX_PLAINTEXT_LENGTH - this.pendingLength, data.length - offset);
-      this.pending.set(offset === 0 && n === data.length ? data : data.subarray(offset, offset + n), this.pendingLength);
-      this.pendingLength += n;
-      offset += n;
-      if (this.pendingLength === MAX_PLAINTEXT_LENGTH) this.sealPending();
+    if (this.pendingLength > 0) {
+      // Top up the partial record; if that fills it, seal pending || data directly, without joining them.
+      offset = Math.min(MAX_PLAINTEXT_LENGTH - this.pendingLength, data.length);
+      if (this.pendingLength + offset === MAX_PLAINTEXT_LENGTH) {
+        this.seal([this.pending.subarray(0, this.pendingLength), data.subarray(0, offset)], MAX_PLAINTEXT_LENGTH);
+        this.pendingLength = 0;
+      } else {
+        this.pending.set(data.subarray(0, offset), this.pendingLength);
+        this.pendingLength += offset;
+      }
+    }
+    // Full records are sealed from the caller's buffer at once; only a tail is copied to wait for more.
+    for (; data.length - offset >= MAX_PLAINTEXT_LENGTH; offset += MAX_PLAINTEXT_LENGTH) {
+      this.seal([data.subarray(offset, offset + MAX_PLAINTEXT_LENGTH)], MAX_PLAINTEXT_LENGTH);
+    }
+    if (offset < data.length) {
+      this.pending.set(data.subarray(offset), 0);
+      this.pendingLength = data.length - offset;
     }
     // RFC 8446 §5.1 / §6: alerts are never coalesced; a ChangeCipherSpec stands alone too.
     if (type === ContentType.alert || type === ContentType.change_cipher_spec) this.flush();
@@ -375,34 +406,58 @@ export class RecordLayer {
   }
 
   private sealPending(): void {
+    this.seal([this.pending.subarray(0, this.pendingLength)], this.pendingLength);
+    this.pendingLength = 0;
+  }
+
+  /** Seals one record of `pendingType` whose content is `content` (contentLength bytes) into the arena. */
+  private seal(content: readonly Uint8Array[], contentLength: number): void {
     const dir = this.writeDirection;
     let padding = 0;
     if (this.padding !== null && dir.kind === 'tls13') {
-      const wanted = this.padding(this.pendingType, this.pendingLength);
-      padding = Number.isInteger(wanted) && wanted > 0 ? Math.min(wanted, MAX_PLAINTEXT_LENGTH - this.pendingLength) : 0;
+      const wanted = this.padding(this.pendingType, contentLength);
+      padding = Number.isInteger(wanted) && wanted > 0 ? Math.min(wanted, MAX_PLAINTEXT_LENGTH - contentLength) : 0;
     }
-    this.outBytes += sealRecord(dir, this.pendingType, this.plaintextVersion, this.pending, this.pendingLength, padding, this.outChunks);
-    this.pendingLength = 0;
+    this.reserve(sealedRecordLength(dir, contentLength, padding));
+    this.outEnd += sealRecord(dir, this.pendingType, this.plaintextVersion, content, contentLength, padding, this.arena, this.outEnd);
     this.recordsWritten++;
+  }
+
+  /** Makes room for `n` more bytes after outEnd, moving the untaken records to a new arena if needed. */
+  private reserve(n: number): void {
+    if (this.outEnd + n <= this.arena.length) return;
+    const untaken = this.outEnd - this.outStart;
+    const size = Math.max(2 * (untaken + n), MIN_ARENA, Math.min(MAX_ARENA, ARENA_BATCHES * this.maxBatch));
+    const next = Buffer.allocUnsafe(size);
+    // Rare (once per arena): the records not yet taken must stay contiguous with the new one.
+    if (untaken > 0) this.arena.copy(next, 0, this.outStart, this.outEnd);
+    this.arena = next;
+    this.outStart = 0;
+    this.outEnd = untaken;
   }
 
   /** True when there is anything to send (sealed or pending). */
   get hasOutgoing(): boolean {
-    return this.outBytes > 0 || this.pendingLength > 0;
+    return this.outEnd > this.outStart || this.pendingLength > 0;
   }
 
-  /** All pending ciphertext as one Buffer (empty when none), after sealing pending writes. */
+  /** All pending ciphertext as one Buffer (empty when none), after sealing pending writes. A view of the arena; never written again. */
   takeOutgoing(): Buffer {
-    const chunks = this.takeOutgoingChunks();
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    this.flush();
+    if (this.outEnd === this.outStart) return EMPTY;
+    const out = this.arena.subarray(this.outStart, this.outEnd);
+    this.maxBatch = Math.max(this.maxBatch, out.length);
+    if (this.arena.length - this.outEnd < this.maxBatch) {
+      this.arena = EMPTY;
+      this.outEnd = 0;
+    }
+    this.outStart = this.outEnd;
+    return out;
   }
 
-  /** All pending ciphertext as a list of Buffers in order (no concatenation; for writev-style sinks). */
+  /** All pending ciphertext as a list of Buffers in order (for writev-style sinks); at most one, as records are sealed contiguously. */
   takeOutgoingChunks(): Buffer[] {
-    this.flush();
-    const chunks = this.outChunks;
-    this.outChunks = [];
-    this.outBytes = 0;
-    return chunks;
+    const out = this.takeOutgoing();
+    return out.length === 0 ? [] : [out];
   }
 }

@@ -1,0 +1,75 @@
+/**
+ * The record layer's outgoing bytes: records are sealed into a shared arena
+ * and handed out as views, so a view once taken must never change, however
+ * much is written afterwards, and batches of any size come out contiguous.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultProvider as provider } from '../../src/crypto/index.js';
+import { RecordLayer, MAX_PLAINTEXT_LENGTH } from '../../src/tls/record.js';
+import { ContentType } from '../../src/tls/registry/content-types.js';
+import { ALL_SUITES, TLS_AES_256_GCM_SHA384 } from '../../src/tls/registry/suites.js';
+
+const KEY32 = Buffer.alloc(32, 0x22);
+const KEY16 = Buffer.alloc(16, 0x11);
+const IV = Buffer.from('000102030405060708090a0b', 'hex');
+const TLS12_AES_128_GCM = ALL_SUITES.find((s) => s.ianaName === 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256')!;
+
+function readAll(rl: RecordLayer): Buffer {
+  const parts: Buffer[] = [];
+  for (let r; (r = rl.nextRecord()) !== null; ) parts.push(Buffer.from(r.payload));
+  return Buffer.concat(parts);
+}
+
+test('taken ciphertext never changes while later batches of every size are written', () => {
+  const writer = new RecordLayer({ provider });
+  const reader = new RecordLayer({ provider });
+  writer.setWriteKey(TLS_AES_256_GCM_SHA384, KEY32, IV);
+  reader.setReadKey(TLS_AES_256_GCM_SHA384, KEY32, IV);
+  const taken: { view: Buffer; copy: Buffer }[] = [];
+  const sent: Buffer[] = [];
+  // Small, record-sized, odd and multi-megabyte batches, so arenas are reused, retired and outgrown.
+  const sizes = [1, 100, MAX_PLAINTEXT_LENGTH, 65536, 3, 200_000, 17, 2_500_000, 65536, 65536, 65536, 65536, 65536, 9, 1_100_000, 5];
+  for (const [i, size] of sizes.entries()) {
+    const data = Buffer.alloc(size, i + 1);
+    writer.write(ContentType.application_data, data);
+    data.fill(0xff); // the record layer must not keep a reference to the caller's buffer
+    sent.push(Buffer.alloc(size, i + 1));
+    const view = writer.takeOutgoing();
+    taken.push({ view, copy: Buffer.from(view) });
+  }
+  for (const t of taken) assert.deepEqual(t.view, t.copy);
+  for (const t of taken) reader.feed(t.view);
+  assert.deepEqual(readAll(reader), Buffer.concat(sent));
+  assert.equal(writer.takeOutgoing().length, 0);
+  assert.deepEqual(writer.takeOutgoingChunks(), []);
+});
+
+test('a partial record topped up by a later write is one full record of both, for TLS 1.3 and TLS 1.2', () => {
+  for (const [suite, key, iv, set] of [
+    [TLS_AES_256_GCM_SHA384, KEY32, IV, 13],
+    [TLS12_AES_128_GCM, KEY16, IV.subarray(0, 4), 12],
+  ] as const) {
+    const writer = new RecordLayer({ provider });
+    const reader = new RecordLayer({ provider });
+    if (set === 13) {
+      writer.setWriteKey(suite, key, iv);
+      reader.setReadKey(suite, key, iv);
+    } else {
+      writer.setWriteKey12(suite, key, iv);
+      reader.setReadKey12(suite, key, iv);
+    }
+    const a = Buffer.alloc(1000, 1);
+    const b = Buffer.alloc(MAX_PLAINTEXT_LENGTH + 500, 2);
+    writer.write(ContentType.application_data, a);
+    writer.write(ContentType.application_data, b);
+    reader.feed(writer.takeOutgoing());
+    const first = reader.nextRecord()!;
+    assert.equal(first.payload.length, MAX_PLAINTEXT_LENGTH);
+    assert.deepEqual(first.payload, Buffer.concat([a, b]).subarray(0, MAX_PLAINTEXT_LENGTH));
+    const second = reader.nextRecord()!;
+    assert.deepEqual(second.payload, b.subarray(MAX_PLAINTEXT_LENGTH - a.length));
+    assert.equal(reader.nextRecord(), null);
+    assert.equal(writer.recordCounts.written, 2);
+  }
+});
