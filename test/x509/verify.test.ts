@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultProvider } from '../../src/crypto/index.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { parseCrl } from '../../src/x509/crl.js';
@@ -14,7 +15,7 @@ import { X509_V_FLAG, verifyCertificateChain, type VerifyOptions } from '../../s
 import { pythonHandshakes, type PythonJob } from '../helpers/openssl-corpus.js';
 import { pythonSkipReason } from '../helpers/openssl.js';
 
-const CERTDATA = '/root/.pyenv/versions/3.11.7/lib/python3.11/test/certdata';
+const CERTDATA = fileURLToPath(new URL('../../../test/vectors/certdata', import.meta.url));
 const certdata = (name: string): string => join(CERTDATA, name);
 let certdataSkip: string | null = null;
 try {
