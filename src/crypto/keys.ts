@@ -62,8 +62,8 @@ export class NodePublicKey implements PublicKey {
   readonly type: KeyType;
   readonly curve: EcCurve | null;
   readonly bits: number;
-  readonly spki: Buffer;
   private readonly facts: KeyFacts;
+  private exported: Buffer | null = null;
 
   constructor(readonly keyObject: nodeCrypto.KeyObject) {
     const facts = keyFacts(keyObject);
@@ -71,7 +71,17 @@ export class NodePublicKey implements PublicKey {
     this.type = facts.type;
     this.curve = facts.curve;
     this.bits = facts.bits;
-    this.spki = guard('bad_key', 'public key export', () => keyObject.export({ format: 'der', type: 'spki' }));
+  }
+
+  /**
+   * OpenSSL's canonical re-encoding, exported on first use: most keys (every
+   * certificate in a chain being validated) are only ever used to verify, and
+   * the export was a third of importPublicKey's time. Not the imported bytes,
+   * so that `equals` still sees one key in two encodings as the same.
+   */
+  get spki(): Buffer {
+    this.exported ??= guard('bad_key', 'public key export', () => this.keyObject.export({ format: 'der', type: 'spki' }));
+    return this.exported;
   }
 
   verify(algorithm: SignatureAlgorithm, data: Uint8Array, signature: Uint8Array): boolean {
