@@ -6,24 +6,18 @@
  * - `loadCertifiedKey`: a PEM certificate chain (leaf first) and its private
  *   key (PKCS#8, PKCS#1, SEC1, encrypted PKCS#8 or legacy `Proc-Type`
  *   encryption), checked to belong together.
- * - `CaStore`: trusted certificates and CRLs, from PEM files, `cadata`
- *   (PEM text or concatenated DER) and OpenSSL hashed directories
- *   (`<subject-hash>.<n>`, `<hash>.r<n>` for CRLs) read lazily on lookup, as
- *   OpenSSL's `capath` does. It is what `verifyCertificateChain` consults.
+ * - `loadCafile` / `addCapath` / `loadCadata`: Python's argument checks in
+ *   front of the X.509 layer's `TrustStore` (src/x509/store.ts), and the one
+ *   mapping of its errors to Python's exceptions (`trustStoreErrorToPython`).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { join } from 'node:path';
 import type { CryptoProvider, PrivateKey } from '../crypto/provider.js';
 import { CryptoError } from '../crypto/provider.js';
 import { parseCertificate, type Certificate } from '../x509/certificate.js';
-import { certFacts, checkCa } from '../x509/cert-facts.js';
-import type { CertificateSource } from '../x509/chain.js';
-import { parseCrl, type Crl } from '../x509/crl.js';
-import type { Name } from '../x509/name.js';
-import { nameHash, namesEqual } from '../x509/name-canon.js';
+import { X509Error } from '../x509/errors.js';
 import { pemBlocksWithLabel, PEM_LABEL } from '../x509/pem.js';
-import type { CrlSource } from '../x509/revocation.js';
+import { TrustStoreError, type TrustStore, type TrustStoreStats } from '../x509/store.js';
 import type { CertifiedKey } from '../tls/config.js';
 import { fromNodeError, OSError, ValueError } from '../socket/errors.js';
 import { strerror } from '../socket/errno.js';
@@ -35,6 +29,15 @@ const ERR_PEM_LIB = 524297;
 const ERR_KEY_VALUES_MISMATCH = 116;
 /** X509_R_NO_CERTIFICATE_OR_CRL_FOUND. */
 const ERR_NO_CERTIFICATE_OR_CRL_FOUND = 136;
+/** ASN1_R_NOT_ENOUGH_DATA. */
+const ERR_ASN1_NOT_ENOUGH_DATA = 142;
+/** PEM_R_BAD_BASE64_DECODE. */
+const ERR_PEM_BAD_BASE64_DECODE = 100;
+/** ERR_R_ASN1_LIB, packed as Python shows it (a common reason: ERR_RFLAG_COMMON set). */
+const ERR_R_ASN1_LIB = 524301;
+/** ERR_R_NESTED_ASN1_ERROR, packed likewise. */
+const ERR_R_NESTED_ASN1_ERROR = 524554;
+const CADATA_TYPE_ERROR = 'cadata should be an ASCII string or a bytes-like object';
 /** PEM_BUFSIZE: OpenSSL's password buffer, which Python checks passwords against. */
 const MAX_PASSWORD_BYTES = 1024;
 
@@ -164,228 +167,86 @@ export function loadCertifiedKey(certfile: unknown, keyfile: unknown, password: 
   return { chain: chain.map((c) => c.raw), key };
 }
 
-/** Length of the DER TLV at the start of `b`, or null when it is not a whole element. */
-function derElementLength(b: Buffer): number | null {
-  if (b.length < 2) return null;
-  const first = b[1]!;
-  if (first < 0x80) return 2 + first <= b.length ? 2 + first : null;
-  const n = first & 0x7f;
-  if (n === 0 || n > 4 || b.length < 2 + n) return null;
-  let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + b[2 + i]!;
-  const total = 2 + n + len;
-  return total <= b.length ? total : null;
-}
-
 function isAscii(s: string): boolean {
   // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(s);
 }
 
-interface ParsedCaFile {
-  readonly certs: readonly Certificate[];
-  readonly crls: readonly Crl[];
-}
-
-/**
- * Parsed CA files, shared by every context of the process: the system bundle
- * (~150 certificates) is parsed once, not once per `create_default_context()`.
- * Keyed by path and invalidated when the file's size or mtime changes.
- */
-const CA_FILE_CACHE = new Map<string, { mtimeMs: number; size: number; parsed: ParsedCaFile }>();
-const CA_FILE_CACHE_LIMIT = 16;
-
-function parseCaFileCached(path: string): ParsedCaFile {
-  let stamp: { mtimeMs: number; size: number } | null = null;
-  try {
-    const st = statSync(path);
-    stamp = { mtimeMs: st.mtimeMs, size: st.size };
-  } catch {
-    stamp = null; // readPathOrOSError reports it
-  }
-  const hit = CA_FILE_CACHE.get(path);
-  if (stamp !== null && hit !== undefined && hit.mtimeMs === stamp.mtimeMs && hit.size === stamp.size) return hit.parsed;
-  const parsed = parseCaFile(readPathOrOSError(path).toString('latin1'));
-  if (stamp !== null) {
-    if (CA_FILE_CACHE.size >= CA_FILE_CACHE_LIMIT) CA_FILE_CACHE.delete(CA_FILE_CACHE.keys().next().value as string);
-    CA_FILE_CACHE.set(path, { ...stamp, parsed });
-  }
-  return parsed;
-}
-
-/** The certificates and CRLs of a PEM file, with OpenSSL's errors for files that hold neither. */
-function parseCaFile(text: string): ParsedCaFile {
-  let certs: Buffer[];
-  let crls: Buffer[];
-  try {
-    certs = pemBlocksWithLabel(text, PEM_LABEL.certificate);
-    crls = pemBlocksWithLabel(text, PEM_LABEL.crl);
-  } catch {
-    throw pemLibError('X509');
-  }
-  if (certs.length === 0 && crls.length === 0) {
-    // A PEM file of other objects (e.g. only a key) is OpenSSL's "PEM lib"; no PEM at all is NO_CERTIFICATE_OR_CRL_FOUND.
-    if (/-----BEGIN [^\r\n]*-----/.test(text)) throw pemLibError('X509');
-    throw makeSSLError(SSLError, ERR_NO_CERTIFICATE_OR_CRL_FOUND, 'no certificate or crl found', 'X509', 'NO_CERTIFICATE_OR_CRL_FOUND');
-  }
-  const parsedCerts = certs.map((d) => parseCertOrPemLib(d, 'X509'));
-  const parsedCrls = crls.map((d) => {
-    try {
-      return parseCrl(d);
-    } catch {
-      throw pemLibError('X509');
-    }
-  });
-  return { certs: parsedCerts, crls: parsedCrls };
-}
-
 /** The counts `cert_store_stats()` reports. */
-export interface CertStoreStats {
-  x509: number;
-  crl: number;
-  x509_ca: number;
-}
+export type CertStoreStats = TrustStoreStats;
+
+/** Which `load_verify_locations` argument was being loaded: OpenSSL reports a cafile and cadata through different calls. */
+type TrustSource = 'cafile' | 'cadata';
 
 /**
- * The context's trust store: OpenSSL's X509_STORE with its file and
- * hashed-directory lookups. Duplicates are ignored, as OpenSSL ignores them.
+ * The one mapping from the trust store's errors to Python's exceptions and
+ * texts (each case checked against Python 3.11 on OpenSSL 3.0):
+ * - cafile (X509_STORE_load_file): OSError subclasses without a filename,
+ *   `[X509] PEM lib`, `[X509: NO_CERTIFICATE_OR_CRL_FOUND] …`;
+ * - cadata (CPython's _add_ca_certs): "no start line" / "not enough data"
+ *   when no certificate was read, else the PEM or ASN.1 error that stopped it.
  */
-export class CaStore implements CertificateSource, CrlSource {
-  private readonly certs: Certificate[] = [];
-  private readonly crls: Crl[] = [];
-  private readonly seen = new Set<string>();
-  private readonly dirs: string[] = [];
-  /** Hash values already looked up in the directories. */
-  private readonly dirLookups = new Set<string>();
-
-  constructor(private readonly provider: CryptoProvider) {}
-
-  get certificates(): readonly Certificate[] {
-    return this.certs;
+export function trustStoreErrorToPython(e: TrustStoreError, source: TrustSource): Error {
+  const cause = e.cause instanceof X509Error ? e.cause : null;
+  switch (e.kind) {
+    case 'os_error':
+      return fsOSError(e.cause ?? { code: e.code });
+    case 'no_certificate_or_crl':
+      return makeSSLError(SSLError, ERR_NO_CERTIFICATE_OR_CRL_FOUND, 'no certificate or crl found', 'X509', 'NO_CERTIFICATE_OR_CRL_FOUND');
+    case 'pem_lib':
+      if (source === 'cafile') return pemLibError('X509');
+      // PEM_read_bio_X509 after good certificates: a body that is not base64, or one that is not a certificate.
+      return cause?.code === 'bad_pem'
+        ? makeSSLError(SSLError, ERR_PEM_BAD_BASE64_DECODE, 'bad base64 decode', 'PEM', 'BAD_BASE64_DECODE')
+        : makeSSLError(SSLError, ERR_R_ASN1_LIB, 'ASN1 lib', 'PEM');
+    case 'bad_asn1':
+      // d2i_X509_bio after good certificates: an element cut short, or a whole element that is not a certificate.
+      return cause?.code === 'truncated'
+        ? makeSSLError(SSLError, ERR_ASN1_NOT_ENOUGH_DATA, 'not enough data', 'ASN1', 'NOT_ENOUGH_DATA')
+        : makeSSLError(SSLError, ERR_R_NESTED_ASN1_ERROR, 'nested asn1 error', 'ASN1');
+    case 'cadata_no_start_line':
+      return new SSLError(0, 'no start line: cadata does not contain a certificate');
+    case 'cadata_not_enough_data':
+      return new SSLError(0, 'not enough data: cadata does not contain a certificate');
+    case 'cadata_empty':
+      return new ValueError('Empty certificate data');
   }
+}
 
-  addCertificate(cert: Certificate): void {
-    const key = `c:${cert.raw.toString('base64')}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.certs.push(cert);
+function mapTrustStoreErrors<T>(source: TrustSource, load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof TrustStoreError) throw trustStoreErrorToPython(e, source);
+    throw e;
   }
+}
 
-  addCrl(crl: Crl): void {
-    const key = `r:${crl.raw.toString('base64')}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.crls.push(crl);
-  }
+/** `cafile`: every certificate and CRL in a PEM file, all or nothing. */
+export function loadCafile(store: TrustStore, cafile: unknown): void {
+  const path = checkPath(cafile, 'cafile');
+  mapTrustStoreErrors('cafile', () => store.loadFile(path));
+}
 
-  /** `cafile`: every certificate and CRL in a PEM file. */
-  loadFile(cafile: unknown): void {
-    const path = checkPath(cafile, 'cafile');
-    const parsed = parseCaFileCached(path);
-    for (const c of parsed.certs) this.addCertificate(c);
-    for (const c of parsed.crls) this.addCrl(c);
-  }
+/** `capath`: an OpenSSL hashed directory, consulted lazily. A missing directory is not an error. */
+export function addCapath(store: TrustStore, capath: unknown): void {
+  store.addDirectory(checkPath(capath, 'capath'));
+}
 
-  /** `capath`: an OpenSSL hashed directory, consulted lazily. A missing directory is not an error. */
-  addDirectory(capath: unknown): void {
-    const path = checkPath(capath, 'capath');
-    if (!this.dirs.includes(path)) this.dirs.push(path);
+/** `cadata`: ASCII PEM text (junk between blocks ignored) or a bytes-like object of concatenated DER. */
+export function loadCadata(store: TrustStore, cadata: unknown): void {
+  let data: string | Uint8Array;
+  if (typeof cadata === 'string') {
+    if (!isAscii(cadata)) throw new TypeError(CADATA_TYPE_ERROR);
+    data = cadata;
+  } else if (cadata instanceof Uint8Array || cadata instanceof DataView) {
+    data = new Uint8Array(cadata.buffer, cadata.byteOffset, cadata.byteLength);
+  } else if (cadata instanceof ArrayBuffer) {
+    data = new Uint8Array(cadata);
+  } else {
+    throw new TypeError(CADATA_TYPE_ERROR);
   }
-
-  /** `cadata`: ASCII PEM text (junk between blocks ignored) or concatenated DER. */
-  loadData(cadata: unknown): void {
-    if (typeof cadata === 'string') {
-      if (!isAscii(cadata)) throw new TypeError('cadata should be an ASCII string or a bytes-like object');
-      if (cadata.length === 0) throw new ValueError('Empty certificate data');
-      let ders: Buffer[];
-      try {
-        ders = pemBlocksWithLabel(cadata, PEM_LABEL.certificate);
-      } catch {
-        throw pemLibError('X509');
-      }
-      if (ders.length === 0) throw new SSLError(0, 'no start line: cadata does not contain a certificate');
-      for (const d of ders) this.addCertificate(parseCertOrPemLib(d, 'X509'));
-      return;
-    }
-    if (cadata instanceof Uint8Array || cadata instanceof ArrayBuffer || cadata instanceof DataView) {
-      const bytes = cadata instanceof ArrayBuffer ? Buffer.from(cadata) : Buffer.from(cadata.buffer, cadata.byteOffset, cadata.byteLength);
-      if (bytes.length === 0) throw new ValueError('Empty certificate data');
-      const found: Certificate[] = [];
-      let rest = bytes;
-      while (rest.length > 0) {
-        const n = derElementLength(rest);
-        let cert: Certificate | null = null;
-        if (n !== null) {
-          try {
-            cert = parseCertificate(rest.subarray(0, n));
-          } catch {
-            cert = null;
-          }
-        }
-        // OpenSSL stops at the first thing that is not a certificate; it is an error only if nothing was read.
-        if (cert === null) break;
-        found.push(cert);
-        rest = rest.subarray(n!);
-      }
-      if (found.length === 0) throw new SSLError(0, 'not enough data: cadata does not contain a certificate');
-      for (const c of found) this.addCertificate(c);
-      return;
-    }
-    throw new TypeError('cadata should be an ASCII string or a bytes-like object');
-  }
-
-  certificatesBySubject(name: Name): readonly Certificate[] {
-    this.lookupDirectories(name);
-    return this.certs.filter((c) => namesEqual(c.subject, name));
-  }
-
-  crlsByIssuer(name: Name): readonly Crl[] {
-    this.lookupDirectories(name);
-    return this.crls.filter((c) => namesEqual(c.issuer, name));
-  }
-
-  /** by_dir: `<hash>.0`, `<hash>.1`, … (certificates) and `<hash>.r0`, … (CRLs) until one is missing. */
-  private lookupDirectories(name: Name): void {
-    if (this.dirs.length === 0) return;
-    const hash = nameHash(name, this.provider);
-    if (this.dirLookups.has(hash)) return;
-    this.dirLookups.add(hash);
-    for (const dir of this.dirs) {
-      for (const [suffix, isCrl] of [['', false], ['r', true]] as const) {
-        for (let i = 0; ; i++) {
-          const file = join(dir, `${hash}.${suffix}${i}`);
-          let text: string;
-          try {
-            if (!statSync(file).isFile()) break;
-            text = readFileSync(file, 'latin1');
-          } catch {
-            break;
-          }
-          try {
-            for (const d of pemBlocksWithLabel(text, isCrl ? PEM_LABEL.crl : PEM_LABEL.certificate)) {
-              if (isCrl) this.addCrl(parseCrl(d));
-              else this.addCertificate(parseCertificate(d));
-            }
-          } catch {
-            // A broken file in a hashed directory is skipped, as by_dir skips it.
-          }
-        }
-      }
-    }
-  }
-
-  /** X509_check_ca() != 0: what get_ca_certs() and the x509_ca counter include. */
-  static isCa(cert: Certificate): boolean {
-    try {
-      return checkCa(certFacts(cert)) !== 0;
-    } catch {
-      return false;
-    }
-  }
-
-  stats(): CertStoreStats {
-    return { x509: this.certs.length, crl: this.crls.length, x509_ca: this.certs.filter((c) => CaStore.isCa(c)).length };
-  }
+  mapTrustStoreErrors('cadata', () => store.addCadata(data));
 }
 
 /** Validation of one loaded path for `set_default_verify_paths` (silently skipped when missing, as OpenSSL does). */

@@ -14,8 +14,8 @@ import type { CipherSuite } from '../tls/registry/suites.js';
 import type { VersionName } from '../tls/registry/versions.js';
 import { isIpAddress } from '../x509/hostname.js';
 import { pythonVerifyMessage } from '../x509/verify-codes.js';
+import type { TrustStore } from '../x509/store.js';
 import { verifyCertificateChain } from '../x509/verify.js';
-import type { CaStore } from './certs.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED } from './constants.js';
 import { verifyCodeAlert } from './errors.js';
 import { pyTypeName } from './pyargs.js';
@@ -38,7 +38,7 @@ export interface ConnectionLink<C = unknown> {
 /** The settings of a context that the engine wiring reads, at the moment it reads them. */
 export interface EngineSettings<C> {
   readonly provider: CryptoProvider;
-  readonly store: CaStore;
+  readonly store: TrustStore;
   readonly verifyMode: number;
   readonly checkHostname: boolean;
   readonly verifyFlags: number;

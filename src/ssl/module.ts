@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { defaultProvider } from '../crypto/index.js';
 import { X509Error } from '../x509/errors.js';
 import { derCertToPem, pemToDerCert } from '../x509/pem.js';
+import { CERT_DIR_ENV, CERT_FILE_ENV, DEFAULT_CERT_DIR, DEFAULT_CERT_FILE } from '../x509/store.js';
 import { certTimeToSeconds as x509CertTimeToSeconds } from '../x509/time.js';
 import { ValueError } from '../socket/errors.js';
 import { isDirectory, isFile } from './certs.js';
@@ -114,11 +115,6 @@ export const Purpose = Object.freeze({
 
 // ---- default verify paths -----------------------------------------------------
 
-/** Where OpenSSL (Debian/Ubuntu build) looks by default; we report the same, as Python on this platform does. */
-const OPENSSL_CAFILE = '/usr/lib/ssl/cert.pem';
-const OPENSSL_CAPATH = '/usr/lib/ssl/certs';
-const CAFILE_ENV = 'SSL_CERT_FILE';
-const CAPATH_ENV = 'SSL_CERT_DIR';
 
 /** Python's `DefaultVerifyPaths` namedtuple. */
 export interface DefaultVerifyPaths {
@@ -130,24 +126,22 @@ export interface DefaultVerifyPaths {
   openssl_capath: string;
 }
 
-/** `get_default_verify_paths()`: the env var if set, else OpenSSL's default; each only if it exists. */
+/**
+ * `get_default_verify_paths()`: the env var if set (even to ''), else
+ * OpenSSL's default; each only if it exists. The paths are the trust store's
+ * (src/x509/store.ts), which `set_default_verify_paths()` loads.
+ */
 export function getDefaultVerifyPaths(): DefaultVerifyPaths {
-  const cafile = process.env[CAFILE_ENV] || OPENSSL_CAFILE;
-  const capath = process.env[CAPATH_ENV] || OPENSSL_CAPATH;
+  const cafile = process.env[CERT_FILE_ENV] ?? DEFAULT_CERT_FILE;
+  const capath = process.env[CERT_DIR_ENV] ?? DEFAULT_CERT_DIR;
   return {
     cafile: isFile(cafile) ? cafile : null,
     capath: isDirectory(capath) ? capath : null,
-    openssl_cafile_env: CAFILE_ENV,
-    openssl_cafile: OPENSSL_CAFILE,
-    openssl_capath_env: CAPATH_ENV,
-    openssl_capath: OPENSSL_CAPATH,
+    openssl_cafile_env: CERT_FILE_ENV,
+    openssl_cafile: DEFAULT_CERT_FILE,
+    openssl_capath_env: CERT_DIR_ENV,
+    openssl_capath: DEFAULT_CERT_DIR,
   };
-}
-
-/** What `set_default_verify_paths()` loads: the resolved file and directory. */
-export function defaultVerifyPaths(): { cafile: string | null; capath: string | null } {
-  const p = getDefaultVerifyPaths();
-  return { cafile: p.cafile, capath: p.capath };
 }
 
 // ---- create_default_context -----------------------------------------------------

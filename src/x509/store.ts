@@ -98,7 +98,16 @@ function rawOf(o: StoreObject): Buffer {
   return o.kind === 'x509' ? o.cert.raw : o.crl.raw;
 }
 
-const CERTIFICATE_LABELS: ReadonlySet<string> = new Set([PEM_LABEL.certificate, PEM_LABEL.trustedCertificate, 'X509 CERTIFICATE']);
+/** The pre-RFC 7468 certificate label OpenSSL still reads (PEM_STRING_X509_OLD). */
+const OLD_CERTIFICATE_LABEL = 'X509 CERTIFICATE';
+/** What a cafile / capath file may hold as a certificate (PEM_X509_INFO_read_bio). */
+const CERTIFICATE_LABELS: ReadonlySet<string> = new Set([PEM_LABEL.certificate, PEM_LABEL.trustedCertificate, OLD_CERTIFICATE_LABEL]);
+/**
+ * What PEM text `cadata` may hold (PEM_read_bio_X509, as CPython's
+ * _add_ca_certs calls it): a TRUSTED CERTIFICATE block is skipped there, so
+ * cadata of only such blocks is "no start line" (checked against Python).
+ */
+const CADATA_CERTIFICATE_LABELS: ReadonlySet<string> = new Set([PEM_LABEL.certificate, OLD_CERTIFICATE_LABEL]);
 
 /** A TRUSTED CERTIFICATE block is a certificate followed by OpenSSL's auxiliary trust data; only the certificate is used. */
 function certificateBytes(block: PemBlock): Buffer {
@@ -187,17 +196,10 @@ export class TrustStore implements CertificateSource, CrlSource {
    * anything is added; no block at all throws 'no_certificate_or_crl'.
    */
   addPem(text: string, path: string | null = null): { certificates: number; crls: number } {
-    const objects: StoreObject[] = [];
-    try {
-      for (const b of parsePem(text)) {
-        if (CERTIFICATE_LABELS.has(b.label)) objects.push({ kind: 'x509', cert: parseCertificate(certificateBytes(b)) });
-        else if (b.label === PEM_LABEL.crl) objects.push({ kind: 'crl', crl: parseCrl(b.der) });
-      }
-    } catch (e) {
-      if (e instanceof X509Error) throw new TrustStoreError('pem_lib', `PEM lib: ${e.message}`, path, null, null, e);
-      throw e;
-    }
-    if (objects.length === 0) throw new TrustStoreError('no_certificate_or_crl', 'no certificate or crl found', path);
+    return this.insertAll(pemObjects(text, path));
+  }
+
+  private insertAll(objects: readonly StoreObject[]): { certificates: number; crls: number } {
     for (const o of objects) this.insert(o);
     const certificates = objects.filter((o) => o.kind === 'x509').length;
     return { certificates, crls: objects.length - certificates };
@@ -244,7 +246,7 @@ export class TrustStore implements CertificateSource, CrlSource {
       let cert: Certificate | null = null;
       try {
         const [block] = parsePem(frame);
-        if (block === undefined || !CERTIFICATE_LABELS.has(block.label)) continue;
+        if (block === undefined || !CADATA_CERTIFICATE_LABELS.has(block.label)) continue;
         cert = parseCertificate(certificateBytes(block));
       } catch (e) {
         if (!(e instanceof X509Error)) throw e;
@@ -258,18 +260,13 @@ export class TrustStore implements CertificateSource, CrlSource {
     return count;
   }
 
-  private readText(path: string): string {
-    try {
-      return readFileSync(path, 'latin1');
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      throw new TrustStoreError('os_error', err.message, path, err.errno === undefined ? null : -err.errno, err.code ?? null, e);
-    }
-  }
-
-  /** Python's `cafile`: a PEM file of certificates and CRLs. */
+  /**
+   * Python's `cafile`: a PEM file of certificates and CRLs. The parsed file is
+   * shared by every store of the process (see `parsedCaFile`), so the system
+   * bundle is parsed once, not once per `create_default_context()`.
+   */
   loadFile(path: string): { certificates: number; crls: number } {
-    return this.addPem(this.readText(path), path);
+    return this.insertAll(parsedCaFile(path));
   }
 
   /**
@@ -373,6 +370,65 @@ export class TrustStore implements CertificateSource, CrlSource {
     const cas = this.certificates().filter((c) => checkCa(certFacts(c)) !== 0);
     return binaryForm ? cas.map((c) => Buffer.from(c.raw)) : cas.map((c) => peerCertDict(c));
   }
+}
+
+/**
+ * The objects of a PEM text (X509_load_cert_crl_file): every CERTIFICATE /
+ * TRUSTED CERTIFICATE / X509 CRL block, other text and blocks ignored. All or
+ * nothing: a block that does not decode or parse is 'pem_lib'; no block at all
+ * is 'no_certificate_or_crl'.
+ */
+function pemObjects(text: string, path: string | null): StoreObject[] {
+  const objects: StoreObject[] = [];
+  try {
+    for (const b of parsePem(text)) {
+      if (CERTIFICATE_LABELS.has(b.label)) objects.push({ kind: 'x509', cert: parseCertificate(certificateBytes(b)) });
+      else if (b.label === PEM_LABEL.crl) objects.push({ kind: 'crl', crl: parseCrl(b.der) });
+    }
+  } catch (e) {
+    if (e instanceof X509Error) throw new TrustStoreError('pem_lib', `PEM lib: ${e.message}`, path, null, null, e);
+    throw e;
+  }
+  if (objects.length === 0) throw new TrustStoreError('no_certificate_or_crl', 'no certificate or crl found', path);
+  return objects;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new TrustStoreError('os_error', err.message, path, err.errno === undefined ? null : -err.errno, err.code ?? null, e);
+  }
+}
+
+/**
+ * Parsed cafiles, shared by every store of the process (parsed objects are
+ * immutable, so stores may share them). Keyed by path and invalidated when the
+ * file's size or mtime changes; only files that loaded are kept, so an error
+ * is reported afresh each time.
+ */
+const CA_FILE_CACHE = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly objects: readonly StoreObject[] }>();
+/** Enough for the system bundle and a test suite's handful of cafiles; the oldest entry goes first. */
+const CA_FILE_CACHE_LIMIT = 16;
+
+function parsedCaFile(path: string): readonly StoreObject[] {
+  let stamp: { mtimeMs: number; size: number } | null;
+  try {
+    const st = statSync(path);
+    stamp = { mtimeMs: st.mtimeMs, size: st.size };
+  } catch {
+    stamp = null; // readText reports why
+  }
+  const hit = CA_FILE_CACHE.get(path);
+  if (stamp !== null && hit !== undefined && hit.mtimeMs === stamp.mtimeMs && hit.size === stamp.size) return hit.objects;
+  const objects = pemObjects(readText(path), path);
+  if (stamp !== null) {
+    CA_FILE_CACHE.delete(path);
+    if (CA_FILE_CACHE.size >= CA_FILE_CACHE_LIMIT) CA_FILE_CACHE.delete(CA_FILE_CACHE.keys().next().value as string);
+    CA_FILE_CACHE.set(path, { ...stamp, objects });
+  }
+  return objects;
 }
 
 function isFile(path: string): boolean {
