@@ -290,15 +290,17 @@ export class SSLSocket extends socket {
    * when `suppressRaggedEofs`.
    */
   async read(len?: number, buffer?: null): Promise<Buffer>;
-  async read(len: number, buffer: Uint8Array): Promise<number>;
-  async read(len: number = DEFAULT_READ_LENGTH, buffer: Uint8Array | null = null): Promise<Buffer | number> {
+  async read(len: number, buffer: ArrayBufferView): Promise<number>;
+  async read(len: number = DEFAULT_READ_LENGTH, target: ArrayBufferView | null = null): Promise<Buffer | number> {
     if (this._sslobj === null || this._pump === null) throw new ValueError('Read on closed or unwrapped SSL socket.');
     const obj = this._sslobj;
     const pump = this._pump;
     if (typeof len !== 'number' || !Number.isInteger(len)) throw new TypeError(`'${typeName(len)}' object cannot be interpreted as an integer`);
-    if (buffer !== null && !(buffer instanceof Uint8Array)) {
-      throw new TypeError(`read() argument 2 must be read-write bytes-like object, not ${typeName(buffer)}`);
+    if (target !== null && !ArrayBuffer.isView(target)) {
+      throw new TypeError(`read() argument 2 must be read-write bytes-like object, not ${typeName(target)}`);
     }
+    // Python's buffer protocol: any typed array or DataView, sized in bytes (memoryview.nbytes), never by len().
+    const buffer = target === null ? null : bytesOf(target);
     if (buffer === null && len < 0) throw new ValueError('size should not be negative');
     const n = buffer !== null && (len <= 0 || len > buffer.length) ? buffer.length : len;
     if (n === 0) return buffer !== null ? 0 : Buffer.alloc(0);
@@ -329,12 +331,12 @@ export class SSLSocket extends socket {
   }
 
   /** Python's recv_into(buffer, nbytes=None, flags=0). */
-  override async recvInto(buffer: Uint8Array, nbytes: number | null = null, flags = 0): Promise<number> {
+  override async recvInto(buffer: ArrayBufferView, nbytes: number | null = null, flags = 0): Promise<number> {
     let n = nbytes;
-    if (n === null || n === undefined) n = buffer instanceof Uint8Array && buffer.length > 0 ? buffer.length : DEFAULT_READ_LENGTH;
-    if (this._sslobj === null) return super.recvInto(buffer, n, flags);
+    if (n === null || n === undefined) n = ArrayBuffer.isView(buffer) && buffer.byteLength > 0 ? buffer.byteLength : DEFAULT_READ_LENGTH;
+    if (this._sslobj === null) return super.recvInto(ArrayBuffer.isView(buffer) ? bytesOf(buffer) : buffer, n, flags);
     if (flags !== 0) throw new ValueError(`non-zero flags not allowed in calls to recv_into() on ${this._classRepr}`);
-    if (!(buffer instanceof Uint8Array)) {
+    if (!ArrayBuffer.isView(buffer)) {
       throw new TypeError(`recv_into() argument 'buffer' must be read-write bytes-like object, not ${typeName(buffer)}`);
     }
     return this.read(n, buffer);
@@ -558,6 +560,11 @@ export class SSLSocket extends socket {
   override toString(): string {
     return super.toString().replace(/^<socket\.socket/, `<ssl.${this.constructor.name}`);
   }
+}
+
+/** The bytes of a typed array or DataView, by byteLength (a subclass's `length` is never consulted). */
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
 function typeName(v: unknown): string {
