@@ -96,3 +96,23 @@ export function testDecodeCert(path: string): PeerCertDict {
   if (!block) throw new Error(`no certificate in ${path}`);
   return peerCertDict(parseCertificate(block.der));
 }
+
+export interface ThreadedEchoServerOptions {
+  certificate?: string;
+  sslVersion?: number;
+  certreqs?: number;
+  cacerts?: string;
+  alpnProtocols?: string[];
+  ciphers?: string;
+}
+
+/** The context `ThreadedEchoServer(certificate, ssl_version, certreqs, cacerts, …)` builds when given no context. */
+export function threadedEchoServerContext(o: ThreadedEchoServerOptions = {}): ssl.SSLContext {
+  const context = new ssl.SSLContext(o.sslVersion ?? ssl.PROTOCOL_TLS_SERVER);
+  context.verifyMode = o.certreqs ?? ssl.CERT_NONE;
+  if (o.cacerts) context.loadVerifyLocations(o.cacerts);
+  if (o.certificate) context.loadCertChain(o.certificate);
+  if (o.alpnProtocols) context.setAlpnProtocols(o.alpnProtocols);
+  if (o.ciphers) context.setCiphers(o.ciphers);
+  return context;
+}
