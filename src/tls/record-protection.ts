@@ -271,21 +271,20 @@ export interface PlainRecord {
 }
 
 /**
- * Removes protection from one record. `record` is the whole record,
- * header included; `type`, `version` and `length` come from its header.
+ * Removes protection from one record: its 5-byte `header` (the TLS 1.3
+ * additional data) and its `body`; `type` and `version` come from the header.
  * Throws TLSError(bad_record_mac) on authentication failure and
  * record_overflow / unexpected_message for RFC 8446 §5.2 / §5.4 violations.
  */
-export function openRecord(dir: Direction, type: number, version: number, record: Buffer): PlainRecord {
+export function openRecord(dir: Direction, type: number, version: number, header: Buffer, body: Buffer): PlainRecord {
   dir.checkSequence();
-  const body = record.subarray(RECORD_HEADER_LENGTH);
   let result: PlainRecord;
   switch (dir.kind) {
     case 'none':
       result = { type, payload: body };
       break;
     case 'tls13': {
-      const inner = openOrBadMac(dir, dir.xorNonce(), record.subarray(0, RECORD_HEADER_LENGTH), body);
+      const inner = openOrBadMac(dir, dir.xorNonce(), header, body);
       if (inner.length > MAX_INNER_PLAINTEXT_LENGTH) {
         throw new TLSError('record_overflow', `decrypted TLSInnerPlaintext of ${inner.length} bytes exceeds 2^14+1 (RFC 8446 §5.4)`);
       }

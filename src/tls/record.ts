@@ -23,7 +23,8 @@
  * `takeOutgoing()` / `flush()`, a content type change, a key change, or an
  * alert / change_cipher_spec (those are always sent alone, RFC 8446 §5.1).
  * Data passed to `write()` is copied; the caller may reuse its buffer.
- * Data passed to `feed()` is NOT copied: do not modify it afterwards.
+ * Data passed to `feed()` is NOT copied: do not modify it afterwards, unless
+ * `retainBuffered()` was called after reading (see there).
  *
  * Errors are `TLSError`s naming the alert to send; after a read error the
  * read side stays failed (every later `nextRecord()` rethrows) while the
@@ -213,6 +214,21 @@ export class RecordLayer {
     this.inBuffered += data.length;
   }
 
+  /**
+   * Copies the ciphertext still buffered (at most a partial record, once every
+   * whole record has been read) into memory of our own, after which the
+   * buffers given to `feed()` may be reused. A caller that feeds transient
+   * buffers can then feed without copying, read every whole record, and pay
+   * for copying only the tail: protected records are opened in place and
+   * their plaintext is fresh memory. (Unprotected records' payloads are
+   * views of the fed bytes: keep those buffers, or copy the payloads.)
+   */
+  retainBuffered(): void {
+    if (this.inBuffered === 0) return;
+    this.inChunks = [this.gather(this.inBuffered, false)];
+    this.headOffset = 0;
+  }
+
   /** Ciphertext received but not yet returned as records (non-zero at EOF means a truncated record). */
   get bufferedBytes(): number {
     return this.inBuffered;
@@ -257,12 +273,15 @@ export class RecordLayer {
     if (length > limit) throw new TLSError('record_overflow', `${protectedRecord ? 'protected' : 'plaintext'} ${typeName(type)} record of ${length} bytes exceeds the limit of ${limit}`);
     if (this.inBuffered < RECORD_HEADER_LENGTH + length) return null;
 
-    const record = this.take(RECORD_HEADER_LENGTH + length);
+    // Header and body taken apart: a body that arrived as its own chunk (as a pump feeding
+    // record by record delivers it) is opened in place, never joined to its header.
+    const header = this.take(RECORD_HEADER_LENGTH);
+    const body = length === 0 ? EMPTY : this.take(length);
     this.firstRecordRead = true;
 
     if (type === ContentType.change_cipher_spec && dir.kind !== 'tls12') {
       if (this.ccsPolicy === 'drop-once' || dir.kind === 'tls13' || this.ccsPolicy === 'reject') {
-        this.checkDroppableCcs(record, length);
+        this.checkDroppableCcs(body);
         this.ccsDropped++;
         return DROPPED;
       }
@@ -271,17 +290,17 @@ export class RecordLayer {
       throw new TLSError('unexpected_message', `unprotected ${typeName(type)} record received while TLS 1.3 read protection is active`);
     }
 
-    const plain = openRecord(dir, type, version, record);
+    const plain = openRecord(dir, type, version, header, body);
     this.recordsRead++;
     this.checkContent(plain, dir.kind);
     return plain;
   }
 
-  private checkDroppableCcs(record: Buffer, length: number): void {
+  private checkDroppableCcs(body: Buffer): void {
     if (this.ccsPolicy !== 'drop-once') {
       throw new TLSError('unexpected_message', 'change_cipher_spec record received where TLS 1.3 does not allow one');
     }
-    if (length !== 1 || record[RECORD_HEADER_LENGTH] !== CCS_VALUE) {
+    if (body.length !== 1 || body[0] !== CCS_VALUE) {
       throw new TLSError('unexpected_message', 'change_cipher_spec record must be the single byte 0x01 (RFC 8446 §5)');
     }
     if (this.ccsDropped > 0) throw new TLSError('unexpected_message', 'second change_cipher_spec record during the TLS 1.3 handshake');

@@ -73,3 +73,29 @@ test('a partial record topped up by a later write is one full record of both, fo
     assert.equal(writer.recordCounts.written, 2);
   }
 });
+
+test('retainBuffered: after it, the fed buffer may be overwritten and the partial record still completes', () => {
+  const writer = new RecordLayer({ provider });
+  const reader = new RecordLayer({ provider });
+  writer.setWriteKey(TLS_AES_256_GCM_SHA384, KEY32, IV);
+  reader.setReadKey(TLS_AES_256_GCM_SHA384, KEY32, IV);
+  const first = Buffer.alloc(MAX_PLAINTEXT_LENGTH, 0x31);
+  const second = Buffer.alloc(5000, 0x32);
+  writer.write(ContentType.application_data, first);
+  writer.write(ContentType.application_data, second);
+  const wire = Buffer.from(writer.takeOutgoing());
+  // One whole record plus a header and a few bytes of the next, in a buffer the caller will reuse.
+  const cut = 5 + MAX_PLAINTEXT_LENGTH + 17 + 5 + 100;
+  const transient = Buffer.from(wire.subarray(0, cut));
+  reader.feed(transient);
+  assert.deepEqual(reader.nextRecord()?.payload, first);
+  assert.equal(reader.nextRecord(), null);
+  reader.retainBuffered();
+  assert.equal(reader.bufferedBytes, cut - (5 + MAX_PLAINTEXT_LENGTH + 17));
+  transient.fill(0);
+  reader.feed(wire.subarray(cut));
+  assert.deepEqual(reader.nextRecord()?.payload, second);
+  assert.equal(reader.bufferedBytes, 0);
+  reader.retainBuffered(); // nothing buffered: a no-op
+  assert.equal(reader.nextRecord(), null);
+});
