@@ -65,9 +65,6 @@ const PENDING = {
   'ThreadedTests.test_session': RESUMPTION,
   'ThreadedTests.test_session_handling': RESUMPTION + ' (SSLSession objects)',
   'ThreadedTests.test_socketserver': 'needs an HTTPS server and client (http.server / urllib) — outside the ssl module',
-  'TestEnumerations.test_tlscontenttype': '_TLSContentType is a private enum of the _msg_callback debug hook (TestSSLDebug), not exported yet',
-  'TestEnumerations.test_tlsalerttype': '_TLSAlertType is a private enum of the _msg_callback debug hook (TestSSLDebug), not exported yet',
-  'TestEnumerations.test_tlsmessagetype': '_TLSMessageType is a private enum of the _msg_callback debug hook (TestSSLDebug), not exported yet',
 };
 
 // Tests that do not apply to a TypeScript library, and why.

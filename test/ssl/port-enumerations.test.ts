@@ -8,6 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as ssl from '../../src/ssl/index.js';
 
 type Enum = Readonly<Record<string, number>>;
@@ -40,6 +41,90 @@ test('TestEnumerations.test_tlsversion', () => {
   testSimpleEnum(CheckedTLSVersion, ssl.TLSVersion);
 });
 
+test('TestEnumerations.test_tlscontenttype', () => {
+  // Content types (record layer), RFC 8446 section B.1
+  const Checked_TLSContentType = {
+    CHANGE_CIPHER_SPEC: 20,
+    ALERT: 21,
+    HANDSHAKE: 22,
+    APPLICATION_DATA: 23,
+    // pseudo content types
+    HEADER: 0x100,
+    INNER_CONTENT_TYPE: 0x101,
+  };
+  testSimpleEnum(Checked_TLSContentType, ssl._TLSContentType);
+});
+
+test('TestEnumerations.test_tlsalerttype', () => {
+  // Alert types for TLSContentType.ALERT messages, RFC 8446 section B.2
+  const Checked_TLSAlertType = {
+    CLOSE_NOTIFY: 0,
+    UNEXPECTED_MESSAGE: 10,
+    BAD_RECORD_MAC: 20,
+    DECRYPTION_FAILED: 21,
+    RECORD_OVERFLOW: 22,
+    DECOMPRESSION_FAILURE: 30,
+    HANDSHAKE_FAILURE: 40,
+    NO_CERTIFICATE: 41,
+    BAD_CERTIFICATE: 42,
+    UNSUPPORTED_CERTIFICATE: 43,
+    CERTIFICATE_REVOKED: 44,
+    CERTIFICATE_EXPIRED: 45,
+    CERTIFICATE_UNKNOWN: 46,
+    ILLEGAL_PARAMETER: 47,
+    UNKNOWN_CA: 48,
+    ACCESS_DENIED: 49,
+    DECODE_ERROR: 50,
+    DECRYPT_ERROR: 51,
+    EXPORT_RESTRICTION: 60,
+    PROTOCOL_VERSION: 70,
+    INSUFFICIENT_SECURITY: 71,
+    INTERNAL_ERROR: 80,
+    INAPPROPRIATE_FALLBACK: 86,
+    USER_CANCELED: 90,
+    NO_RENEGOTIATION: 100,
+    MISSING_EXTENSION: 109,
+    UNSUPPORTED_EXTENSION: 110,
+    CERTIFICATE_UNOBTAINABLE: 111,
+    UNRECOGNIZED_NAME: 112,
+    BAD_CERTIFICATE_STATUS_RESPONSE: 113,
+    BAD_CERTIFICATE_HASH_VALUE: 114,
+    UNKNOWN_PSK_IDENTITY: 115,
+    CERTIFICATE_REQUIRED: 116,
+    NO_APPLICATION_PROTOCOL: 120,
+  };
+  testSimpleEnum(Checked_TLSAlertType, ssl._TLSAlertType);
+});
+
+test('TestEnumerations.test_tlsmessagetype', () => {
+  // Message types (handshake protocol), RFC 8446 section B.3
+  const Checked_TLSMessageType = {
+    HELLO_REQUEST: 0,
+    CLIENT_HELLO: 1,
+    SERVER_HELLO: 2,
+    HELLO_VERIFY_REQUEST: 3,
+    NEWSESSION_TICKET: 4,
+    END_OF_EARLY_DATA: 5,
+    HELLO_RETRY_REQUEST: 6,
+    ENCRYPTED_EXTENSIONS: 8,
+    CERTIFICATE: 11,
+    SERVER_KEY_EXCHANGE: 12,
+    CERTIFICATE_REQUEST: 13,
+    SERVER_DONE: 14,
+    CERTIFICATE_VERIFY: 15,
+    CLIENT_KEY_EXCHANGE: 16,
+    FINISHED: 20,
+    CERTIFICATE_URL: 21,
+    CERTIFICATE_STATUS: 22,
+    SUPPLEMENTAL_DATA: 23,
+    KEY_UPDATE: 24,
+    NEXT_PROTO: 67,
+    MESSAGE_HASH: 254,
+    CHANGE_CIPHER_SPEC: 0x0101,
+  };
+  testSimpleEnum(Checked_TLSMessageType, ssl._TLSMessageType);
+});
+
 test('TestEnumerations.test_sslmethod', () => {
   const Checked_SSLMethod = oldConvert((name) => name.startsWith('PROTOCOL_') && name !== 'PROTOCOL_SSLv23');
   // This member is assigned dynamically in `ssl.py`:
@@ -65,4 +150,18 @@ test('TestEnumerations.test_verifyflags', () => {
 
 test('TestEnumerations.test_verifymode', () => {
   testSimpleEnum(oldConvert((name) => name.startsWith('CERT_')), ssl.VerifyMode);
+});
+
+test('the private _TLSContentType/_TLSAlertType/_TLSMessageType equal python3’s', (t) => {
+  const r = spawnSync('python3', ['-c', 'import ssl, json\nprint(json.dumps([{m.name: m.value for m in e} for e in (ssl._TLSContentType, ssl._TLSAlertType, ssl._TLSMessageType)]))'], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    t.skip('python3 with ssl is not installed');
+    return;
+  }
+  const [contentType, alertType, messageType] = JSON.parse(r.stdout) as Enum[];
+  testSimpleEnum(contentType!, ssl._TLSContentType);
+  testSimpleEnum(alertType!, ssl._TLSAlertType);
+  testSimpleEnum(messageType!, ssl._TLSMessageType);
 });
