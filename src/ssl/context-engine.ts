@@ -10,6 +10,7 @@ import type { CryptoProvider, KeyExchangeGroup } from '../crypto/provider.js';
 import type { CertifiedKey, ClientAuthMode, ConnectionConfig, PeerVerifyInfo, ServerOverrides, VerifyPeer } from '../tls/config.js';
 import { TLSError } from '../tls/errors.js';
 import { alertName } from '../tls/registry/alerts.js';
+import { alertForVerifyCode } from '../tls/verify-default.js';
 import type { CipherSuite } from '../tls/registry/suites.js';
 import type { VersionName } from '../tls/registry/versions.js';
 import { isIpAddress } from '../x509/hostname.js';
@@ -17,7 +18,6 @@ import { pythonVerifyMessage } from '../x509/verify-codes.js';
 import type { TrustStore } from '../x509/store.js';
 import { verifyCertificateChain } from '../x509/verify.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED } from './constants.js';
-import { verifyCodeAlert } from './errors.js';
 import { pyTypeName } from './pyargs.js';
 
 /** What a connection tells its context while it runs. `C` is the context class (SSLContext). */
@@ -90,7 +90,7 @@ function verifier<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>): 
       return null;
     }
     return {
-      alert: verifyCodeAlert(result.code),
+      alert: alertForVerifyCode(result.code),
       reason: `certificate verify failed: ${result.message}`,
       verifyCode: result.code,
       verifyMessage: pythonVerifyMessage(result.code, link.serverHostname),

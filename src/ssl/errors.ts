@@ -13,7 +13,6 @@
 import { OSError } from '../socket/errors.js';
 import { TLSError } from '../tls/errors.js';
 import type { AlertName } from '../tls/registry/alerts.js';
-import { X509_V } from '../x509/verify-codes.js';
 import { SSLErrorNumber } from './constants.js';
 
 function setName(cls: { prototype: object }, name: string): void {
@@ -191,45 +190,6 @@ const LOCAL_ALERT_REASONS: Partial<Record<AlertName, [string, string]>> = {
   insufficient_security: ['INSUFFICIENT_SECURITY', 'insufficient security'],
   no_application_protocol: ['NO_APPLICATION_PROTOCOL', 'no application protocol'],
 };
-
-/**
- * The alert a failed certificate verification sends (OpenSSL's
- * `ssl_verify_alarm_type`, ssl/statem/statem_lib.c): the peer then reports
- * e.g. `TLSV1_ALERT_UNKNOWN_CA` for an untrusted chain (python-ssl-api.md §2.5).
- */
-export function verifyCodeAlert(code: number): AlertName {
-  switch (code) {
-    case X509_V.UNABLE_TO_GET_ISSUER_CERT:
-    case X509_V.UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-    case X509_V.UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-    case X509_V.UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
-    case X509_V.DEPTH_ZERO_SELF_SIGNED_CERT:
-    case X509_V.SELF_SIGNED_CERT_IN_CHAIN:
-    case X509_V.CERT_CHAIN_TOO_LONG:
-    case X509_V.UNABLE_TO_GET_CRL:
-    case X509_V.INVALID_CA:
-      return 'unknown_ca';
-    case X509_V.CERT_SIGNATURE_FAILURE:
-    case X509_V.CRL_SIGNATURE_FAILURE:
-    case X509_V.CERT_NOT_YET_VALID:
-    case X509_V.CRL_NOT_YET_VALID:
-    case X509_V.HOSTNAME_MISMATCH:
-    case X509_V.IP_ADDRESS_MISMATCH:
-    case X509_V.EE_KEY_TOO_SMALL:
-    case X509_V.CA_KEY_TOO_SMALL:
-    case X509_V.CA_MD_TOO_WEAK:
-      return 'bad_certificate';
-    case X509_V.CERT_HAS_EXPIRED:
-    case X509_V.CRL_HAS_EXPIRED:
-      return 'certificate_expired';
-    case X509_V.CERT_REVOKED:
-      return 'certificate_revoked';
-    case X509_V.INVALID_PURPOSE:
-      return 'unsupported_certificate';
-    default:
-      return 'certificate_unknown';
-  }
-}
 
 /** The one mapping from an engine error to Python's exception (python-ssl-api.md §2.3, §2.5). */
 export function sslErrorFromTLSError(err: TLSError): SSLError {

@@ -22,7 +22,12 @@ export interface DefaultVerifierOptions {
   readonly time?: Date;
 }
 
-/** OpenSSL's alert for a verification error code. */
+/**
+ * The alert OpenSSL sends for a failed certificate verification
+ * (ssl_x509err2alert, formerly ssl_verify_alarm_type): the peer then reports
+ * e.g. `TLSV1_ALERT_UNKNOWN_CA` for an untrusted chain (python-ssl-api.md
+ * §2.5). The one home of this table; the ssl layer's verifier uses it too.
+ */
 export function alertForVerifyCode(code: number): AlertName {
   switch (code) {
     case X509_V.UNABLE_TO_GET_ISSUER_CERT:
