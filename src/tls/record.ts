@@ -95,7 +95,8 @@ const ALERT_LENGTH = 2;
  * rarely has to be moved to a new arena to stay contiguous. A small writer
  * pins little memory; a bulk writer allocates one arena per few batches.
  */
-const MIN_ARENA = 2 * (MAX_PLAINTEXT_LENGTH + 256);
+/** Enough for a typical handshake flight; a connection that never sends much never holds more. */
+const MIN_ARENA = 4096;
 const MAX_ARENA = 1024 * 1024;
 const ARENA_BATCHES = 4;
 const EMPTY = Buffer.alloc(0);
