@@ -7,16 +7,13 @@
  */
 import { appendFileSync } from 'node:fs';
 import type { CryptoProvider, KeyExchangeGroup } from '../crypto/provider.js';
-import type { CertifiedKey, ClientAuthMode, ConnectionConfig, PeerVerifyInfo, ServerOverrides, VerifyPeer } from '../tls/config.js';
+import type { CertifiedKey, ClientAuthMode, ConnectionConfig, ServerOverrides, VerifyPeer } from '../tls/config.js';
 import { TLSError } from '../tls/errors.js';
 import { alertName } from '../tls/registry/alerts.js';
-import { alertForVerifyCode } from '../tls/verify-default.js';
+import { defaultVerifier } from '../tls/verify-default.js';
 import type { CipherSuite } from '../tls/registry/suites.js';
 import type { VersionName } from '../tls/registry/versions.js';
-import { isIpAddress } from '../x509/hostname.js';
-import { pythonVerifyMessage } from '../x509/verify-codes.js';
 import type { TrustStore } from '../x509/store.js';
-import { verifyCertificateChain } from '../x509/verify.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED } from './constants.js';
 import { pyTypeName } from './pyargs.js';
 
@@ -63,39 +60,24 @@ function clientAuthMode(verifyMode: number): ClientAuthMode {
 }
 
 /**
- * The verification callback for a connection: the peer chain against the
- * context's store, flags and security level; the client also checks the
- * server's name (when `check_hostname`) — an IP literal against SAN
- * iPAddress (code 64), a name against DNS names (code 62).
+ * The verification callback for a connection: tls's default verifier with
+ * the context's store, flags, host flags and security level (OpenSSL's auth
+ * level: Python's default contexts use 2); the client checks the name it was
+ * given (`server_hostname`) when `check_hostname` is on.
  */
 function verifier<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>): VerifyPeer | null {
   const s = ctx._engineSettings();
   if (s.verifyMode === CERT_NONE) return null;
-  return (chain: readonly Buffer[], info: PeerVerifyInfo) => {
-    const host = !link.serverSide && s.checkHostname ? link.serverHostname : null;
-    const ip = host !== null && isIpAddress(host) ? host : null;
-    const result = verifyCertificateChain({
-      chain,
-      store: s.store,
-      purpose: info.isServer ? 'clientAuth' : 'serverAuth',
-      flags: s.verifyFlags,
-      hostname: ip === null ? host : null,
-      ip,
-      hostFlags: s.hostFlags,
-      authLevel: s.securityLevel,
-      provider: s.provider,
-    });
-    if (result.ok) {
-      link.onVerified(result.chain.map((c) => Buffer.from(c.raw)));
-      return null;
-    }
-    return {
-      alert: alertForVerifyCode(result.code),
-      reason: `certificate verify failed: ${result.message}`,
-      verifyCode: result.code,
-      verifyMessage: pythonVerifyMessage(result.code, link.serverHostname),
-    };
-  };
+  return defaultVerifier({
+    provider: s.provider,
+    store: s.store,
+    checkHostname: s.checkHostname,
+    serverName: link.serverHostname,
+    flags: s.verifyFlags,
+    hostFlags: s.hostFlags,
+    authLevel: s.securityLevel,
+    onVerified: (chain) => link.onVerified(chain.map((c) => Buffer.from(c.raw))),
+  });
 }
 
 /** What a server switches to when the SNI callback sets `obj.context = other`. */

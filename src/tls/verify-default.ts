@@ -5,8 +5,10 @@
  * (ssl/statem/statem_lib.c, ssl_x509err2alert).
  */
 import type { CryptoProvider } from '../crypto/provider.js';
+import type { Certificate } from '../x509/certificate.js';
 import type { CertificateSource } from '../x509/chain.js';
 import { isIpAddress } from '../x509/hostname.js';
+import type { CrlSource } from '../x509/revocation.js';
 import { X509_V, pythonVerifyMessage } from '../x509/verify-codes.js';
 import { verifyCertificateChain } from '../x509/verify.js';
 import type { VerifyPeer } from './config.js';
@@ -14,12 +16,22 @@ import type { AlertName } from './registry/alerts.js';
 
 export interface DefaultVerifierOptions {
   readonly provider: CryptoProvider;
-  /** Trust anchors (a TrustStore or anything with its lookup). */
-  readonly store: CertificateSource;
-  /** Client: check the server's certificate against the SNI / server name (Python's check_hostname). Default true. */
+  /** Trust anchors and their CRLs (a TrustStore or anything with its lookups). */
+  readonly store: CertificateSource & Partial<CrlSource>;
+  /** Client: check the server's certificate against its name (Python's check_hostname). Default true. */
   readonly checkHostname?: boolean;
+  /** Client: the host name (A-label) or IP literal to check; default the name the client sent (its SNI / server name). */
+  readonly serverName?: string | null;
+  /** X509_V_FLAG_* bits (Python's verify_flags); default X509_V_FLAG_TRUSTED_FIRST. */
+  readonly flags?: number;
+  /** X509_CHECK_FLAG_* bits for the host check; default Python's. */
+  readonly hostFlags?: number;
+  /** OpenSSL security level for keys and digests in the chain (Python's default contexts: 2); default 0, no check. */
+  readonly authLevel?: number;
   /** Verification time; default now. */
   readonly time?: Date;
+  /** Called with the built chain (leaf first, anchor last) when verification succeeds. */
+  readonly onVerified?: (chain: readonly Certificate[]) => void;
 }
 
 /**
@@ -62,10 +74,15 @@ export function alertForVerifyCode(code: number): AlertName {
   }
 }
 
-/** A verifier: clients check serverAuth (and the name), servers check clientAuth. */
+/**
+ * A verifier: clients check serverAuth (and the name: an IP literal against
+ * SAN iPAddress, code 64; a host name against DNS names, code 62), servers
+ * check clientAuth — OpenSSL's X509_PURPOSE_SSL_SERVER / _SSL_CLIENT.
+ */
 export function defaultVerifier(o: DefaultVerifierOptions): VerifyPeer {
   return (chain, info) => {
-    const name = !info.isServer && (o.checkHostname ?? true) ? info.serverName : null;
+    const name = !info.isServer && (o.checkHostname ?? true) ? (o.serverName !== undefined ? o.serverName : info.serverName) : null;
+    const ip = name !== null && isIpAddress(name) ? name : null;
     let result;
     try {
       result = verifyCertificateChain({
@@ -73,14 +90,20 @@ export function defaultVerifier(o: DefaultVerifierOptions): VerifyPeer {
         store: o.store,
         provider: o.provider,
         purpose: info.isServer ? 'clientAuth' : 'serverAuth',
-        hostname: name !== null && !isIpAddress(name) ? name : null,
-        ip: name !== null && isIpAddress(name) ? name : null,
+        hostname: ip === null ? name : null,
+        ip,
+        ...(o.flags !== undefined ? { flags: o.flags } : {}),
+        ...(o.hostFlags !== undefined ? { hostFlags: o.hostFlags } : {}),
+        ...(o.authLevel !== undefined ? { authLevel: o.authLevel } : {}),
         ...(o.time ? { time: o.time } : {}),
       });
     } catch (e) {
       return { alert: 'bad_certificate', reason: `peer certificate cannot be parsed: ${(e as Error).message}` };
     }
-    if (result.ok) return null;
+    if (result.ok) {
+      o.onVerified?.(result.chain);
+      return null;
+    }
     return {
       alert: alertForVerifyCode(result.code),
       reason: `certificate verify failed: ${result.message}`,
