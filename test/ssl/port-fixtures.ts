@@ -8,9 +8,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ssl from '../../src/ssl/index.js';
+import { EchoServer } from './echo-server.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { parsePem } from '../../src/x509/pem.js';
 import { peerCertDict, type PeerCertDict } from '../../src/x509/peercert.js';
+import { ERRNO } from '../../src/socket/errno.js';
 
 export const CERTDATA = fileURLToPath(new URL('../../../test/vectors/certdata', import.meta.url));
 export const dataFile = (name: string): string => join(CERTDATA, name);
@@ -115,4 +117,110 @@ export function threadedEchoServerContext(o: ThreadedEchoServerOptions = {}): ss
   if (o.alpnProtocols) context.setAlpnProtocols(o.alpnProtocols);
   if (o.ciphers) context.setCiphers(o.ciphers);
   return context;
+}
+
+export interface ServerParamsStats {
+  compression: string | null;
+  cipher: [string, string, number] | null;
+  peercert: unknown;
+  clientAlpnProtocol: string | null;
+  version: string | null;
+  sessionReused: boolean | null;
+  session: unknown;
+  serverAlpnProtocols: (string | null)[];
+  serverSharedCiphers: ([string, string, number][] | null)[];
+}
+
+/**
+ * test_ssl.py's `server_params_test(client_context, server_context,
+ * indata=b"FOO\n", sni_name=None)`: an echo server, a client that writes
+ * indata as bytes / bytearray / memoryview (Buffer / Uint8Array / DataView)
+ * and must read it back lower-cased, then `over`; returns the stats dict.
+ */
+export async function serverParamsTest(
+  clientContext: ssl.SSLContext,
+  serverContext: ssl.SSLContext,
+  options: { indata?: Buffer; sniName?: string | null } = {},
+): Promise<ServerParamsStats> {
+  const indata = options.indata ?? Buffer.from('FOO\n');
+  const server = await EchoServer.start({ context: serverContext });
+  try {
+    const s = (await clientContext.wrapSocket(new ssl.socket(), { serverHostname: options.sniName ?? null })) as ssl.SSLSocket;
+    try {
+      await s.connect(server.address);
+      const lower = Buffer.from(indata.toString('latin1').replace(/[A-Z]/g, (c) => c.toLowerCase()), 'latin1');
+      for (const arg of [indata, new Uint8Array(indata), new DataView(indata.buffer, indata.byteOffset, indata.length)]) {
+        await s.write(arg as Uint8Array);
+        const outdata = await s.read();
+        if (!outdata.equals(lower)) {
+          throw new Error(`bad data <<${outdata.subarray(0, 20).toString('latin1')}>> (${outdata.length}) received; expected <<${lower.subarray(0, 20).toString('latin1')}>> (${indata.length})`);
+        }
+      }
+      await s.write(Buffer.from('over\n'));
+      const stats = {
+        compression: s.compression(),
+        cipher: s.cipher(),
+        peercert: s.getpeercert(),
+        clientAlpnProtocol: s.selectedAlpnProtocol(),
+        version: s.version(),
+        sessionReused: s.sessionReused,
+        session: s.session,
+      };
+      s.close();
+      return { ...stats, serverAlpnProtocols: server.selectedAlpnProtocols, serverSharedCiphers: server.sharedCiphers };
+    } finally {
+      s.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * test_ssl.py's `try_protocol_combo(server_protocol, client_protocol,
+ * expect_success, certsreqs=None, server_options=0, client_options=0)`
+ * (the legacy-version branches are absent: SSLv2/SSLv3/TLS 1.0/1.1 are not
+ * implemented, as on an OpenSSL built without them).
+ */
+export async function tryProtocolCombo(
+  serverProtocol: number,
+  clientProtocol: number,
+  expectSuccess: boolean | string,
+  certsreqs: number | null = null,
+  serverOptions = 0,
+  clientOptions = 0,
+): Promise<void> {
+  const reqs = certsreqs ?? ssl.CERT_NONE;
+  const clientContext = new ssl.SSLContext(clientProtocol);
+  clientContext.options |= clientOptions;
+  const serverContext = new ssl.SSLContext(serverProtocol);
+  serverContext.options |= serverOptions;
+  // NOTE: we must enable "ALL" ciphers on the client, otherwise an SSLv23
+  // client will send an SSLv3 hello (rather than SSLv2) (issue #8322).
+  if (clientContext.protocol === ssl.PROTOCOL_TLS) clientContext.setCiphers('ALL');
+  for (const ctx of [clientContext, serverContext]) {
+    ctx.verifyMode = reqs;
+    ctx.loadCertChain(SIGNED_CERTFILE);
+    ctx.loadVerifyLocations(SIGNING_CA);
+  }
+  let stats: ServerParamsStats;
+  try {
+    stats = await serverParamsTest(clientContext, serverContext);
+  } catch (e) {
+    // Protocol mismatch can result in either an SSLError, or a "Connection reset by peer" error.
+    if (e instanceof ssl.SSLError) {
+      if (expectSuccess) throw e;
+      return;
+    }
+    if (e instanceof ssl.OSError) {
+      if (expectSuccess || e.errno !== ERRNO.ECONNRESET) throw e;
+      return;
+    }
+    throw e;
+  }
+  if (!expectSuccess) {
+    throw new Error(`Client protocol ${ssl.getProtocolName(clientProtocol)} succeeded with server protocol ${ssl.getProtocolName(serverProtocol)}!`);
+  } else if (expectSuccess !== true && expectSuccess !== stats.version) {
+    throw new Error(`version mismatch: expected '${expectSuccess}', got '${stats.version}'`);
+  }
 }

@@ -6,10 +6,22 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { EchoServer } from './echo-server.js';
-import { CERTFILE, SIGNED_CERTFILE_ECC, SIGNING_CA, certdataSkip, threadedEchoServerContext } from './port-fixtures.js';
+import {
+  CERTFILE,
+  SIGNED_CERTFILE,
+  SIGNED_CERTFILE_ECC,
+  SIGNING_CA,
+  certdataSkip,
+  serverParamsTest,
+  testingContext,
+  threadedEchoServerContext,
+  tryProtocolCombo,
+} from './port-fixtures.js';
 
 const skip = certdataSkip;
 const SIGNED_CERTFILE_ECC_HOSTNAME = 'localhost-ecc';
@@ -81,4 +93,129 @@ test('ThreadedTests.test_recv_into_buffer_protocol_len', { skip }, async () => {
       s.close();
     }
   });
+});
+
+test('ThreadedTests.test_PROTOCOL_TLS', { skip }, async () => {
+  // Connecting to an SSLv23 server with various client options. The SSLv2,
+  // SSLv3 and TLSv1 combinations run only has_tls_version(...), false here as
+  // on an OpenSSL built without them.
+  assert.ok(!ssl.HAS_SSLv2 && !ssl.HAS_SSLv3 && !ssl.HAS_TLSv1);
+  await tryProtocolCombo(ssl.PROTOCOL_TLS, ssl.PROTOCOL_TLS, true);
+  await tryProtocolCombo(ssl.PROTOCOL_TLS, ssl.PROTOCOL_TLS, true, ssl.CERT_OPTIONAL);
+  await tryProtocolCombo(ssl.PROTOCOL_TLS, ssl.PROTOCOL_TLS, true, ssl.CERT_REQUIRED);
+  // Server with specific SSL options. Will choose TLSv1 (here: the highest version).
+  await tryProtocolCombo(ssl.PROTOCOL_TLS, ssl.PROTOCOL_TLS, true, null, ssl.OP_NO_SSLv2 | ssl.OP_NO_SSLv3);
+});
+
+test('ThreadedTests.test_ecdh_curve', { skip }, async () => {
+  assert.ok(ssl.CHANNEL_BINDING_TYPES.includes('tls-unique'));
+  // server secp384r1, client auto
+  let [clientContext, serverContext, hostname] = testingContext();
+  serverContext.setEcdhCurve('secp384r1');
+  serverContext.setCiphers('ECDHE:!eNULL:!aNULL');
+  serverContext.minimumVersion = ssl.TLSVersion.TLSv1_2;
+  await serverParamsTest(clientContext, serverContext, { sniName: hostname });
+
+  // server auto, client secp384r1
+  [clientContext, serverContext, hostname] = testingContext();
+  clientContext.setEcdhCurve('secp384r1');
+  serverContext.setCiphers('ECDHE:!eNULL:!aNULL');
+  serverContext.minimumVersion = ssl.TLSVersion.TLSv1_2;
+  await serverParamsTest(clientContext, serverContext, { sniName: hostname });
+
+  // server / client curve mismatch
+  [clientContext, serverContext, hostname] = testingContext();
+  clientContext.setEcdhCurve('prime256v1');
+  serverContext.setEcdhCurve('secp384r1');
+  serverContext.setCiphers('ECDHE:!eNULL:!aNULL');
+  serverContext.minimumVersion = ssl.TLSVersion.TLSv1_2;
+  await assert.rejects(serverParamsTest(clientContext, serverContext, { sniName: hostname }), (e: unknown) => e instanceof ssl.SSLError);
+});
+
+/**
+ * ssl_servers.make_https_server: an HTTP/1.0 server over a listening
+ * SSLSocket that serves one file by name (http.server's SimpleHTTPRequestHandler
+ * reduced to GET of an existing file). Python's http.server and urllib are not
+ * part of the ssl module; this is the least HTTP that carries the test.
+ */
+async function makeHttpsServer(certfile: string, files: Map<string, Buffer>): Promise<{ port: number; stop(): Promise<void> }> {
+  const context = ssl.createDefaultContext(ssl.Purpose.CLIENT_AUTH);
+  // We assume the certfile contains both private key and certificate
+  context.loadCertChain(certfile);
+  const listener = (await context.wrapSocket(await socket.createServer(['127.0.0.1', 0]), { serverSide: true })) as ssl.SSLSocket;
+  const loop = (async () => {
+    for (;;) {
+      let conn: ssl.SSLSocket;
+      try {
+        [conn] = (await listener.accept()) as [ssl.SSLSocket, unknown];
+      } catch {
+        return;
+      }
+      try {
+        let req = Buffer.alloc(0);
+        while (!req.includes('\r\n\r\n')) {
+          const chunk = await conn.recv(4096);
+          if (chunk.length === 0) break;
+          req = Buffer.concat([req, chunk]);
+        }
+        const path = /^GET (\S+) HTTP\/1\.[01]\r\n/.exec(req.toString('latin1'))?.[1] ?? '';
+        const body = files.get(path);
+        if (body === undefined) await conn.sendall(Buffer.from('HTTP/1.0 404 File not found\r\nContent-Length: 0\r\n\r\n'));
+        else await conn.sendall(Buffer.concat([Buffer.from(`HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
+        await conn.unwrap().catch(() => undefined);
+      } finally {
+        conn.close();
+      }
+    }
+  })();
+  return {
+    port: listener.getsockname()[1] as number,
+    async stop() {
+      listener.close();
+      await loop;
+    },
+  };
+}
+
+/** urllib.request.urlopen(url, context=context) for an HTTPS GET: [headers, body]. */
+async function urlopen(url: string, context: ssl.SSLContext): Promise<[Map<string, string>, Buffer]> {
+  const u = new URL(url);
+  const s = (await context.wrapSocket(await socket.createConnection([u.hostname, Number(u.port)]), { serverHostname: u.hostname })) as ssl.SSLSocket;
+  try {
+    await s.sendall(Buffer.from(`GET ${u.pathname} HTTP/1.0\r\nHost: ${u.host}\r\n\r\n`));
+    const chunks: Buffer[] = [];
+    for (;;) {
+      const chunk = await s.recv(65536);
+      if (chunk.length === 0) break;
+      chunks.push(chunk);
+    }
+    const all = Buffer.concat(chunks);
+    const end = all.indexOf('\r\n\r\n');
+    assert.ok(end >= 0, 'a complete HTTP header');
+    const [status, ...lines] = all.subarray(0, end).toString('latin1').split('\r\n');
+    assert.match(status!, /^HTTP\/1\.[01] 200 /);
+    const headers = new Map(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    return [headers, all.subarray(end + 4)];
+  } finally {
+    s.close();
+  }
+}
+
+test('ThreadedTests.test_socketserver', { skip }, async () => {
+  // Using a server to create and manage SSL connections. Get this test file itself:
+  const self = fileURLToPath(import.meta.url);
+  const d1 = readFileSync(self);
+  const server = await makeHttpsServer(SIGNED_CERTFILE, new Map([['/port-threaded.test.js', d1]]));
+  try {
+    // now fetch the same data from the HTTPS server
+    const url = `https://localhost:${server.port}/port-threaded.test.js`;
+    const context = ssl.createDefaultContext(ssl.Purpose.SERVER_AUTH, { cafile: SIGNING_CA });
+    const [info, body] = await urlopen(url, context);
+    let d2: Buffer = Buffer.alloc(0);
+    const dlen = info.get('content-length');
+    if (dlen && Number(dlen) > 0) d2 = body.subarray(0, Number(dlen));
+    assert.deepEqual(d2, d1);
+  } finally {
+    await server.stop();
+  }
 });
