@@ -75,10 +75,8 @@ const NA = {
   'ThreadedTests.test_min_max_version_sslv3': 'SSLv3 is not implemented (DESIGN.md: no legacy); CPython skips it on this OpenSSL too',
   'ThreadedTests.test_protocol_tlsv1_2': "CPython runs it only where SSLv3 exists (@requires_tls_version('SSLv3')): skipped on this OpenSSL, and SSLv3 is not implemented here",
   'ThreadedTests.test_min_max_version_mismatch': "CPython runs it only where TLS 1.1 exists (@requires_tls_version('TLSv1_1')): skipped on this OpenSSL, and TLS 1.1 is not implemented here",
-  'TestPreHandshakeClose.test_https_client_non_tls_response_ignored': 'needs http.client (HTTPSConnection), which is outside the ssl module',
   'ContextTests.test_sni_callback_refcycle': 'CPython reference cycles / GC',
   'ContextTests.test_load_default_certs_env_windows': 'Windows only',
-  'SimpleBackgroundTests.test_get_server_certificate_ipv6': 'network resource',
 };
 
 function cpythonFile() {
