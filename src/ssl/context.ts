@@ -28,6 +28,7 @@ import {
   CERT_REQUIRED,
   DEFAULT_OPTIONS,
   enumName,
+  HOSTFLAG_NEVER_CHECK_SUBJECT,
   OP_NO_SSLv3,
   OP_NO_TLSv1,
   OP_NO_TLSv1_1,
@@ -215,10 +216,10 @@ export class SSLContext {
   }
 
   get hostnameChecksCommonName(): boolean {
-    return (this._hostFlags & NEVER_CHECK_SUBJECT) === 0;
+    return (this._hostFlags & HOSTFLAG_NEVER_CHECK_SUBJECT) === 0;
   }
   set hostnameChecksCommonName(value: unknown) {
-    this._hostFlags = value ? this._hostFlags & ~NEVER_CHECK_SUBJECT : this._hostFlags | NEVER_CHECK_SUBJECT;
+    this._hostFlags = value ? this._hostFlags & ~HOSTFLAG_NEVER_CHECK_SUBJECT : this._hostFlags | HOSTFLAG_NEVER_CHECK_SUBJECT;
   }
 
   /** Python's private `_host_flags` (X509_CHECK_FLAG_* bits). */
@@ -548,8 +549,6 @@ export class SSLContext {
   }
 }
 
-/** X509_CHECK_FLAG_NEVER_CHECK_SUBJECT (Python's HOSTFLAG_NEVER_CHECK_SUBJECT). */
-const NEVER_CHECK_SUBJECT = 0x20;
 /** PEM_R_NO_START_LINE. */
 const ERR_PEM_NO_START_LINE = 108;
 /** Curves OpenSSL knows that our engine does not implement. */
