@@ -116,12 +116,17 @@ export class Connection implements HandshakeContext {
    * Feeds ciphertext from the peer. Processes every whole record; a partial
    * record waits for more. On a fatal error, queues our alert (unless the
    * peer's alert caused it) and throws TLSError; every later call rethrows it.
-   * The bytes are copied: the caller may reuse its buffer.
+   * The caller may reuse its buffer once this returns.
    */
   receive(input: Uint8Array): void {
     if (this.failure) throw this.failure;
     this.ensureStarted();
-    const data = Buffer.from(input);
+    // Unprotected records' payloads are views of the input and the handshake
+    // layer keeps them, so plaintext-era input is copied whole. Protected
+    // records are opened in place into fresh plaintext, so then only the
+    // unfinished record left over is copied (retainBuffered), not every byte.
+    const transient = this.records.readProtection !== 'none' && !this.plainAlertWindow;
+    const data = transient ? Buffer.from(input.buffer, input.byteOffset, input.byteLength) : Buffer.from(input);
     this.guard(() => {
       if (this.plainAlertWindow) {
         if (!this.screenPlaintextAlerts(data)) return;
@@ -134,6 +139,7 @@ export class Connection implements HandshakeContext {
         if (rec === null) break;
         this.processRecord(rec.type, rec.payload);
       }
+      if (transient) this.records.retainBuffered();
     });
   }
 
