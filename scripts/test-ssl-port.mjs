@@ -52,7 +52,6 @@ const FILE_CLASSES = [
 const TLS12 = 'TLS 1.2 (the engine is TLS 1.3-only until the TLS 1.2 issue)';
 const RESUMPTION = 'session resumption (later issue)';
 const PENDING = {
-  'ThreadedTests.test_dh_params': TLS12 + ' and finite-field DHE suites (not planned: DESIGN.md has ECDHE only)',
   'ThreadedTests.test_session': RESUMPTION,
   'ThreadedTests.test_session_handling': RESUMPTION + ' (SSLSession objects)',
 };
@@ -73,11 +72,27 @@ const NA = {
   'ThreadedTests.test_protocol_tlsv1_1': 'TLS 1.1 is not implemented (DESIGN.md: no legacy); CPython skips it on this OpenSSL too',
   'ThreadedTests.test_min_max_version_tlsv1_1': 'TLS 1.1 is not implemented (DESIGN.md: no legacy); CPython skips it on this OpenSSL too',
   'ThreadedTests.test_min_max_version_sslv3': 'SSLv3 is not implemented (DESIGN.md: no legacy); CPython skips it on this OpenSSL too',
+  'ThreadedTests.test_dh_params': 'finite-field DHE suites (kEDH) are not planned: DESIGN.md has TLS 1.2 as ECDHE with AEAD only',
   'ThreadedTests.test_protocol_tlsv1_2': "CPython runs it only where SSLv3 exists (@requires_tls_version('SSLv3')): skipped on this OpenSSL, and SSLv3 is not implemented here",
   'ThreadedTests.test_min_max_version_mismatch': "CPython runs it only where TLS 1.1 exists (@requires_tls_version('TLSv1_1')): skipped on this OpenSSL, and TLS 1.1 is not implemented here",
   'ContextTests.test_sni_callback_refcycle': 'CPython reference cycles / GC',
   'ContextTests.test_load_default_certs_env_windows': 'Windows only',
 };
+
+// Where a port deviates from the CPython text, and why (written into the table).
+const NOTES = [
+  'Python tuples are arrays, `None` is `null`, `str(e)` is `e.message`, bytes/bytearray/memoryview are Buffer/Uint8Array/DataView; blocking calls are awaited.',
+  '`_ssl._test_decode_cert(path)` is `testDecodeCert` in port-fixtures.ts (the first certificate of the PEM file through the same `peerCertDict` getpeercert() uses); port-basic.test.ts also checks it equals python3\'s `_test_decode_cert` on the same files.',
+  'BasicSocketTests.test_unsupported_dtls: our socket module has no UDP (`socket(AF_INET, SOCK_DGRAM)` raises OSError), so the datagram socket is a socket subclass whose `getsockopt(SOL_SOCKET, SO_TYPE)` says SOCK_DGRAM — the value ssl checks.',
+  'BasicSocketTests.test_str_for_enums: our enums are numbers, so `repr()` is rebuilt from the enum object (`getProtocolName`).',
+  'BasicSocketTests.test_cert_time_to_seconds_timezone: CPython skips it unless local time differs from UTC; the port sets TZ to three non-UTC zones.',
+  'BasicSocketTests.test_parse_cert_CVE_2013_4238: the `_OPENSSL_API_VERSION >= (0, 9, 8)` branch is taken unconditionally (our `_OPENSSL_API_VERSION` is sslsock\'s own version; the decoder always decodes IPv6).',
+  'ThreadedTests.test_recv_into_buffer_protocol_len: `array(\'I\')` is a Uint32Array, the bytearray subclass whose `__len__` raises is a Uint8Array subclass whose `length` getter throws. It found that SSLSocket.read/recv_into sized buffers by `length` and refused non-Uint8Array views (fixed in src/ssl/sslsocket.ts).',
+  'ThreadedTests.test_socketserver and TestPreHandshakeClose.test_https_client_non_tls_response_ignored: http.server/urllib/http.client are replaced by the least HTTP/1.0 written over our SSLSocket; the TLS side is unchanged.',
+  'ThreadedTests.test_PROTOCOL_TLS: only the try_protocol_combo rows that CPython runs on an OpenSSL without SSLv2/SSLv3/TLS 1.0 (has_tls_version false), as here.',
+  'ThreadedTests tests that need a TLS 1.2 connection are ported in port-threaded-tls12.test.ts and marked todo until the TLS 1.2 engine lands (test_wrong_cert_tls12 also refuses to count the UNSUPPORTED_PROTOCOL refusal itself as the expected failure).',
+  'Ported by others with a different setup: SimpleBackgroundTests.test_bio_* also have in-memory variants in sslobject.test.ts (the faithful socket versions are in port-background.test.ts); ThreadedTests.test_asyncore_server (python-peer.test.ts) serves a python3 client from our non-blocking server; SSLErrorTests.test_lib_reason is inside context.test.ts test_load_dh_params.',
+];
 
 function cpythonFile() {
   const fixed = '/root/.pyenv/versions/3.11.7/lib/python3.11/test/test_ssl.py';
@@ -329,6 +344,10 @@ async function main() {
   md.push(`| **total** | ${totals.total} | ${totals.passing} | ${totals.portedNotPassing} | ${totals.pending} | ${totals.na} |`);
   md.push('');
   md.push('Not in scope of this inventory: NetworkedTests (internet), TestPostHandshakeAuth (PHA, later issue), TestSSLDebug.');
+  md.push('');
+  md.push('## Notes on the port');
+  md.push('');
+  for (const n of NOTES) md.push(`- ${n}`);
   md.push('');
   md.push('## Tests');
   md.push('');
