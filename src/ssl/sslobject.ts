@@ -338,12 +338,17 @@ export class SSLObject {
       }
       throw wantReadError();
     }
-    this.guard(() => this.conn.receive(record));
+    for (const part of record) this.guard(() => this.conn.receive(part));
     this.flush();
   }
 
-  /** The next whole TLS record from `incoming`, leaving later bytes there; null when it has not all arrived. */
-  private takeRecord(): Buffer | null {
+  /**
+   * The next whole TLS record from `incoming`, leaving later bytes there;
+   * null when it has not all arrived. When the body is all there it comes
+   * back apart from the header (a view of `incoming`'s buffer, not joined to
+   * the header: the engine opens it in place).
+   */
+  private takeRecord(): Buffer[] | null {
     if (this.conn.error) return null;
     if (this.inbuf.length < RECORD_HEADER_LENGTH) {
       this.inbuf = concat(this.inbuf, this.incoming.read(RECORD_HEADER_LENGTH - this.inbuf.length));
@@ -354,14 +359,19 @@ export class SSLObject {
     if (length > MAX_CIPHERTEXT_LENGTH_TLS13) {
       const header = this.inbuf;
       this.inbuf = Buffer.alloc(0);
-      return header;
+      return [header];
+    }
+    if (this.inbuf.length === RECORD_HEADER_LENGTH && this.incoming.pending >= length) {
+      const header = this.inbuf;
+      this.inbuf = Buffer.alloc(0);
+      return [header, this.incoming.read(length)];
     }
     const total = RECORD_HEADER_LENGTH + length;
     if (this.inbuf.length < total) this.inbuf = concat(this.inbuf, this.incoming.read(total - this.inbuf.length));
     if (this.inbuf.length < total) return null;
     const record = this.inbuf;
     this.inbuf = Buffer.alloc(0);
-    return record;
+    return [record];
   }
 
   private flush(): void {
