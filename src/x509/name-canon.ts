@@ -9,6 +9,10 @@
  * lower-casing ASCII letters; other value types are copied. The RDN SETs are
  * concatenated without the outer SEQUENCE header. An empty name encodes to
  * nothing.
+ *
+ * This is the only implementation of name comparison: `Name.equals` and
+ * `Name.canonicalKey` delegate here, so chain building, trust-store lookups
+ * and capath hashes cannot disagree.
  */
 import type { CryptoProvider } from '../crypto/provider.js';
 import { Tag } from './der-tags.js';

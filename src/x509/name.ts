@@ -8,6 +8,7 @@ import { DerReader, type DerElement } from './der-reader.js';
 import { Tag, STRING_TAG_NAMES, describeTag } from './der-tags.js';
 import { decodeString } from './der-values.js';
 import { X509Error } from './errors.js';
+import { canonicalNameEncoding, namesEqual } from './name-canon.js';
 import { OID, oidLongName } from './oids.js';
 
 export interface NameAttribute {
@@ -30,20 +31,6 @@ export interface NameAttribute {
 
 /** One RDN: its attributes in encoded order (several for a multi-valued RDN). */
 export type RelativeDistinguishedName = readonly NameAttribute[];
-
-/**
- * OpenSSL's ASN1_MASK_CANON: string types that are canonicalised (case-folded,
- * whitespace-collapsed) for name comparison; other types compare as raw bytes.
- */
-const CANON_TAGS: ReadonlySet<number> = new Set([
-  Tag.UTF8_STRING,
-  Tag.BMP_STRING,
-  Tag.UNIVERSAL_STRING,
-  Tag.PRINTABLE_STRING,
-  Tag.TELETEX_STRING,
-  Tag.IA5_STRING,
-  Tag.VISIBLE_STRING,
-]);
 
 /**
  * Value types OpenSSL 3.0 accepts in a name attribute, found by feeding it
@@ -78,8 +65,6 @@ const SHORT_NAMES: ReadonlyMap<string, string> = new Map([
 ]);
 
 export class Name {
-  private canonicalCache: string | null = null;
-
   constructor(
     /** The complete Name encoding (SEQUENCE). */
     readonly raw: Buffer,
@@ -105,29 +90,17 @@ export class Name {
   }
 
   /**
-   * OpenSSL's canonical form (x509_name_canon): string values as UTF-8 with
-   * leading/trailing whitespace removed, internal runs collapsed to one
-   * space and ASCII lower-cased; other values byte-exact; attributes of a
-   * multi-valued RDN order-independent. Two names are "the same" for
-   * chain building exactly when their canonical keys are equal, so the key
-   * also serves as a Map key in trust stores.
+   * OpenSSL's canonical form (x509_name_canon, see name-canon.ts) as a
+   * string: two names are "the same" for chain building exactly when their
+   * canonical keys are equal, so the key also serves as a Map key.
    */
   get canonicalKey(): string {
-    if (this.canonicalCache === null) {
-      this.canonicalCache = JSON.stringify(
-        this.rdns.map((rdn) =>
-          rdn
-            .map((a) => (CANON_TAGS.has(a.tag) ? `${a.oid}=u:${canonicalText(a.value)}` : `${a.oid}=r:${a.rawValue.toString('hex')}`))
-            .sort(),
-        ),
-      );
-    }
-    return this.canonicalCache;
+    return canonicalNameEncoding(this).toString('hex');
   }
 
   /** Canonical equality (what OpenSSL's X509_NAME_cmp decides). */
   equals(other: Name): boolean {
-    return this === other || this.raw.equals(other.raw) || this.canonicalKey === other.canonicalKey;
+    return namesEqual(this, other);
   }
 
   /** RFC 4514-style string, most specific RDN first ('CN=localhost,O=Python Software Foundation,C=XY'). */
@@ -137,14 +110,6 @@ export class Name {
       .map((rdn) => rdn.map((a) => `${SHORT_NAMES.get(a.oid) ?? a.oid}=${a.isString ? escapeRfc4514(a.value) : a.value}`).join('+'))
       .join(',');
   }
-}
-
-const WHITESPACE_RUN = /[ \t\n\v\f\r]+/g;
-const EDGE_WHITESPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
-
-function canonicalText(s: string): string {
-  // ASCII-only lower-casing, as ossl_tolower does; non-ASCII characters are kept.
-  return s.replace(EDGE_WHITESPACE, '').replace(WHITESPACE_RUN, ' ').replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
 function escapeRfc4514(s: string): string {
