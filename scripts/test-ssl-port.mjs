@@ -91,7 +91,7 @@ const NOTES = [
   'ThreadedTests.test_socketserver and TestPreHandshakeClose.test_https_client_non_tls_response_ignored: http.server/urllib/http.client are replaced by the least HTTP/1.0 written over our SSLSocket; the TLS side is unchanged.',
   'ThreadedTests.test_PROTOCOL_TLS: only the try_protocol_combo rows that CPython runs on an OpenSSL without SSLv2/SSLv3/TLS 1.0 (has_tls_version false), as here.',
   'ThreadedTests tests that need a TLS 1.2 connection are ported in port-threaded-tls12.test.ts and marked todo until the TLS 1.2 engine lands (test_wrong_cert_tls12 also refuses to count the UNSUPPORTED_PROTOCOL refusal itself as the expected failure).',
-  'Ported by others with a different setup: SimpleBackgroundTests.test_bio_* also have in-memory variants in sslobject.test.ts (the faithful socket versions are in port-background.test.ts); ThreadedTests.test_asyncore_server (python-peer.test.ts) serves a python3 client from our non-blocking server; SSLErrorTests.test_lib_reason is inside context.test.ts test_load_dh_params.',
+  'Ported by others with a different setup: SimpleBackgroundTests.test_bio_* also have in-memory variants in sslobject.test.ts (the faithful socket versions are in port-background.test.ts); ThreadedTests.test_asyncore_server also has a python3-client variant in python-peer.test.ts (the faithful one, our client against an asyncore-style server of ours, is in port-threaded.test.ts); SSLErrorTests.test_lib_reason is inside context.test.ts test_load_dh_params.',
 ];
 
 function cpythonFile() {

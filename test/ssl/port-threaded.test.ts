@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ERRNO } from '../../src/socket/errno.js';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { EchoServer } from './echo-server.js';
@@ -18,6 +19,7 @@ import {
   SIGNING_CA,
   certdataSkip,
   serverParamsTest,
+  testWrapSocket,
   testingContext,
   threadedEchoServerContext,
   tryProtocolCombo,
@@ -218,4 +220,124 @@ test('ThreadedTests.test_socketserver', { skip }, async () => {
   } finally {
     await server.stop();
   }
+});
+
+/**
+ * AsyncoreEchoServer(certfile): asyncore's dispatcher on our non-blocking
+ * SSLSocket. Each accepted connection is wrapped with
+ * do_handshake_on_connect=False and driven by readiness: the handshake is
+ * retried on SSLWantRead/WriteError, readable() drains pending() first, and
+ * handle_read echoes recv(1024) lower-cased (an empty read closes). asyncore
+ * would raise on an SSLWantReadError from recv() of a partial record; here it
+ * means "wait for more", as readiness on a TLS socket cannot promise a record.
+ */
+async function asyncoreEchoServer(certfile: string): Promise<{ port: number; errors: unknown[]; stop(): Promise<void> }> {
+  const listener = await socket.createServer(['127.0.0.1', 0]);
+  const errors: unknown[] = [];
+  const handlers: Promise<void>[] = [];
+  const open = new Set<ssl.SSLSocket>();
+  let stopping = false;
+  const handle = async (conn: socket.socket): Promise<void> => {
+    conn.setblocking(false);
+    const s = await testWrapSocket(conn, { serverSide: true, certfile, doHandshakeOnConnect: false });
+    open.add(s);
+    let sslAccepting = true;
+    let closed = false;
+    const handleClose = (): void => {
+      closed = true;
+      s.close();
+    };
+    const doSslHandshake = async (): Promise<void> => {
+      try {
+        await s.doHandshake();
+      } catch (e) {
+        if (e instanceof ssl.SSLWantReadError || e instanceof ssl.SSLWantWriteError) return;
+        if (e instanceof ssl.SSLEOFError) return handleClose();
+        if (e instanceof ssl.SSLError) throw e;
+        if (e instanceof ssl.OSError && e.errno === ERRNO.ECONNABORTED) return handleClose();
+        throw e;
+      }
+      sslAccepting = false;
+    };
+    const send = async (data: Buffer): Promise<void> => {
+      for (;;) {
+        try {
+          await s.sendall(data);
+          return;
+        } catch (e) {
+          if (!(e instanceof ssl.SSLWantWriteError)) throw e;
+          await s.waitWritable(10);
+        }
+      }
+    };
+    const handleRead = async (): Promise<void> => {
+      if (sslAccepting) return doSslHandshake();
+      let data: Buffer;
+      try {
+        data = await s.recv(1024);
+      } catch (e) {
+        if (e instanceof ssl.SSLWantReadError) return;
+        throw e;
+      }
+      if (data.length === 0) handleClose();
+      else await send(Buffer.from(data.toString('latin1').replace(/[A-Z]/g, (c) => c.toLowerCase()), 'latin1'));
+    };
+    try {
+      await doSslHandshake();
+      while (!closed) {
+        // readable(): handle what the TLS layer already holds before waiting on the socket.
+        while (!closed && !sslAccepting && s.pending() > 0) await handleRead();
+        if (closed) break;
+        if (!(await s.waitReadable(10))) throw new Error('AsyncoreEchoServer: no event in 10 s');
+        await handleRead();
+      }
+    } catch (e) {
+      if (!stopping) errors.push(e);
+      s.close();
+    } finally {
+      open.delete(s);
+    }
+  };
+  const loop = (async () => {
+    for (;;) {
+      let conn: socket.socket;
+      try {
+        [conn] = await listener.accept();
+      } catch {
+        return;
+      }
+      handlers.push(handle(conn));
+    }
+  })();
+  return {
+    port: listener.getsockname()[1] as number,
+    errors,
+    async stop() {
+      listener.close();
+      await loop;
+      // Let connections end by themselves (the client's close is an EOF for the handler), then force the rest.
+      await Promise.race([Promise.all(handlers), new Promise((r) => setTimeout(r, 2000))]);
+      stopping = true;
+      for (const s of open) s.close();
+      await Promise.all(handlers);
+    },
+  };
+}
+
+test('ThreadedTests.test_asyncore_server', { skip }, async () => {
+  // Check the example asyncore integration.
+  const indata = Buffer.from('FOO\n');
+  const server = await asyncoreEchoServer(CERTFILE);
+  try {
+    const s = await testWrapSocket(new socket.socket());
+    await s.connect(['127.0.0.1', server.port]);
+    await s.write(indata);
+    const outdata = await s.read();
+    assert.deepEqual(outdata, Buffer.from('foo\n'), `bad data <<${outdata.toString('latin1')}>> (${outdata.length}) received; expected <<foo\\n>> (${indata.length})`);
+    await s.write(Buffer.from('over\n'));
+    s.close();
+  } finally {
+    await server.stop();
+  }
+  assert.deepEqual(server.errors, []);
 });
