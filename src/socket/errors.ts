@@ -66,6 +66,10 @@ export class FileNotFoundError extends OSError {}
 setName(FileNotFoundError, 'FileNotFoundError');
 export class FileExistsError extends OSError {}
 setName(FileExistsError, 'FileExistsError');
+export class IsADirectoryError extends OSError {}
+setName(IsADirectoryError, 'IsADirectoryError');
+export class NotADirectoryError extends OSError {}
+setName(NotADirectoryError, 'NotADirectoryError');
 export class PermissionError extends OSError {}
 setName(PermissionError, 'PermissionError');
 /** Python's TimeoutError; `socket.timeout` is the same class (3.10+). */
@@ -121,6 +125,10 @@ function classForErrno(errno: number): OSErrorClass {
       return FileNotFoundError;
     case ERRNO.EINTR:
       return InterruptedError;
+    case ERRNO.EISDIR:
+      return IsADirectoryError;
+    case ERRNO.ENOTDIR:
+      return NotADirectoryError;
     case ERRNO.EACCES:
     case ERRNO.EPERM:
       return PermissionError;

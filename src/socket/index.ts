@@ -9,6 +9,8 @@ export {
   InterruptedError,
   FileNotFoundError,
   FileExistsError,
+  IsADirectoryError,
+  NotADirectoryError,
   PermissionError,
   TimeoutError,
   TimeoutError as timeout,

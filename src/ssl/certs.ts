@@ -20,7 +20,6 @@ import { pemBlocksWithLabel, PEM_LABEL } from '../x509/pem.js';
 import { TrustStoreError, type TrustStore, type TrustStoreStats } from '../x509/store.js';
 import type { CertifiedKey } from '../tls/config.js';
 import { fromNodeError, OSError, ValueError } from '../socket/errors.js';
-import { strerror } from '../socket/errno.js';
 import { makeSSLError, SSLError } from './errors.js';
 
 /** OpenSSL's packed reason code for `ERR_R_PEM_LIB` (what Python shows as errno of "[SSL] PEM lib"). */
@@ -61,23 +60,14 @@ export function checkPath(value: unknown, what: string): string {
   throw new TypeError(`${what} should be a valid filesystem path`);
 }
 
-/** glibc texts for file errors the socket layer's table does not carry. */
-const FILE_ERROR_TEXT: Readonly<Record<string, string>> = {
-  EISDIR: 'Is a directory',
-  ENOTDIR: 'Not a directory',
-  ENAMETOOLONG: 'File name too long',
-  ELOOP: 'Too many levels of symbolic links',
-  EROFS: 'Read-only file system',
-};
-
-/** A Node fs error as Python's OSError subclass (`[Errno 21] Is a directory`). */
+/**
+ * A Node fs error as Python's OSError subclass with glibc's text
+ * (`IsADirectoryError: [Errno 21] Is a directory`); the texts and the
+ * subclass table are the socket layer's (socket/errno.ts, socket/errors.ts).
+ */
 export function fsOSError(e: unknown): Error {
   const code = (e as { code?: unknown })?.code;
-  if (typeof code === 'string' && Object.hasOwn(osConstants.errno, code)) {
-    const errno = osConstants.errno[code as keyof typeof osConstants.errno];
-    const known = strerror(errno);
-    return new OSError(errno, FILE_ERROR_TEXT[code] ?? known);
-  }
+  if (typeof code === 'string' && Object.hasOwn(osConstants.errno, code)) return OSError.fromErrno(osConstants.errno[code as keyof typeof osConstants.errno]);
   return fromNodeError(e);
 }
 

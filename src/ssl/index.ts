@@ -79,6 +79,8 @@ export {
   ConnectionAbortedError,
   BrokenPipeError,
   FileNotFoundError,
+  IsADirectoryError,
+  NotADirectoryError,
   PermissionError,
   ValueError,
   NotImplementedError,
