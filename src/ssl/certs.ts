@@ -17,7 +17,7 @@ import { CryptoError } from '../crypto/provider.js';
 import { parseCertificate, type Certificate } from '../x509/certificate.js';
 import { X509Error } from '../x509/errors.js';
 import { pemBlocksWithLabel, PEM_LABEL } from '../x509/pem.js';
-import { TrustStoreError, type TrustStore, type TrustStoreStats } from '../x509/store.js';
+import { isFile, TrustStoreError, type TrustStore, type TrustStoreStats } from '../x509/store.js';
 import type { CertifiedKey } from '../tls/config.js';
 import { fromNodeError, OSError, ValueError } from '../socket/errors.js';
 import { makeSSLError, SSLError } from './errors.js';
@@ -239,14 +239,8 @@ export function loadCadata(store: TrustStore, cadata: unknown): void {
   mapTrustStoreErrors('cadata', () => store.addCadata(data));
 }
 
-/** Validation of one loaded path for `set_default_verify_paths` (silently skipped when missing, as OpenSSL does). */
-export function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
+/** `set_default_verify_paths` skips a missing cafile silently, as OpenSSL does; the check is the trust store's. */
+export { isFile };
 
 export function isDirectory(path: string): boolean {
   try {

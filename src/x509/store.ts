@@ -431,7 +431,8 @@ function parsedCaFile(path: string): readonly StoreObject[] {
   return objects;
 }
 
-function isFile(path: string): boolean {
+/** True when `path` stats as a regular file (false when missing, unreadable or a directory). */
+export function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
   } catch {
