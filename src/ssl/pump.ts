@@ -183,10 +183,14 @@ export class Pump {
           this.flushQuietly();
           throw e;
         }
+        // Input already here is processed before sending: the engine's answer to a
+        // whole flight then leaves as one write. Sending the client's compatibility
+        // CCS (queued at ServerHello) apart from its Finished made Nagle hold the
+        // Finished for the server's delayed ACK: +40 ms on every handshake.
+        if (!this.eofFed && this.tryFeed()) continue;
         this.flush();
         // The engine has seen the transport's EOF and still wants input: it never will.
         if (this.eofFed) throw eofError(false);
-        if (this.tryFeed()) continue;
         const r = await this.awaitInput(mode.nonblocking, mode.deadline);
         if (r === 'fed') continue;
         if (r === 'wouldblock') throw e;
