@@ -46,6 +46,8 @@
  *                           how wrapSocket() turns a plain socket into an
  *                           SSLSocket and unwrap() turns it back.
  *   _ioRefs/_decrefSocketios  makefile()'s reference count, as in Python.
+ *   _connectExVia(connect)  connect_ex()'s errno-instead-of-raising rule
+ *                           around a connect (SSLSocket's plain connect).
  *
  * A TLS read over these, sketched (writes mirror it with _writeTurn,
  * _writeSpace and _waitWritableUntil):
@@ -434,8 +436,18 @@ export class socket {
 
   /** Python's connect_ex(): the errno instead of raising (0 on success; 11 on timeout). */
   async connectEx(address: Address): Promise<number> {
+    return this._connectExVia(() => this.connect(address));
+  }
+
+  /**
+   * connect_ex()'s rule around one connect: 0 on success, else the errno of
+   * the OSError (EWOULDBLOCK for a timeout, which carries none); gaierror and
+   * errors without an errno still raise, as in Python. SSLSocket runs it
+   * around the plain socket's connect.
+   */
+  async _connectExVia(connect: () => Promise<void>): Promise<number> {
     try {
-      await this.connect(address);
+      await connect();
       return 0;
     } catch (e) {
       if (e instanceof TimeoutError && e.errno === null) return EWOULDBLOCK;

@@ -34,6 +34,11 @@ const CREATE = Symbol('SSLObject._create');
 const BINDING_TYPES: ReadonlySet<string> = new Set(['tls-unique', 'tls-exporter']);
 const DEFAULT_READ_LENGTH = 1024;
 
+/** The check of an assignment to `context` (SSLObject's and SSLSocket's; _ssl.c's context setter). */
+export function requireSSLContext(ctx: unknown): asserts ctx is SSLContext {
+  if (!(ctx instanceof SSLContext)) throw new TypeError('The value must be a SSLContext');
+}
+
 export interface SSLObjectCreateOptions {
   serverSide: boolean;
   /** Already IDNA-encoded (SSLContext.wrapBio does it). */
@@ -130,7 +135,7 @@ export class SSLObject {
   }
   /** Settable: in an SNI callback this switches the certificate, ALPN list and client-certificate policy. */
   set context(ctx: SSLContext) {
-    if (!(ctx instanceof SSLContext)) throw new TypeError('The value must be a SSLContext');
+    requireSSLContext(ctx);
     this._context = ctx;
   }
 

@@ -34,8 +34,8 @@
  *   keep the process alive for a leaked socket).
  */
 import { SOCK_STREAM, SOL_SOCKET, SO_TYPE } from '../socket/constants.js';
-import { ERRNO, EWOULDBLOCK } from '../socket/errno.js';
-import { NotImplementedError, OSError, TimeoutError, ValueError, gaierror } from '../socket/errors.js';
+import { ERRNO } from '../socket/errno.js';
+import { NotImplementedError, OSError, TimeoutError, ValueError } from '../socket/errors.js';
 import { bytesLike, socket } from '../socket/socket.js';
 import type { Address } from '../socket/address.js';
 import type { SendfileSource } from '../socket/sendfile.js';
@@ -43,7 +43,7 @@ import { MAX_PLAINTEXT_LENGTH } from '../tls/record.js';
 import { SSLContext, encodeHostname, setDefaultSSLSocketClass, type WrapSocketOptions } from './context.js';
 import { SSLError, SSLZeroReturnError, wantReadError, wantWriteError } from './errors.js';
 import { SSLErrorNumber } from './constants.js';
-import type { SSLObject } from './sslobject.js';
+import { requireSSLContext, type SSLObject } from './sslobject.js';
 import { Pump, type WaitMode } from './pump.js';
 import { sendfileUseSend } from './sslsocket-sendfile.js';
 import { CHANNEL_BINDING_TYPES } from './module.js';
@@ -198,7 +198,7 @@ export class SSLSocket extends socket {
   }
   /** As Python: the context is stored first, then applied to the TLS layer (which must exist). */
   set context(ctx: SSLContext) {
-    if (!(ctx instanceof SSLContext)) throw new TypeError('The value must be a SSLContext');
+    requireSSLContext(ctx);
     this._context = ctx;
     this._requireSslobj('context').obj.context = ctx;
   }
@@ -233,7 +233,8 @@ export class SSLSocket extends socket {
     this._newSslobj();
     try {
       let rc: number | null = null;
-      if (connectEx) rc = await this._plainConnectEx(address);
+      // The plain socket's connect: the inherited connectEx() would call our connect().
+      if (connectEx) rc = await this._connectExVia(() => super.connect(address));
       else await super.connect(address);
       if (!rc) {
         this._connected = true;
@@ -243,18 +244,6 @@ export class SSLSocket extends socket {
     } catch (e) {
       this._sslobj = null;
       this._pump = null;
-      throw e;
-    }
-  }
-
-  /** socket.connect_ex() on the plain socket (the inherited one would call our connect()). */
-  private async _plainConnectEx(address: Address): Promise<number> {
-    try {
-      await super.connect(address);
-      return 0;
-    } catch (e) {
-      if (e instanceof TimeoutError && e.errno === null) return EWOULDBLOCK;
-      if (e instanceof OSError && !(e instanceof gaierror) && e.errno !== null) return e.errno;
       throw e;
     }
   }
