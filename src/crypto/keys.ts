@@ -58,12 +58,12 @@ function keyFacts(key: nodeCrypto.KeyObject): KeyFacts & { readonly bits: number
   }
 }
 
-export class NodePublicKey implements PublicKey {
+/** What public and private keys share: the node KeyObject and the facts read from it once. */
+abstract class NodeKey {
   readonly type: KeyType;
   readonly curve: EcCurve | null;
   readonly bits: number;
-  private readonly facts: KeyFacts;
-  private exported: Buffer | null = null;
+  protected readonly facts: KeyFacts;
 
   constructor(readonly keyObject: nodeCrypto.KeyObject) {
     const facts = keyFacts(keyObject);
@@ -72,6 +72,10 @@ export class NodePublicKey implements PublicKey {
     this.curve = facts.curve;
     this.bits = facts.bits;
   }
+}
+
+export class NodePublicKey extends NodeKey implements PublicKey {
+  private exported: Buffer | null = null;
 
   /**
    * OpenSSL's canonical re-encoding, exported on first use: most keys (every
@@ -93,19 +97,11 @@ export class NodePublicKey implements PublicKey {
   }
 }
 
-export class NodePrivateKey implements PrivateKey {
-  readonly type: KeyType;
-  readonly curve: EcCurve | null;
-  readonly bits: number;
+export class NodePrivateKey extends NodeKey implements PrivateKey {
   readonly publicKey: NodePublicKey;
-  private readonly facts: KeyFacts;
 
-  constructor(readonly keyObject: nodeCrypto.KeyObject) {
-    const facts = keyFacts(keyObject);
-    this.facts = facts;
-    this.type = facts.type;
-    this.curve = facts.curve;
-    this.bits = facts.bits;
+  constructor(keyObject: nodeCrypto.KeyObject) {
+    super(keyObject);
     this.publicKey = new NodePublicKey(guard('bad_key', 'public key derivation', () => nodeCrypto.createPublicKey(keyObject)));
   }
 
