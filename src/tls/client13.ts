@@ -8,11 +8,10 @@
  *   → ExpectCertificate → ExpectCertificateVerify → ExpectFinished → traffic
  */
 import type { KeyExchange } from '../crypto/provider.js';
-import { CryptoError } from '../crypto/provider.js';
 import { selectCertificate, signCertificateVerify, verifyCertificateVerify } from './cert-select.js';
 import type { CertificateChoice } from './cert-select.js';
 import type { HandshakeContext } from './handshake-common.js';
-import { fatal } from './handshake-common.js';
+import { deriveSharedSecret, fatal, recordNegotiated13 } from './handshake-common.js';
 import { KeySchedule } from './keyschedule.js';
 import type { HandshakeSecret } from './keyschedule.js';
 import { encodeClientHello, type ClientHello } from './messages/client-hello.js';
@@ -218,18 +217,8 @@ class ExpectServerHello implements HandshakeState {
     const mine = group ? st.keyShares.find((k) => k.group === group.kex) : undefined;
     if (!group || !mine) fatal('illegal_parameter', `ServerHello key_share uses group 0x${ks.serverShare.group.toString(16)}, for which we sent no share`);
     if (this.retry && this.retry.group !== group.id) fatal('illegal_parameter', 'ServerHello key_share group differs from the HelloRetryRequest');
-    if (ks.serverShare.keyExchange.length !== group.publicKeyLength) fatal('illegal_parameter', `server key_share for ${group.name} is ${ks.serverShare.keyExchange.length} bytes, expected ${group.publicKeyLength}`);
-    let shared: Buffer;
-    try {
-      shared = mine.deriveSharedSecret(ks.serverShare.keyExchange);
-    } catch (e) {
-      if (e instanceof CryptoError) fatal('illegal_parameter', `server key share is invalid: ${e.message}`);
-      throw e;
-    }
-    const n = ctx.negotiated;
-    n.version = 'TLSv1.3';
-    n.suite = suite;
-    n.group = group.kex;
+    const shared = deriveSharedSecret(mine, group, ks.serverShare.keyExchange, 'server');
+    recordNegotiated13(ctx.negotiated, suite, group);
     st.transcript.start(suite.hash);
     st.transcript.add(raw);
     const schedule = KeySchedule.forSuite(ctx.provider, suite, { keyLog: (label, secret) => ctx.keyLog(label, secret) });

@@ -1,4 +1,6 @@
-import type { CryptoProvider, KeyExchangeGroup } from '../crypto/provider.js';
+import type { CryptoProvider, KeyExchange, KeyExchangeGroup } from '../crypto/provider.js';
+import { CryptoError } from '../crypto/provider.js';
+import type { GroupInfo } from './registry/groups.js';
 import type { CertifiedKey, ClientAuthMode, ConnectionConfig, KeyLogCallback, ServerOverrides, VerifyPeer, ClientHelloInfo } from './config.js';
 import { DEFAULT_GROUPS, DEFAULT_KEY_UPDATE_RECORD_LIMIT, DEFAULT_TLS13_SUITES } from './config.js';
 import { TLSError } from './errors.js';
@@ -119,4 +121,26 @@ export interface HandshakeContext {
 /** Throws the TLSError for a fatal problem; the connection queues the alert. */
 export function fatal(alert: AlertName, reason: string, detail?: TLSError['detail']): never {
   throw new TLSError(alert, reason, false, detail);
+}
+
+/**
+ * Checks the peer's key_share value for `group` and derives the (EC)DHE shared
+ * secret with our key. A wrong length or an invalid point is illegal_parameter
+ * (RFC 8446 §4.2.8.2).
+ */
+export function deriveSharedSecret(mine: KeyExchange, group: GroupInfo, peerShare: Uint8Array, peer: 'client' | 'server'): Buffer {
+  if (peerShare.length !== group.publicKeyLength) fatal('illegal_parameter', `${peer} key_share for ${group.name} is ${peerShare.length} bytes, expected ${group.publicKeyLength}`);
+  try {
+    return mine.deriveSharedSecret(peerShare);
+  } catch (e) {
+    if (e instanceof CryptoError) fatal('illegal_parameter', `${peer} key share is invalid: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Records the TLS 1.3 parameters both sides have settled once the hellos are exchanged. */
+export function recordNegotiated13(n: Negotiated, suite: CipherSuite, group: GroupInfo): void {
+  n.version = 'TLSv1.3';
+  n.suite = suite;
+  n.group = group.kex;
 }

@@ -7,12 +7,11 @@
  *   → ExpectClientFinished → traffic
  */
 import type { KeyExchange } from '../crypto/provider.js';
-import { CryptoError } from '../crypto/provider.js';
 import type { CertificateChoice } from './cert-select.js';
 import { selectCertificate, signCertificateVerify, verifyCertificateVerify } from './cert-select.js';
 import { Writer } from './codec.js';
 import type { HandshakeContext } from './handshake-common.js';
-import { fatal } from './handshake-common.js';
+import { deriveSharedSecret, fatal, recordNegotiated13 } from './handshake-common.js';
 import { KeySchedule } from './keyschedule.js';
 import type { HandshakeSecret } from './keyschedule.js';
 import { encodeCertificate } from './messages/certificate.js';
@@ -231,19 +230,10 @@ function sendServerFlight(
   afterRetry: boolean,
 ): HandshakeState {
   const cfg = ctx.config;
-  if (clientShare.length !== group.publicKeyLength) fatal('illegal_parameter', `client key_share for ${group.name} is ${clientShare.length} bytes, expected ${group.publicKeyLength}`);
   const kex: KeyExchange = ctx.provider.generateKeyExchange(group.kex);
-  let shared: Buffer;
-  try {
-    shared = kex.deriveSharedSecret(clientShare);
-  } catch (e) {
-    if (e instanceof CryptoError) fatal('illegal_parameter', `client key share is invalid: ${e.message}`);
-    throw e;
-  }
+  const shared = deriveSharedSecret(kex, group, clientShare, 'client');
   const n = ctx.negotiated;
-  n.version = 'TLSv1.3';
-  n.suite = suite;
-  n.group = group.kex;
+  recordNegotiated13(n, suite, group);
   n.alpn = alpn;
   ctx.setClientRandom(ch.random);
 
