@@ -1,0 +1,271 @@
+/**
+ * Interop over real TCP with GnuTLS, a TLS stack that shares no code with
+ * OpenSSL: our client against `gnutls-serv --echo`, and `gnutls-cli` against
+ * our server. Priority strings force each TLS 1.3 suite and group.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultProvider } from '../../src/crypto/index.js';
+import type { KeyExchangeGroup } from '../../src/crypto/provider.js';
+import { Connection } from '../../src/tls/connection.js';
+import type { ConnectionConfig } from '../../src/tls/config.js';
+import { TLSError } from '../../src/tls/errors.js';
+import { TLS13_SUITES } from '../../src/tls/registry/suites.js';
+import * as socket from '../../src/socket/index.js';
+import * as ssl from '../../src/ssl/index.js';
+import { TcpPump } from '../helpers/pump.js';
+import { GNUTLS_GROUP, HAVE_GNUTLS_CLI, HAVE_GNUTLS_SERV, description, gnutlsCipher, startGnutlsCli, startGnutlsServ, tls13Priority, type CliOpts, type GnutlsCli, type ServOpts } from '../helpers/gnutls.js';
+import { testPki, LEAF_KINDS, type LeafKind } from './connection-certs.js';
+import { Peer, connectWhenListening, digitPayload, listenOnce, sha256 } from './interop-peers.js';
+
+const provider = defaultProvider;
+const servSkip = HAVE_GNUTLS_SERV ? false : 'gnutls-serv not installed (apt-get install gnutls-bin)';
+const cliSkip = HAVE_GNUTLS_CLI ? false : 'gnutls-cli not installed (apt-get install gnutls-bin)';
+const GROUPS: readonly KeyExchangeGroup[] = ['X25519', 'P-256', 'P-384'];
+const KiB = 1024;
+const TIMEOUT = 30_000;
+
+// ---- our client against gnutls-serv --echo ----
+
+type ServCase = Partial<ServOpts> & { kind?: LeafKind };
+
+async function gnutlsServ(o: ServCase): Promise<{ peer: Peer; port: number }> {
+  const leaf = testPki().servers[o.kind ?? 'p256'];
+  return startGnutlsServ({ certFile: leaf.certFile, keyFile: leaf.keyFile, ...o });
+}
+
+/** Handshakes with a fresh gnutls-serv, sends `bytes` and checks the echo by SHA-256. The caller finishes. */
+async function echoRoundTrip(o: ServCase, config: Partial<ConnectionConfig>, bytes = 4 * KiB): Promise<{ pump: TcpPump; peer: Peer }> {
+  const { peer, port } = await gnutlsServ(o);
+  let pump: TcpPump | null = null;
+  try {
+    pump = TcpPump.fromSocket(Connection.client({ provider, serverName: 'localhost', ...config }), await connectWhenListening(port));
+    await pump.handshake();
+    const up = digitPayload(bytes, 7);
+    await pump.write(up);
+    assert.equal(sha256(await pump.readExactly(up.length)), sha256(up), 'gnutls-serv echoed what we sent');
+    return { pump, peer };
+  } catch (e) {
+    pump?.destroy();
+    peer.kill();
+    await peer.exit();
+    throw new Error(`${(e as Error).message}\n--- gnutls-serv output:\n${peer.out.toString()}${peer.err}`, { cause: e });
+  }
+}
+
+async function finishServ(pump: TcpPump, peer: Peer): Promise<void> {
+  await pump.close();
+  pump.destroy();
+  peer.kill();
+  await peer.exit();
+}
+
+/** gnutls-serv prints its view of the session after each handshake. */
+async function servDescription(peer: Peer): Promise<string> {
+  assert.ok(await peer.waitFor(/- Description: /), 'gnutls-serv reported the session');
+  return description(peer.out.toString()) ?? '';
+}
+
+for (const suite of TLS13_SUITES) {
+  test(`our client against gnutls-serv forcing ${suite.ianaName}`, { skip: servSkip, timeout: TIMEOUT }, async () => {
+    const { pump, peer } = await echoRoundTrip({ priority: tls13Priority({ suites: [suite] }) }, {});
+    assert.equal(pump.conn.negotiated.suite, suite);
+    assert.equal(pump.conn.negotiated.version, 'TLSv1.3');
+    assert.match(await servDescription(peer), new RegExp(`^\\(TLS1\\.3-X\\.509\\).*-\\(${gnutlsCipher(suite)}\\)$`));
+    await finishServ(pump, peer);
+  });
+}
+
+for (const group of GROUPS) {
+  test(`our client against gnutls-serv forcing group ${group}`, { skip: servSkip, timeout: TIMEOUT }, async () => {
+    const { pump, peer } = await echoRoundTrip({ priority: tls13Priority({ groups: [group] }) }, { groups: [group] });
+    assert.equal(pump.conn.negotiated.group, group);
+    assert.equal(pump.conn.negotiated.helloRetry, false);
+    assert.match(await servDescription(peer), new RegExp(`\\(ECDHE-${GNUTLS_GROUP[group]}\\)`));
+    await finishServ(pump, peer);
+  });
+}
+
+test('our client retries after a HelloRetryRequest from gnutls-serv (server allows only SECP384R1)', { skip: servSkip, timeout: TIMEOUT }, async () => {
+  // We send a key share for X25519 only; gnutls-serv must ask again for P-384.
+  const { pump, peer } = await echoRoundTrip({ priority: tls13Priority({ groups: ['P-384'] }) }, { groups: ['X25519', 'P-384'] });
+  assert.equal(pump.conn.negotiated.helloRetry, true);
+  assert.equal(pump.conn.negotiated.group, 'P-384');
+  assert.match(await servDescription(peer), /\(ECDHE-SECP384R1\)/);
+  await finishServ(pump, peer);
+});
+
+for (const kind of LEAF_KINDS) {
+  test(`our client verifies the CertificateVerify of a gnutls-serv ${kind} key`, { skip: servSkip, timeout: TIMEOUT }, async () => {
+    const { pump, peer } = await echoRoundTrip({ kind }, {});
+    assert.deepEqual(pump.conn.negotiated.peerCertificates[0], testPki().servers[kind].chain[0]);
+    assert.notEqual(pump.conn.negotiated.peerSignatureScheme, null);
+    await finishServ(pump, peer);
+  });
+}
+
+test('our client sends its certificate when gnutls-serv requires and verifies one', { skip: servSkip, timeout: TIMEOUT }, async () => {
+  const pki = testPki();
+  const { pump, peer } = await echoRoundTrip({ clientCa: pki.caFile }, { certificates: [pki.client.certified] });
+  assert.notEqual(pump.conn.negotiated.signatureScheme, null, 'we signed a CertificateVerify');
+  await finishServ(pump, peer);
+});
+
+test('gnutls-serv rejects our empty client Certificate when it requires one', { skip: servSkip, timeout: TIMEOUT }, async () => {
+  const { peer, port } = await gnutlsServ({ clientCa: testPki().caFile });
+  const pump = TcpPump.fromSocket(Connection.client({ provider, serverName: 'localhost' }), await connectWhenListening(port));
+  try {
+    // TLS 1.3: the client finishes first; the server's alert arrives on the next read.
+    await pump.handshake();
+    await pump.readExactly(1);
+    assert.fail('expected an alert from gnutls-serv');
+  } catch (e) {
+    assert.ok(e instanceof TLSError, String(e));
+    assert.equal(e.fromPeer, true);
+    assert.equal(e.alert, 'certificate_required');
+  } finally {
+    pump.destroy();
+    peer.kill();
+    await peer.exit();
+  }
+});
+
+test('ALPN with gnutls-serv: it picks among the protocols we offer', { skip: servSkip, timeout: TIMEOUT }, async () => {
+  const { pump, peer } = await echoRoundTrip({ alpn: ['h2'] }, { alpnProtocols: ['http/1.1', 'h2'] });
+  assert.equal(pump.conn.negotiated.alpn, 'h2');
+  await finishServ(pump, peer);
+});
+
+test('1 MiB echoed by gnutls-serv, checked by SHA-256', { skip: servSkip, timeout: TIMEOUT }, async () => {
+  const { pump, peer } = await echoRoundTrip({}, {}, 1024 * KiB);
+  await finishServ(pump, peer);
+});
+
+test('SSLSocket (CERT_REQUIRED, check_hostname) against gnutls-serv: 256 KiB echo', { skip: servSkip, timeout: TIMEOUT }, async () => {
+  const pki = testPki();
+  const { peer, port } = await gnutlsServ({ kind: 'ed25519' });
+  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  ctx.loadVerifyLocations(pki.caFile);
+  const raw = await socket.createConnection(['127.0.0.1', port]);
+  const s = (await ctx.wrapSocket(raw, { serverHostname: 'localhost' })) as ssl.SSLSocket;
+  try {
+    assert.equal(s.version(), 'TLSv1.3');
+    const data = digitPayload(256 * KiB, 11);
+    await s.sendall(data);
+    const parts: Buffer[] = [];
+    let got = 0;
+    while (got < data.length) {
+      const d = await s.recv(65536);
+      assert.ok(d.length > 0, `EOF after ${got} echoed bytes`);
+      parts.push(d);
+      got += d.length;
+    }
+    assert.equal(sha256(Buffer.concat(parts)), sha256(data));
+  } finally {
+    s.close();
+    peer.kill();
+    await peer.exit();
+  }
+});
+
+// ---- gnutls-cli against our server ----
+
+/**
+ * Our server handshakes with a fresh gnutls-cli, sends `bytes` (read back from
+ * gnutls-cli's stdout) and receives `bytes` fed to its stdin. The caller finishes.
+ */
+async function cliRoundTrip(config: Partial<ConnectionConfig>, cli: Partial<CliOpts> = {}, bytes = 4 * KiB): Promise<{ pump: TcpPump; cli: GnutlsCli }> {
+  const pki = testPki();
+  const l = await listenOnce();
+  const c = startGnutlsCli(l.port, { caFile: pki.caFile, ...cli });
+  let pump: TcpPump | null = null;
+  try {
+    const accepted = await Promise.race([l.accepted, c.peer.exit().then(() => null)]);
+    if (accepted === null) throw new Error('gnutls-cli exited before connecting');
+    pump = TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.p256.certified], ...config }), accepted);
+    await pump.handshake();
+    const down = digitPayload(bytes, 5);
+    await pump.write(down);
+    const got = await c.peer.waitStdout(down.length);
+    assert.equal(sha256(got.subarray(0, down.length)), sha256(down), 'gnutls-cli received what we sent');
+    const up = digitPayload(bytes, 6);
+    c.peer.proc.stdin.write(up);
+    assert.equal(sha256(await pump.readExactly(up.length)), sha256(up), 'we received what gnutls-cli sent');
+    return { pump, cli: c };
+  } catch (e) {
+    pump?.destroy();
+    c.peer.kill();
+    await c.peer.exit();
+    throw new Error(`${(e as Error).message}\n--- gnutls-cli log:\n${c.log()}${c.peer.err}`, { cause: e });
+  } finally {
+    l.close();
+  }
+}
+
+/**
+ * We send close_notify; gnutls-cli must see a clean close and exit 0. Returns
+ * its log, which it writes through a buffered stream, so complete only at exit.
+ */
+async function finishCli(pump: TcpPump, c: GnutlsCli): Promise<string> {
+  await pump.close();
+  const code = await c.peer.exit();
+  pump.destroy();
+  c.peer.kill();
+  const log = c.log();
+  assert.equal(code, 0, `gnutls-cli exit status\n${log}${c.peer.err}`);
+  assert.match(log, /Peer has closed the GnuTLS connection/);
+  return log;
+}
+
+for (const suite of TLS13_SUITES) {
+  test(`gnutls-cli against our server forcing ${suite.ianaName}`, { skip: cliSkip, timeout: TIMEOUT }, async () => {
+    const { pump, cli } = await cliRoundTrip({}, { priority: tls13Priority({ suites: [suite] }) });
+    assert.equal(pump.conn.negotiated.suite, suite);
+    const log = await finishCli(pump, cli);
+    assert.match(description(log) ?? '', new RegExp(`^\\(TLS1\\.3-X\\.509\\).*-\\(${gnutlsCipher(suite)}\\)$`));
+  });
+}
+
+for (const group of GROUPS) {
+  test(`gnutls-cli against our server forcing group ${group}`, { skip: cliSkip, timeout: TIMEOUT }, async () => {
+    const { pump, cli } = await cliRoundTrip({ groups: [group] }, { priority: tls13Priority({ groups: [group] }) });
+    assert.equal(pump.conn.negotiated.group, group);
+    assert.equal(pump.conn.negotiated.helloRetry, false);
+    const log = await finishCli(pump, cli);
+    assert.match(description(log) ?? '', new RegExp(`\\(ECDHE-${GNUTLS_GROUP[group]}\\)`));
+  });
+}
+
+test('our server sends a HelloRetryRequest when gnutls-cli shares only a group we do not accept', { skip: cliSkip, timeout: TIMEOUT }, async () => {
+  const { pump, cli } = await cliRoundTrip({ groups: ['P-256'] }, { priority: tls13Priority({ groups: ['X25519', 'P-256'] }), singleKeyShare: true });
+  assert.equal(pump.conn.negotiated.helloRetry, true);
+  assert.equal(pump.conn.negotiated.group, 'P-256');
+  assert.match(description(await finishCli(pump, cli)) ?? '', /\(ECDHE-SECP256R1\)/);
+});
+
+for (const kind of LEAF_KINDS) {
+  test(`gnutls-cli verifies our ${kind} certificate and CertificateVerify`, { skip: cliSkip, timeout: TIMEOUT }, async () => {
+    const pki = testPki();
+    const { pump, cli } = await cliRoundTrip({ certificates: [pki.servers[kind].certified] });
+    assert.match(await finishCli(pump, cli), /- Status: The certificate is trusted\./);
+  });
+}
+
+test('our server requests and verifies-by-content a gnutls-cli client certificate', { skip: cliSkip, timeout: TIMEOUT }, async () => {
+  const pki = testPki();
+  const { pump, cli } = await cliRoundTrip({ clientAuth: 'required' }, { certFile: pki.client.certFile, keyFile: pki.client.keyFile });
+  assert.deepEqual(pump.conn.negotiated.peerCertificates[0], pki.client.chain[0]);
+  assert.notEqual(pump.conn.negotiated.peerSignatureScheme, null);
+  assert.match(await finishCli(pump, cli), /Successfully sent 1 certificate\(s\) to server/);
+});
+
+test('our server picks ALPN by its own preference with gnutls-cli', { skip: cliSkip, timeout: TIMEOUT }, async () => {
+  const { pump, cli } = await cliRoundTrip({ alpnProtocols: ['h2', 'http/1.1'] }, { alpn: ['http/1.1', 'h2'] });
+  assert.equal(pump.conn.negotiated.alpn, 'h2');
+  await finishCli(pump, cli);
+});
+
+test('256 KiB each way between gnutls-cli and our server, checked by SHA-256', { skip: cliSkip, timeout: TIMEOUT }, async () => {
+  const { pump, cli } = await cliRoundTrip({}, {}, 256 * KiB);
+  await finishCli(pump, cli);
+});
