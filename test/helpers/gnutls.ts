@@ -78,6 +78,10 @@ export interface CliOpts {
   alpn?: readonly string[];
   /** Send a key share for the first group only (to provoke a HelloRetryRequest). */
   singleKeyShare?: boolean;
+  /** The name gnutls-cli checks our certificate against (default: localhost, which it carries). */
+  verifyHostname?: string;
+  /** Interpret `^rekey^` (KeyUpdate) and `^rekey1^` (KeyUpdate, update_requested) lines on stdin. */
+  inlineCommands?: boolean;
 }
 
 /** A running gnutls-cli: stdout carries only application data; its informational messages go to `log()`. */
@@ -92,10 +96,11 @@ let logSeq = 0;
 export function startGnutlsCli(port: number, o: CliOpts): GnutlsCli {
   logDir ??= mkdtempSync(join(tmpdir(), 'sslsock-gnutls-'));
   const logfile = join(logDir, `cli-${process.pid}-${logSeq++}.log`);
-  const args = ['-p', String(port), '--sni-hostname', 'localhost', '--verify-hostname', 'localhost', '--x509cafile', o.caFile, '--priority', o.priority ?? tls13Priority(), '--logfile', logfile];
+  const args = ['-p', String(port), '--sni-hostname', 'localhost', '--verify-hostname', o.verifyHostname ?? 'localhost', '--x509cafile', o.caFile, '--priority', o.priority ?? tls13Priority(), '--logfile', logfile];
   if (o.certFile && o.keyFile) args.push('--x509certfile', o.certFile, '--x509keyfile', o.keyFile);
   for (const a of o.alpn ?? []) args.push('--alpn', a);
   if (o.singleKeyShare) args.push('--single-key-share');
+  if (o.inlineCommands) args.push('--inline-commands');
   args.push('127.0.0.1');
   const peer = Peer.start('gnutls-cli', args);
   return {

@@ -24,6 +24,9 @@ const cliSkip = HAVE_GNUTLS_CLI ? false : 'gnutls-cli not installed (apt-get ins
 const GROUPS: readonly KeyExchangeGroup[] = ['X25519', 'P-256', 'P-384'];
 const KiB = 1024;
 const TIMEOUT = 30_000;
+/** gnutls-serv's in-band commands (src/common.c check_command) and its answer. */
+const REHANDSHAKE_CMD = '**REHANDSHAKE**\n';
+const COMMAND_DONE = 'Successfully executed command\n';
 
 // ---- our client against gnutls-serv --echo ----
 
@@ -108,6 +111,8 @@ test('our client sends its certificate when gnutls-serv requires and verifies on
   const pki = testPki();
   const { pump, peer } = await echoRoundTrip({ clientCa: pki.caFile }, { certificates: [pki.client.certified] });
   assert.notEqual(pump.conn.negotiated.signatureScheme, null, 'we signed a CertificateVerify');
+  assert.ok(await peer.waitFor(/- Client Signature: ECDSA-SECP256R1-SHA256/), 'gnutls-serv checked our CertificateVerify');
+  assert.match(peer.out.toString(), /Subject: CN=sslsock client,/);
   await finishServ(pump, peer);
 });
 
@@ -133,6 +138,29 @@ test('gnutls-serv rejects our empty client Certificate when it requires one', { 
 test('ALPN with gnutls-serv: it picks among the protocols we offer', { skip: servSkip, timeout: TIMEOUT }, async () => {
   const { pump, peer } = await echoRoundTrip({ alpn: ['h2'] }, { alpnProtocols: ['http/1.1', 'h2'] });
   assert.equal(pump.conn.negotiated.alpn, 'h2');
+  assert.ok(await peer.waitFor(/- Application protocol: h2\n/), 'gnutls-serv reports the same protocol');
+  await finishServ(pump, peer);
+});
+
+test('KeyUpdate with gnutls-serv: we update and request its update mid-stream', { skip: servSkip, timeout: TIMEOUT }, async () => {
+  const { pump, peer } = await echoRoundTrip({}, {});
+  pump.conn.keyUpdate(true);
+  const data = digitPayload(20 * KiB, 3);
+  await pump.write(data);
+  assert.equal(sha256(await pump.readExactly(data.length)), sha256(data), 'echo under the updated keys');
+  await finishServ(pump, peer);
+});
+
+test('gnutls-serv KeyUpdate with update_requested (its **REHANDSHAKE** command under TLS 1.3)', { skip: servSkip, timeout: TIMEOUT }, async () => {
+  const { pump, peer } = await echoRoundTrip({}, {});
+  // gnutls_rehandshake() under TLS 1.3 is gnutls_session_key_update(GNUTLS_KU_PEER).
+  await pump.write(Buffer.from(REHANDSHAKE_CMD));
+  assert.ok(await peer.waitFor(/\*\*\* Sending rehandshake request/), 'gnutls-serv sent its KeyUpdate');
+  const reply = Buffer.from(COMMAND_DONE);
+  assert.deepEqual(await pump.readExactly(reply.length), reply, 'we read its reply under its new keys');
+  const data = digitPayload(20 * KiB, 4);
+  await pump.write(data);
+  assert.equal(sha256(await pump.readExactly(data.length)), sha256(data), 'echo after both sides updated');
   await finishServ(pump, peer);
 });
 
@@ -251,7 +279,7 @@ for (const kind of LEAF_KINDS) {
   });
 }
 
-test('our server requests and verifies-by-content a gnutls-cli client certificate', { skip: cliSkip, timeout: TIMEOUT }, async () => {
+test('our server requires and receives a gnutls-cli client certificate', { skip: cliSkip, timeout: TIMEOUT }, async () => {
   const pki = testPki();
   const { pump, cli } = await cliRoundTrip({ clientAuth: 'required' }, { certFile: pki.client.certFile, keyFile: pki.client.keyFile });
   assert.deepEqual(pump.conn.negotiated.peerCertificates[0], pki.client.chain[0]);
@@ -262,10 +290,61 @@ test('our server requests and verifies-by-content a gnutls-cli client certificat
 test('our server picks ALPN by its own preference with gnutls-cli', { skip: cliSkip, timeout: TIMEOUT }, async () => {
   const { pump, cli } = await cliRoundTrip({ alpnProtocols: ['h2', 'http/1.1'] }, { alpn: ['http/1.1', 'h2'] });
   assert.equal(pump.conn.negotiated.alpn, 'h2');
-  await finishCli(pump, cli);
+  assert.match(await finishCli(pump, cli), /- Application protocol: h2\n/);
 });
 
 test('256 KiB each way between gnutls-cli and our server, checked by SHA-256', { skip: cliSkip, timeout: TIMEOUT }, async () => {
   const { pump, cli } = await cliRoundTrip({}, {}, 256 * KiB);
   await finishCli(pump, cli);
+});
+
+test('gnutls-cli KeyUpdates (^rekey^, then ^rekey1^ requesting ours) mid-stream', { skip: cliSkip, timeout: TIMEOUT }, async () => {
+  const { pump, cli } = await cliRoundTrip({}, { inlineCommands: true });
+  const before = cli.peer.out.length;
+  cli.peer.proc.stdin.write('^rekey^\n123\n^rekey1^\n456\n');
+  const up = Buffer.from('123\n456\n');
+  assert.deepEqual(await pump.readExactly(up.length), up, 'we read its data under each of its new keys');
+  const down = digitPayload(10 * KiB, 8);
+  await pump.write(down);
+  const got = await cli.peer.waitStdout(before + down.length);
+  assert.equal(sha256(got.subarray(before, before + down.length)), sha256(down), 'gnutls-cli read ours under our new keys');
+  assert.equal((await finishCli(pump, cli)).match(/- Rekey was completed/g)?.length, 2);
+});
+
+test('our server aborts with certificate_required when gnutls-cli sends no certificate', { skip: cliSkip, timeout: TIMEOUT }, async () => {
+  const pki = testPki();
+  const l = await listenOnce();
+  const c = startGnutlsCli(l.port, { caFile: pki.caFile });
+  const pump = TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.p256.certified], clientAuth: 'required' }), await l.accepted);
+  l.close();
+  try {
+    await assert.rejects(pump.handshake(), (e: unknown) => e instanceof TLSError && e.alert === 'certificate_required' && !e.fromPeer);
+    assert.notEqual(await c.peer.exit(), 0);
+    assert.match(c.log(), /Received alert \[116\]: Certificate is required/);
+  } finally {
+    pump.destroy();
+    c.peer.kill();
+  }
+});
+
+test('gnutls-cli rejects our certificate for another host name with bad_certificate', { skip: cliSkip, timeout: TIMEOUT }, async () => {
+  const pki = testPki();
+  const l = await listenOnce();
+  const c = startGnutlsCli(l.port, { caFile: pki.caFile, verifyHostname: 'other.example' });
+  const pump = TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.p256.certified] }), await l.accepted);
+  l.close();
+  try {
+    await assert.rejects(
+      (async () => {
+        await pump.handshake();
+        await pump.readExactly(1);
+      })(),
+      (e: unknown) => e instanceof TLSError && e.alert === 'bad_certificate' && e.fromPeer,
+    );
+    assert.notEqual(await c.peer.exit(), 0);
+    assert.match(c.log(), /The name in the certificate does not match the expected/);
+  } finally {
+    pump.destroy();
+    c.peer.kill();
+  }
 });
