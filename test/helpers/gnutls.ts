@@ -10,6 +10,27 @@ import type { KeyExchangeGroup } from '../../src/crypto/provider.js';
 import type { CipherSuite } from '../../src/tls/registry/suites.js';
 import { Peer, freePort, havePeer } from '../tls/interop-peers.js';
 
+/** Every peer started here, until it exits: a failing test must not leave a gnutls-serv (a daemon) behind. */
+const live = new Set<Peer>();
+
+function started(peer: Peer): Peer {
+  live.add(peer);
+  peer.proc.on('close', () => live.delete(peer));
+  return peer;
+}
+
+/** Kills every GnuTLS peer still running and waits for each to exit (for `afterEach`). */
+export async function killGnutlsPeers(): Promise<void> {
+  const peers = [...live];
+  for (const p of peers) p.kill();
+  await Promise.all(peers.map((p) => p.exit()));
+}
+
+// Last resort if the test process ends with peers still running.
+process.once('exit', () => {
+  for (const p of live) p.kill();
+});
+
 export const HAVE_GNUTLS_SERV = havePeer('gnutls-serv', ['--version']);
 export const HAVE_GNUTLS_CLI = havePeer('gnutls-cli', ['--version']);
 
@@ -62,7 +83,7 @@ export async function startGnutlsServ(o: ServOpts): Promise<{ peer: Peer; port: 
   if (o.clientCa) args.push('--require-client-cert', '--verify-client-cert', '--x509cafile', o.clientCa);
   else args.push('--disable-client-cert');
   for (const a of o.alpn ?? []) args.push('--alpn', a);
-  const peer = Peer.start('gnutls-serv', args);
+  const peer = started(Peer.start('gnutls-serv', args));
   if (!(await peer.waitFor(/Echo Server listening on IPv4 .* port \d+\.\.\.done/))) {
     peer.kill();
     throw new Error(`gnutls-serv did not start listening on port ${port}:\n${peer.out.toString()}\n${peer.err}`);
@@ -102,7 +123,7 @@ export function startGnutlsCli(port: number, o: CliOpts): GnutlsCli {
   if (o.singleKeyShare) args.push('--single-key-share');
   if (o.inlineCommands) args.push('--inline-commands');
   args.push('127.0.0.1');
-  const peer = Peer.start('gnutls-cli', args);
+  const peer = started(Peer.start('gnutls-cli', args));
   return {
     peer,
     log: () => {

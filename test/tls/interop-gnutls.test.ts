@@ -3,7 +3,7 @@
  * OpenSSL: our client against `gnutls-serv --echo`, and `gnutls-cli` against
  * our server. Priority strings force each TLS 1.3 suite and group.
  */
-import { test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultProvider } from '../../src/crypto/index.js';
 import type { KeyExchangeGroup } from '../../src/crypto/provider.js';
@@ -14,7 +14,7 @@ import { TLS13_SUITES } from '../../src/tls/registry/suites.js';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { TcpPump } from '../helpers/pump.js';
-import { GNUTLS_GROUP, HAVE_GNUTLS_CLI, HAVE_GNUTLS_SERV, description, gnutlsCipher, startGnutlsCli, startGnutlsServ, tls13Priority, type CliOpts, type GnutlsCli, type ServOpts } from '../helpers/gnutls.js';
+import { GNUTLS_GROUP, HAVE_GNUTLS_CLI, HAVE_GNUTLS_SERV, description, killGnutlsPeers, gnutlsCipher, startGnutlsCli, startGnutlsServ, tls13Priority, type CliOpts, type GnutlsCli, type ServOpts } from '../helpers/gnutls.js';
 import { testPki, LEAF_KINDS, type LeafKind } from './connection-certs.js';
 import { Peer, connectWhenListening, digitPayload, listenOnce, sha256 } from './interop-peers.js';
 
@@ -27,6 +27,22 @@ const TIMEOUT = 30_000;
 /** gnutls-serv's in-band commands (src/common.c check_command) and its answer. */
 const REHANDSHAKE_CMD = '**REHANDSHAKE**\n';
 const COMMAND_DONE = 'Successfully executed command\n';
+
+type Closable = { destroy(): void } | { close(): void };
+/** Pumps, sockets and listeners a test opened; whatever a failing test left open is released after it. */
+const opened = new Set<Closable>();
+function track<T extends Closable>(x: T): T {
+  opened.add(x);
+  return x;
+}
+afterEach(async () => {
+  for (const x of opened) {
+    if ('destroy' in x) x.destroy();
+    else x.close();
+  }
+  opened.clear();
+  await killGnutlsPeers();
+});
 
 // ---- our client against gnutls-serv --echo ----
 
@@ -42,7 +58,7 @@ async function echoRoundTrip(o: ServCase, config: Partial<ConnectionConfig>, byt
   const { peer, port } = await gnutlsServ(o);
   let pump: TcpPump | null = null;
   try {
-    pump = TcpPump.fromSocket(Connection.client({ provider, serverName: 'localhost', ...config }), await connectWhenListening(port));
+    pump = track(TcpPump.fromSocket(Connection.client({ provider, serverName: 'localhost', ...config }), await connectWhenListening(port)));
     await pump.handshake();
     const up = digitPayload(bytes, 7);
     await pump.write(up);
@@ -118,7 +134,7 @@ test('our client sends its certificate when gnutls-serv requires and verifies on
 
 test('gnutls-serv rejects our empty client Certificate when it requires one', { skip: servSkip, timeout: TIMEOUT }, async () => {
   const { peer, port } = await gnutlsServ({ clientCa: testPki().caFile });
-  const pump = TcpPump.fromSocket(Connection.client({ provider, serverName: 'localhost' }), await connectWhenListening(port));
+  const pump = track(TcpPump.fromSocket(Connection.client({ provider, serverName: 'localhost' }), await connectWhenListening(port)));
   try {
     // TLS 1.3: the client finishes first; the server's alert arrives on the next read.
     await pump.handshake();
@@ -174,7 +190,7 @@ test('SSLSocket (CERT_REQUIRED, check_hostname) against gnutls-serv: 256 KiB ech
   const { peer, port } = await gnutlsServ({ kind: 'ed25519' });
   const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
   ctx.loadVerifyLocations(pki.caFile);
-  const raw = await socket.createConnection(['127.0.0.1', port]);
+  const raw = track(await socket.createConnection(['127.0.0.1', port]));
   const s = (await ctx.wrapSocket(raw, { serverHostname: 'localhost' })) as ssl.SSLSocket;
   try {
     assert.equal(s.version(), 'TLSv1.3');
@@ -204,13 +220,13 @@ test('SSLSocket (CERT_REQUIRED, check_hostname) against gnutls-serv: 256 KiB ech
  */
 async function cliRoundTrip(config: Partial<ConnectionConfig>, cli: Partial<CliOpts> = {}, bytes = 4 * KiB): Promise<{ pump: TcpPump; cli: GnutlsCli }> {
   const pki = testPki();
-  const l = await listenOnce();
+  const l = track(await listenOnce());
   const c = startGnutlsCli(l.port, { caFile: pki.caFile, ...cli });
   let pump: TcpPump | null = null;
   try {
     const accepted = await Promise.race([l.accepted, c.peer.exit().then(() => null)]);
     if (accepted === null) throw new Error('gnutls-cli exited before connecting');
-    pump = TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.p256.certified], ...config }), accepted);
+    pump = track(TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.p256.certified], ...config }), accepted));
     await pump.handshake();
     const down = digitPayload(bytes, 5);
     await pump.write(down);
@@ -313,9 +329,9 @@ test('gnutls-cli KeyUpdates (^rekey^, then ^rekey1^ requesting ours) mid-stream'
 
 test('our server aborts with certificate_required when gnutls-cli sends no certificate', { skip: cliSkip, timeout: TIMEOUT }, async () => {
   const pki = testPki();
-  const l = await listenOnce();
+  const l = track(await listenOnce());
   const c = startGnutlsCli(l.port, { caFile: pki.caFile });
-  const pump = TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.p256.certified], clientAuth: 'required' }), await l.accepted);
+  const pump = track(TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.p256.certified], clientAuth: 'required' }), await l.accepted));
   l.close();
   try {
     await assert.rejects(pump.handshake(), (e: unknown) => e instanceof TLSError && e.alert === 'certificate_required' && !e.fromPeer);
@@ -329,9 +345,9 @@ test('our server aborts with certificate_required when gnutls-cli sends no certi
 
 test('gnutls-cli rejects our certificate for another host name with bad_certificate', { skip: cliSkip, timeout: TIMEOUT }, async () => {
   const pki = testPki();
-  const l = await listenOnce();
+  const l = track(await listenOnce());
   const c = startGnutlsCli(l.port, { caFile: pki.caFile, verifyHostname: 'other.example' });
-  const pump = TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.p256.certified] }), await l.accepted);
+  const pump = track(TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.p256.certified] }), await l.accepted));
   l.close();
   try {
     await assert.rejects(
