@@ -11,6 +11,7 @@ import { Connection } from '../../src/tls/connection.js';
 import type { ConnectionConfig } from '../../src/tls/config.js';
 import { TLSError } from '../../src/tls/errors.js';
 import { TLS13_SUITES } from '../../src/tls/registry/suites.js';
+import { ECDSA_SECP256R1_SHA256, ECDSA_SECP384R1_SHA384, ED25519, RSA_PSS_RSAE_SHA384, RSA_PSS_RSAE_SHA512, type SignatureScheme } from '../../src/tls/registry/signature-schemes.js';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { TcpPump } from '../helpers/pump.js';
@@ -119,6 +120,21 @@ for (const kind of LEAF_KINDS) {
     const { pump, peer } = await echoRoundTrip({ kind }, {});
     assert.deepEqual(pump.conn.negotiated.peerCertificates[0], testPki().servers[kind].chain[0]);
     assert.notEqual(pump.conn.negotiated.peerSignatureScheme, null);
+    await finishServ(pump, peer);
+  });
+}
+
+/** Server key, the one scheme our client allows for its CertificateVerify, and GnuTLS's name for it. */
+const CLIENT_SCHEME_CASES: readonly [LeafKind, SignatureScheme, string][] = [
+  ['rsa2048', RSA_PSS_RSAE_SHA384, 'RSA-PSS-RSAE-SHA384'],
+  ['rsa2048', RSA_PSS_RSAE_SHA512, 'RSA-PSS-RSAE-SHA512'],
+  ['p384', ECDSA_SECP384R1_SHA384, 'ECDSA-SECP384R1-SHA384'],
+];
+for (const [kind, scheme, gnutlsName] of CLIENT_SCHEME_CASES) {
+  test(`gnutls-serv (${kind}) signs with ${scheme.name}, the only scheme our client offers`, { skip: servSkip, timeout: TIMEOUT }, async () => {
+    const { pump, peer } = await echoRoundTrip({ kind }, { signatureSchemes: [scheme, ECDSA_SECP256R1_SHA256] });
+    assert.equal(pump.conn.negotiated.peerSignatureScheme, scheme.id);
+    assert.ok(await peer.waitFor(new RegExp(`- Server Signature: ${gnutlsName}\\n`)), 'gnutls-serv reports the same scheme');
     await finishServ(pump, peer);
   });
 }
@@ -292,6 +308,28 @@ for (const kind of LEAF_KINDS) {
     const pki = testPki();
     const { pump, cli } = await cliRoundTrip({ certificates: [pki.servers[kind].certified] });
     assert.match(await finishCli(pump, cli), /- Status: The certificate is trusted\./);
+  });
+}
+
+/**
+ * The one CertificateVerify scheme gnutls-cli allows (its priority name
+ * SIGN-…), the key our server must pick for it, and how gnutls-cli's
+ * Description line spells the scheme.
+ */
+const SERVER_SCHEME_CASES: readonly [string, LeafKind, SignatureScheme, string][] = [
+  ['ECDSA-SECP256R1-SHA256', 'p256', ECDSA_SECP256R1_SHA256, 'ECDSA-SECP256R1-SHA256'],
+  ['ECDSA-SECP384R1-SHA384', 'p384', ECDSA_SECP384R1_SHA384, 'ECDSA-SECP384R1-SHA384'],
+  ['EDDSA-ED25519', 'ed25519', ED25519, 'EdDSA-Ed25519'],
+  ['RSA-PSS-RSAE-SHA512', 'rsa2048', RSA_PSS_RSAE_SHA512, 'RSA-PSS-RSAE-SHA512'],
+];
+for (const [gnutlsName, kind, scheme, shown] of SERVER_SCHEME_CASES) {
+  test(`our server with four keys picks ${kind} for gnutls-cli allowing only ${gnutlsName}`, { skip: cliSkip, timeout: TIMEOUT }, async () => {
+    const pki = testPki();
+    const certificates = LEAF_KINDS.map((k) => pki.servers[k].certified);
+    const { pump, cli } = await cliRoundTrip({ certificates }, { priority: `${tls13Priority()}:-SIGN-ALL:+SIGN-${gnutlsName}` });
+    assert.equal(pump.conn.negotiated.signatureScheme, scheme.id);
+    assert.deepEqual(pump.conn.negotiated.ourCertificates[0], pki.servers[kind].chain[0]);
+    assert.match(description(await finishCli(pump, cli)) ?? '', new RegExp(`-\\(${shown}\\)-`));
   });
 }
 
