@@ -228,6 +228,22 @@ test('SSLSocket (CERT_REQUIRED, check_hostname) against gnutls-serv: 256 KiB ech
   }
 });
 
+test('SSLSocket refuses gnutls-serv\'s certificate for another host name; gnutls-serv gets the alert', { skip: servSkip, timeout: TIMEOUT }, async () => {
+  const { peer, port } = await gnutlsServ({});
+  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  ctx.loadVerifyLocations(testPki().caFile);
+  const raw = track(await socket.createConnection(['127.0.0.1', port]));
+  await assert.rejects(ctx.wrapSocket(raw, { serverHostname: 'other.example' }), (e: unknown) => e instanceof ssl.SSLCertVerificationError && /Hostname mismatch/i.test(e.verifyMessage ?? ''));
+  assert.ok(await peer.waitFor(/Error in handshake: A TLS fatal alert has been received\./), `gnutls-serv saw our alert:\n${peer.out.toString()}${peer.err}`);
+});
+
+test('our client offering 1.3 and 1.2 gets TLS 1.3 from gnutls-serv with its default (NORMAL) priority', { skip: servSkip, timeout: TIMEOUT }, async () => {
+  const { pump, peer } = await echoRoundTrip({ priority: 'NORMAL' }, { minVersion: 'TLSv1.2' });
+  assert.equal(pump.conn.negotiated.version, 'TLSv1.3');
+  assert.match(await servDescription(peer), /^\(TLS1\.3-X\.509\)/);
+  await finishServ(pump, peer);
+});
+
 // ---- gnutls-cli against our server ----
 
 /**
@@ -345,6 +361,12 @@ test('our server picks ALPN by its own preference with gnutls-cli', { skip: cliS
   const { pump, cli } = await cliRoundTrip({ alpnProtocols: ['h2', 'http/1.1'] }, { alpn: ['http/1.1', 'h2'] });
   assert.equal(pump.conn.negotiated.alpn, 'h2');
   assert.match(await finishCli(pump, cli), /- Application protocol: h2\n/);
+});
+
+test('gnutls-cli with its default (NORMAL) priority, offering 1.3 and 1.2, gets TLS 1.3 from our server', { skip: cliSkip, timeout: TIMEOUT }, async () => {
+  const { pump, cli } = await cliRoundTrip({}, { priority: 'NORMAL' });
+  assert.equal(pump.conn.negotiated.version, 'TLSv1.3');
+  assert.match(description(await finishCli(pump, cli)) ?? '', /^\(TLS1\.3-X\.509\)/);
 });
 
 test('256 KiB each way between gnutls-cli and our server, checked by SHA-256', { skip: cliSkip, timeout: TIMEOUT }, async () => {
