@@ -23,5 +23,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = Math.max(2, availableParallelism());
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
+// A hung test (a peer process that never answers) fails after 5 minutes
+// instead of stalling the whole run; tests that need longer say so themselves.
+const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
