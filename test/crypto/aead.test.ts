@@ -23,7 +23,8 @@ for (const [algorithm, keyLength] of ALGORITHMS) {
       const plaintext = provider.randomBytes(size);
       const sealed = key.seal(nonce, aad, plaintext);
       assert.equal(sealed.length, size + 16);
-      if (size > 0) assert.notDeepEqual(sealed.subarray(0, size), plaintext, 'ciphertext differs from plaintext');
+      // A 1-byte ciphertext equals its plaintext by chance 1 time in 256: only compare lengths where a collision cannot happen.
+      if (size >= 16) assert.notDeepEqual(sealed.subarray(0, size), plaintext, 'ciphertext differs from plaintext');
       assert.deepEqual(key.open(nonce, aad, sealed), plaintext);
     }
   });
