@@ -39,17 +39,14 @@ import { NotImplementedError, OSError, TimeoutError, ValueError } from '../socke
 import { bytesLike, socket } from '../socket/socket.js';
 import type { Address } from '../socket/address.js';
 import type { SendfileSource } from '../socket/sendfile.js';
-import { MAX_PLAINTEXT_LENGTH } from '../tls/record.js';
 import { SSLContext, encodeHostname, setDefaultSSLSocketClass, type WrapSocketOptions } from './context.js';
-import { SSLError, SSLZeroReturnError, wantReadError, wantWriteError } from './errors.js';
-import { SSLErrorNumber } from './constants.js';
-import { requireSSLContext, type SSLObject } from './sslobject.js';
+import { SSLError, wantWriteError } from './errors.js';
 import { Pump, type WaitMode } from './pump.js';
 import { sendfileUseSend } from './sslsocket-sendfile.js';
-import { CHANNEL_BINDING_TYPES } from './module.js';
+import { SSLSocketBase } from './sslsocket-base.js';
+import { bytesOf, readTls, typeName, writeTls } from './sslsocket-io.js';
 
 const CREATE = Symbol('SSLSocket._create');
-const EMPTY = Buffer.alloc(0);
 const DEFAULT_READ_LENGTH = 1024;
 
 /** `wrapSocket()` options after SSLContext added itself. */
@@ -62,19 +59,7 @@ function checkToken(className: string, token: unknown, family?: number, type?: n
   return [family, type, proto];
 }
 
-export class SSLSocket extends socket {
-  /** Python's plain instance attributes (writable, as in Python). */
-  serverSide = false;
-  serverHostname: string | null = null;
-  doHandshakeOnConnect = true;
-  suppressRaggedEofs = true;
-
-  /** The TLS layer while it is active: null before connect() and after unwrap()/shutdown()/close(). */
-  _sslobj: SSLObject | null = null;
-  private _context!: SSLContext;
-  private _session: unknown = null;
-  private _connected = false;
-  private _pump: Pump | null = null;
+export class SSLSocket extends SSLSocketBase {
   private _closeCalled = false;
 
   /** Not constructible directly, as in Python: use `SSLContext.wrapSocket()`. */
@@ -180,41 +165,6 @@ export class SSLSocket extends socket {
     return this.constructor === SSLSocket ? "<class 'ssl.SSLSocket'>" : `<class '${name}'>`;
   }
 
-  private _checkConnected(): void {
-    // getpeername() raises ENOTCONN if the socket is really not connected.
-    if (!this._connected) this.getpeername();
-  }
-
-  /** The TLS layer, or Python's AttributeError text (as a TypeError) when there is none. */
-  private _requireSslobj(attr: string): { obj: SSLObject; pump: Pump } {
-    if (this._sslobj === null || this._pump === null) throw new TypeError(`'NoneType' object has no attribute '${attr}'`);
-    return { obj: this._sslobj, pump: this._pump };
-  }
-
-  // ── attributes ─────────────────────────────────────────────────────────
-
-  get context(): SSLContext {
-    return this._context;
-  }
-  /** As Python: the context is stored first, then applied to the TLS layer (which must exist). */
-  set context(ctx: SSLContext) {
-    requireSSLContext(ctx);
-    this._context = ctx;
-    this._requireSslobj('context').obj.context = ctx;
-  }
-
-  get session(): unknown {
-    return this._sslobj === null ? null : this._sslobj.session;
-  }
-  set session(value: unknown) {
-    this._session = value;
-    if (this._sslobj !== null) this._sslobj.session = value;
-  }
-
-  get sessionReused(): boolean | null {
-    return this._sslobj === null ? null : this._sslobj.sessionReused;
-  }
-
   // ── connecting ─────────────────────────────────────────────────────────
 
   /** Python's connect(addr): TCP connect, then the handshake (if doHandshakeOnConnect). */
@@ -242,8 +192,7 @@ export class SSLSocket extends socket {
       }
       return rc;
     } catch (e) {
-      this._sslobj = null;
-      this._pump = null;
+      this._dropTls();
       throw e;
     }
   }
@@ -276,40 +225,13 @@ export class SSLSocket extends socket {
   /**
    * Python's read(len=1024, buffer=None): what one TLS record yields (at
    * most `len`); empty after the peer's close_notify, and on a ragged EOF
-   * when `suppressRaggedEofs`.
+   * when `suppressRaggedEofs` (./sslsocket-io.ts).
    */
   async read(len?: number, buffer?: null): Promise<Buffer>;
   async read(len: number, buffer: ArrayBufferView): Promise<number>;
   async read(len: number = DEFAULT_READ_LENGTH, target: ArrayBufferView | null = null): Promise<Buffer | number> {
     if (this._sslobj === null || this._pump === null) throw new ValueError('Read on closed or unwrapped SSL socket.');
-    const obj = this._sslobj;
-    const pump = this._pump;
-    if (typeof len !== 'number' || !Number.isInteger(len)) throw new TypeError(`'${typeName(len)}' object cannot be interpreted as an integer`);
-    if (target !== null && !ArrayBuffer.isView(target)) {
-      throw new TypeError(`read() argument 2 must be read-write bytes-like object, not ${typeName(target)}`);
-    }
-    // Python's buffer protocol: any typed array or DataView, sized in bytes (memoryview.nbytes), never by len().
-    const buffer = target === null ? null : bytesOf(target);
-    if (buffer === null && len < 0) throw new ValueError('size should not be negative');
-    const n = buffer !== null && (len <= 0 || len > buffer.length) ? buffer.length : len;
-    if (n === 0) return buffer !== null ? 0 : Buffer.alloc(0);
-    const mode = this._deadline();
-    const release = mode.nonblocking ? this._readTurn.tryAcquire() : await this._readTurn.acquire(mode.deadline);
-    if (release === null) throw mode.nonblocking ? wantReadError() : new TimeoutError('The read operation timed out');
-    try {
-      const data = await pump.run('read', mode, () => obj.read(n) as Buffer, { needsInput: () => obj.pending() === 0, isRead: true });
-      if (buffer === null) return data;
-      buffer.set(data);
-      return data.length;
-    } catch (e) {
-      if (e instanceof SSLZeroReturnError && obj === this._sslobj) return buffer !== null ? 0 : Buffer.alloc(0);
-      if (e instanceof SSLError && e.errno === SSLErrorNumber.SSL_ERROR_EOF && this.suppressRaggedEofs) {
-        return buffer !== null ? 0 : Buffer.alloc(0);
-      }
-      throw e;
-    } finally {
-      release();
-    }
+    return readTls(this, this._sslobj, this._pump, len, target);
   }
 
   /** Python's recv(buflen=1024, flags=0). */
@@ -349,52 +271,12 @@ export class SSLSocket extends socket {
     throw new NotImplementedError(`recvmsg_into not allowed on instances of ${this._classRepr}`);
   }
 
-  /** Decrypted bytes buffered and not yet read (`SSL_pending`); 0 without TLS. */
-  pending(): number {
-    return this._sslobj === null ? 0 : this._sslobj.pending();
-  }
-
   // ── writing ────────────────────────────────────────────────────────────
 
-  /**
-   * Python's write(data) → bytes written: all of them (blocking or with a
-   * timeout, within one deadline). Plaintext is handed to the engine in
-   * slices that fill whole 16 KiB records and only when the socket has
-   * room, so a large write respects TCP backpressure without buffering the
-   * whole ciphertext.
-   */
+  /** Python's write(data) → bytes written: all of them, within one deadline (./sslsocket-io.ts). */
   async write(data: Uint8Array): Promise<number> {
     if (this._sslobj === null || this._pump === null) throw new ValueError('Write on closed or unwrapped SSL socket.');
-    const obj = this._sslobj;
-    const pump = this._pump;
-    const buf = bytesLike(data);
-    const mode = this._deadline();
-    const release = mode.nonblocking ? this._writeTurn.tryAcquire() : await this._writeTurn.acquire(mode.deadline);
-    if (release === null) throw mode.nonblocking ? wantWriteError() : new TimeoutError('The write operation timed out');
-    try {
-      if (buf.length === 0) return await pump.run('write', mode, () => obj.write(EMPTY));
-      let offset = 0;
-      while (offset < buf.length) {
-        const space = this._writeSpace();
-        if (space === 0) {
-          // A socket that can no longer send says so now (EPIPE, reset, closed).
-          this._writeRaw(EMPTY);
-          if (mode.nonblocking) throw wantWriteError();
-          if (!(await this._waitWritableUntil(mode.deadline))) throw new TimeoutError('The write operation timed out');
-          continue;
-        }
-        // Non-blocking: all or nothing, so a retry after SSLWantWriteError never repeats bytes.
-        const n = mode.nonblocking
-          ? buf.length - offset
-          : Math.min(buf.length - offset, Math.ceil(space / MAX_PLAINTEXT_LENGTH) * MAX_PLAINTEXT_LENGTH);
-        const slice = buf.subarray(offset, offset + n);
-        await pump.run('write', mode, () => obj.write(slice));
-        offset += n;
-      }
-      return buf.length;
-    } finally {
-      release();
-    }
+    return writeTls(this, this._sslobj, this._pump, data);
   }
 
   /** Python's send(data, flags=0). */
@@ -457,8 +339,7 @@ export class SSLSocket extends socket {
       release();
     }
     if (this._sslobj === obj) {
-      this._sslobj = null;
-      this._pump = null;
+      this._dropTls();
       pump.returnUnread();
     }
     return this;
@@ -466,8 +347,7 @@ export class SSLSocket extends socket {
 
   /** Python's shutdown(how): drops TLS without close_notify, then shuts the TCP connection down. */
   override shutdown(how: number): void {
-    this._sslobj = null;
-    this._pump = null;
+    this._dropTls();
     super.shutdown(how);
   }
 
@@ -483,84 +363,14 @@ export class SSLSocket extends socket {
     if (this._closeCalled && this._ioRefs <= 0) this._dropTls();
   }
 
-  private _dropTls(): void {
-    this._sslobj = null;
-    this._pump = null;
-  }
-
   override detach(): number {
     this._dropTls();
     return super.detach();
   }
 
-  // ── connection information ─────────────────────────────────────────────
-
-  /** Python's getpeercert(binary_form=False): null, {} or the certificate dict (python-ssl-api.md §6.6). */
-  getpeercert(binaryForm = false): ReturnType<SSLObject['getpeercert']> {
-    this._checkConnected();
-    return this._requireSslobj('getpeercert').obj.getpeercert(binaryForm);
-  }
-
-  selectedAlpnProtocol(): string | null {
-    return this._sslobj === null ? null : this._sslobj.selectedAlpnProtocol();
-  }
-
-  selectedNpnProtocol(): null {
-    process.emitWarning('ssl NPN is deprecated, use ALPN instead', 'DeprecationWarning');
-    return null;
-  }
-
-  cipher(): [string, string, number] | null {
-    return this._sslobj === null ? null : this._sslobj.cipher();
-  }
-
-  sharedCiphers(): [string, string, number][] | null {
-    return this._sslobj === null ? null : this._sslobj.sharedCiphers();
-  }
-
-  compression(): null {
-    return null;
-  }
-
-  version(): string | null {
-    return this._sslobj === null ? null : this._sslobj.version();
-  }
-
-  getChannelBinding(cbType = 'tls-unique'): Buffer | null {
-    if (this._sslobj !== null) return this._sslobj.getChannelBinding(cbType);
-    if (!CHANNEL_BINDING_TYPES.includes(cbType)) throw new ValueError(`${cbType} channel binding type not implemented`);
-    return null;
-  }
-
-  /** Python 3.13's get_verified_chain(): DER, leaf first; [] without TLS (as later Pythons). */
-  getVerifiedChain(): Buffer[] {
-    return this._sslobj === null ? [] : this._sslobj.getVerifiedChain();
-  }
-
-  getUnverifiedChain(): Buffer[] {
-    return this._sslobj === null ? [] : this._sslobj.getUnverifiedChain();
-  }
-
-  verifyClientPostHandshake(): void {
-    if (this._sslobj === null) throw new ValueError(`No SSL wrapper around ${this.toString()}`);
-    this._sslobj.verifyClientPostHandshake();
-  }
-
   override toString(): string {
     return super.toString().replace(/^<socket\.socket/, `<ssl.${this.constructor.name}`);
   }
-}
-
-/** The bytes of a typed array or DataView, by byteLength (a subclass's `length` is never consulted). */
-function bytesOf(view: ArrayBufferView): Uint8Array {
-  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-}
-
-function typeName(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
-  if (typeof v === 'string') return 'str';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  return (v as object).constructor?.name ?? typeof v;
 }
 
 /**
