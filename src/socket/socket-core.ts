@@ -1,0 +1,353 @@
+/**
+ * The core of `socket.socket`: the Transport it owns, its timeout, and the
+ * internal API that layers built on it drive (SSLSocket). The Python-facing
+ * calls (bind, connect, recv, send, …) are in ./socket.ts, which extends this.
+ *
+ * ## Internal API for layers built on this one (SSLSocket)
+ *
+ * All connection state lives in a `Transport` (./transport.ts): the node
+ * stream, the receive queue, the pending error, the readable/writable
+ * conditions and the read/write turnstiles. An SSLSocket drives the raw
+ * bytes through these underscore methods; none of them apply Python's
+ * argument checks, and none throw TimeoutError — a `false` return means the
+ * deadline passed, so the caller can raise its own text ("The read
+ * operation timed out").
+ *
+ *   _transport()            the live Transport; throws EBADF when closed.
+ *   _deadline()             `{ nonblocking, deadline }` for one operation,
+ *                           from this socket's timeout (see ./wait.ts).
+ *   _readRaw(max)           sync: up to `max` buffered bytes; an empty Buffer
+ *                           at EOF (every time); null if nothing has arrived
+ *                           yet; throws the pending OSError (e.g. ECONNRESET).
+ *   _waitReadableUntil(d)   resolves true once _readRaw would not return
+ *                           null, false at deadline d.
+ *   _writeRaw(bytes)        sync: queue all bytes for the peer, in order,
+ *                           never dropped (copied); throws EPIPE / the
+ *                           pending error. Ignores the high-water mark, so a
+ *                           TLS engine can always flush what it produced.
+ *   _writeSpace()           bytes that fit under the high-water mark now;
+ *                           0 means "wait before writing more".
+ *   _waitWritableUntil(d)   resolves true once there is room (or a state
+ *                           that fails at once), false at deadline d.
+ *   _pushBack(bytes)        put bytes back at the front of the receive queue
+ *                           (plaintext read past close_notify before unwrap).
+ *   _readTurn/_writeTurn    the FIFO locks recv/send take, so an SSLSocket
+ *                           can order its own reads and writes the same way.
+ *   _detachTransport()      take the Transport out (this socket becomes
+ *                           closed, nothing is torn down); and
+ *   _adoptTransport(t)      make a socket object own a detached Transport —
+ *                           how wrapSocket() turns a plain socket into an
+ *                           SSLSocket and unwrap() turns it back.
+ *   _ioRefs/_decrefSocketios  makefile()'s reference count, as in Python.
+ *   _connectExVia(connect)  connect_ex()'s errno-instead-of-raising rule
+ *                           around a connect (SSLSocket's plain connect).
+ *
+ * A TLS read over these, sketched (writes mirror it with _writeTurn,
+ * _writeSpace and _waitWritableUntil):
+ *
+ *   const { nonblocking, deadline } = this._deadline();
+ *   const release = nonblocking ? this._readTurn.tryAcquire() : await this._readTurn.acquire(deadline);
+ *   if (release === null) throw nonblocking ? new SSLWantReadError(…) : new TimeoutError(…);
+ *   try {
+ *     for (;;) {
+ *       const plain = engine.read(n); if (plain.length > 0) return plain;
+ *       const raw = this._readRaw(MAX_RECORD);
+ *       if (raw === null) {
+ *         if (nonblocking) throw new SSLWantReadError(…);
+ *         if (!(await this._waitReadableUntil(deadline))) throw new TimeoutError('The read operation timed out');
+ *         continue;
+ *       }
+ *       engine.receive(raw);                       // raw.length === 0 means EOF
+ *       this._writeRaw(engine.takeOutgoing());     // KeyUpdate replies, alerts
+ *     }
+ *   } finally { release(); }
+ */
+import {
+  AF_INET,
+  AF_INET6,
+  IPPROTO_TCP,
+  MSG_DONTWAIT,
+  SOCK_CLOEXEC,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+} from './constants.js';
+import { ERRNO, EWOULDBLOCK } from './errno.js';
+import { type BlockingIOError, OSError, TimeoutError, ValueError, gaierror, oserror, timedOut } from './errors.js';
+import { checkInt, pyTypeName } from './address.js';
+import { getdefaulttimeout, parseTimeout } from './timeout.js';
+import { Transport, detachedTransports, transportForFd } from './transport.js';
+import { type Deadline, deadlineAfter } from './wait.js';
+
+function wouldBlock(): BlockingIOError {
+  return OSError.fromErrno(ERRNO.EAGAIN) as BlockingIOError;
+}
+
+/** Python's "a bytes-like object is required" check; returns a view, not a copy. */
+export function bytesLike(data: unknown): Buffer {
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
+}
+
+function currentFd(t: Transport): number {
+  type H = { _handle?: { fd?: number } | null };
+  const fd =
+    (t.stream as unknown as H | null)?._handle?.fd ??
+    (t.server as unknown as H | null)?._handle?.fd ??
+    t.handle?.fd ??
+    t.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : t.fd;
+}
+
+function closedTransport(family: number): Transport {
+  const t = new Transport(family);
+  t.closed = true;
+  return t;
+}
+
+/** Why a send must fail now, or null if it may proceed (or wait). */
+export function sendBlocker(t: Transport): OSError | null {
+  if (t.closed) return oserror('EBADF');
+  if (t.error !== null) return t.consumeError();
+  if (t.wrShut) return oserror('EPIPE');
+  if (t.connecting) return null;
+  if (!t.connected || t.stream === null || t.stream.destroyed) return oserror('EPIPE');
+  return null;
+}
+
+/** The state and internal API every `socket.socket` has; see the header. */
+export class SocketCore {
+  readonly family: number;
+  readonly type: number;
+  readonly proto: number;
+  protected _t: Transport;
+  protected _timeout: number | null;
+  /** Python's `_closed`: close() was called, the descriptor may live on for makefile() objects. */
+  protected _closed = false;
+  /** Python's `_io_refs`: open makefile() objects. */
+  _ioRefs = 0;
+
+  /**
+   * `new socket(family = AF_INET, type = SOCK_STREAM, proto = 0, fileno = null)`.
+   * With `fileno`, adopts a descriptor given up by detach() (or any connected
+   * TCP descriptor this process owns).
+   */
+  constructor(family: number = AF_INET, type: number = SOCK_STREAM, proto = 0, fileno: number | null = null) {
+    family = checkInt(family);
+    type = checkInt(type);
+    proto = checkInt(proto);
+    if (family !== AF_INET && family !== AF_INET6) {
+      throw new OSError(ERRNO.EAFNOSUPPORT, 'Address family not supported by protocol (sslsock offers AF_INET and AF_INET6)');
+    }
+    const baseType = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (baseType !== SOCK_STREAM) {
+      throw new OSError(ERRNO.ESOCKTNOSUPPORT, 'Socket type not supported (sslsock offers SOCK_STREAM only)');
+    }
+    if (proto !== 0 && proto !== IPPROTO_TCP) throw OSError.fromErrno(ERRNO.EPROTONOSUPPORT);
+    this.family = family;
+    this.type = baseType;
+    this.proto = proto;
+    this._timeout = type & SOCK_NONBLOCK ? 0 : getdefaulttimeout();
+    this._t = new Transport(family);
+    if (fileno !== null) this._adoptTransport(transportForFd(family, checkInt(fileno)));
+  }
+
+  // ── internal API (see the header) ─────────────────────────────────────
+
+  _transport(): Transport {
+    if (this._t.closed) throw oserror('EBADF');
+    return this._t;
+  }
+
+  _deadline(flags = 0): { nonblocking: boolean; deadline: Deadline } {
+    const nonblocking = this._timeout === 0 || (flags & MSG_DONTWAIT) !== 0;
+    return { nonblocking, deadline: nonblocking ? 0 : deadlineAfter(this._timeout) };
+  }
+
+  _readRaw(max: number): Buffer | null {
+    const t = this._transport();
+    if (t.rxLength > 0) return t.take(max);
+    if (t.error !== null) throw t.consumeError()!;
+    if (t.eof || t.rdShut) return Buffer.alloc(0);
+    if (!t.connected && !t.connecting) throw oserror('ENOTCONN');
+    return null;
+  }
+
+  async _waitReadableUntil(deadline: Deadline): Promise<boolean> {
+    const t = this._transport();
+    while (!t.canRead) if (!(await t.readable.wait(deadline))) return false;
+    return true;
+  }
+
+  _writeRaw(bytes: Uint8Array): void {
+    const t = this._transport();
+    const blocker = sendBlocker(t);
+    if (blocker !== null) throw blocker;
+    if (!t.connected) throw oserror('ENOTCONN');
+    if (bytes.length > 0) t.write(bytes);
+  }
+
+  _writeSpace(): number {
+    return this._transport().writeSpace;
+  }
+
+  async _waitWritableUntil(deadline: Deadline): Promise<boolean> {
+    const t = this._transport();
+    while (!t.canWrite) if (!(await t.writable.wait(deadline))) return false;
+    return true;
+  }
+
+  _pushBack(bytes: Uint8Array): void {
+    this._transport().pushBack(bytes);
+  }
+
+  get _readTurn() {
+    return this._t.readTurn;
+  }
+
+  get _writeTurn() {
+    return this._t.writeTurn;
+  }
+
+  _detachTransport(): Transport {
+    const t = this._t;
+    this._t = closedTransport(this.family);
+    this._closed = true;
+    return t;
+  }
+
+  _adoptTransport(t: Transport): void {
+    if (t.family !== this.family) throw new ValueError('cannot adopt a transport of another address family');
+    this._t.close();
+    this._t = t;
+    this._closed = false;
+    t.ref();
+  }
+
+  /** Python's `_decref_socketios()`: a makefile() object closed. */
+  _decrefSocketios(): void {
+    if (this._ioRefs > 0) this._ioRefs -= 1;
+    if (this._closed && this._ioRefs === 0) this._t.close();
+  }
+
+  // ── timeouts ───────────────────────────────────────────────────────────
+
+  /** Python's `sock.timeout` attribute. */
+  get timeout(): number | null {
+    return this._timeout;
+  }
+
+  settimeout(value: number | null): void {
+    this._timeout = parseTimeout(value);
+    // CPython stores the value, then fails to apply it to a closed descriptor.
+    this._transport();
+  }
+
+  gettimeout(): number | null {
+    return this._timeout;
+  }
+
+  setblocking(flag: boolean | number): void {
+    this._timeout = flag ? null : 0;
+    this._transport();
+  }
+
+  getblocking(): boolean {
+    return this._timeout !== 0;
+  }
+
+  // ── descriptors ───────────────────────────────────────────────────────
+
+  fileno(): number {
+    return this._t.closed ? -1 : currentFd(this._t);
+  }
+
+  /** Python's bind(); synchronous, numeric addresses (plus '', 'localhost', '<broadcast>'). */
+  /**
+   * connect_ex()'s rule around one connect: 0 on success, else the errno of
+   * the OSError (EWOULDBLOCK for a timeout, which carries none); gaierror and
+   * errors without an errno still raise, as in Python. SSLSocket runs it
+   * around the plain socket's connect.
+   */
+  async _connectExVia(connect: () => Promise<void>): Promise<number> {
+    try {
+      await connect();
+      return 0;
+    } catch (e) {
+      if (e instanceof TimeoutError && e.errno === null) return EWOULDBLOCK;
+      if (e instanceof OSError && !(e instanceof gaierror) && e.errno !== null) return e.errno;
+      throw e;
+    }
+  }
+
+  /**
+   * Take a turn, then retry `attempt` until it returns a value, waiting on
+   * the turn's condition between tries, within this socket's timeout.
+   */
+  protected async _serve<T>(
+    t: Transport,
+    turn: Transport['readTurn'],
+    flags: number,
+    attempt: (nonblocking: boolean) => T | null,
+  ): Promise<T> {
+    const { nonblocking, deadline } = this._deadline(flags);
+    const release = nonblocking ? turn.tryAcquire() : await turn.acquire(deadline);
+    if (release === null) throw nonblocking ? wouldBlock() : timedOut();
+    const cond = turn === t.readTurn ? t.readable : t.writable;
+    try {
+      for (;;) {
+        if (t.closed) throw oserror('EBADF');
+        const result = attempt(nonblocking);
+        if (result !== null) return result;
+        if (nonblocking) throw wouldBlock();
+        if (!(await cond.wait(deadline))) throw timedOut();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  // ── readiness (Node has no select()) ──────────────────────────────────
+
+  /**
+   * Beyond Python: resolves true when recv()/accept() would not wait (data,
+   * EOF, an error or a pending connection), false after `timeout` seconds
+   * (null = no limit) — what `select([sock], [], [], timeout)` tells.
+   */
+  async waitReadable(timeout: number | null = null): Promise<boolean> {
+    return this._waitReadableUntil(deadlineAfter(parseTimeout(timeout)));
+  }
+
+  /** Beyond Python: resolves true when send() would not wait (including a finished connect). */
+  async waitWritable(timeout: number | null = null): Promise<boolean> {
+    return this._waitWritableUntil(deadlineAfter(parseTimeout(timeout)));
+  }
+
+  // ── closing ────────────────────────────────────────────────────────────
+
+  /** Python's close(): synchronous, idempotent; queued data still goes out. */
+  close(): void {
+    if (this._closed) return;
+    this._closed = true;
+    if (this._ioRefs <= 0) this._t.close();
+  }
+
+  /**
+   * Python's detach(): this object becomes closed without closing the
+   * descriptor, which is returned; `new socket(family, type, proto, fd)`
+   * adopts it again (with any bytes already received).
+   */
+  detach(): number {
+    const t = this._detachTransport();
+    if (t.closed) return -1;
+    const fd = currentFd(t);
+    if (fd < 0) {
+      t.close();
+      return -1;
+    }
+    t.unref();
+    detachedTransports.set(fd, t);
+    return fd;
+  }
+}
