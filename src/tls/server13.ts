@@ -1,8 +1,8 @@
 /**
- * The TLS 1.3 server handshake (RFC 8446 §4, Appendix A.2), one state per
- * expected message:
+ * The TLS 1.3 server handshake (RFC 8446 §4, Appendix A.2) after the hello
+ * step (server-hs.ts), one state per expected message:
  *
- *   ExpectClientHello → (HelloRetryRequest → ExpectClientHello[retry])
+ *   ClientHello → (HelloRetryRequest → ExpectSecondClientHello)
  *   → [ExpectClientCertificate → ExpectClientCertificateVerify]
  *   → ExpectClientFinished → traffic
  */
@@ -17,7 +17,7 @@ import type { HandshakeSecret } from './keyschedule.js';
 import { encodeCertificate } from './messages/certificate.js';
 import { encodeCertificateRequest } from './messages/certificate-request.js';
 import { encodeCertificateVerify } from './messages/certificate-verify.js';
-import { RANDOM_LENGTH, type ClientHello } from './messages/client-hello.js';
+import { NULL_COMPRESSION, RANDOM_LENGTH, type ClientHello } from './messages/client-hello.js';
 import { encodeEncryptedExtensions } from './messages/encrypted-extensions.js';
 import { findExtension, writeExtension, type EncryptedExtension, type CertificateRequestExtension } from './messages/extensions.js';
 import { encodeFinished } from './messages/finished.js';
@@ -29,18 +29,13 @@ import { CERTIFICATE_SIGNATURE_SCHEMES } from './registry/signature-schemes.js';
 import type { CipherSuite } from './registry/suites.js';
 import { ProtocolVersion } from './registry/versions.js';
 import { leafSpki, verifyPeerChain } from './peer-cert.js';
+import { chooseAlpn } from './server-hs.js';
 import type { HandshakeState, IncomingMessage } from './states.js';
 import { decodeAs, expectType, frame } from './states.js';
-import { Transcript } from './transcript.js';
-
-const NULL_COMPRESSION = 0;
+import type { Transcript } from './transcript.js';
 
 /** RFC 8446 §4.1.2: what a second ClientHello may change after a HelloRetryRequest. */
 const MAY_CHANGE_AFTER_HRR: ReadonlySet<string> = new Set(['key_share', 'cookie', 'early_data', 'pre_shared_key', 'padding']);
-
-export function startServer(ctx: HandshakeContext): HandshakeState {
-  return new ExpectClientHello(ctx, new Transcript(ctx.provider), null);
-}
 
 /** Set after we sent a HelloRetryRequest. */
 interface RetryState {
@@ -53,125 +48,106 @@ function hex16(v: number): string {
   return `0x${v.toString(16).padStart(4, '0')}`;
 }
 
-class ExpectClientHello implements HandshakeState {
-  readonly name = 'ExpectClientHello';
+/**
+ * Answers a ClientHello for which the hello step (server-hs.ts) settled on
+ * TLS 1.3: suite, key share (or a HelloRetryRequest), certificate, ALPN, and
+ * our whole first flight.
+ */
+export function respond13(ctx: HandshakeContext, transcript: Transcript, ch: ClientHello, raw: Buffer, retry: RetryState | null): HandshakeState {
+  const cfg = ctx.config;
+  // RFC 8446 §4.1.2: a TLS 1.3 ClientHello has exactly the null compression method.
+  if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== NULL_COMPRESSION) {
+    fatal('illegal_parameter', 'ClientHello legacy_compression_methods is not exactly [null]');
+  }
+
+  // Cipher suite: the server's preference among those the client offers.
+  const suite = retry ? retry.suite : cfg.cipherSuites.find((s) => s.version === 'TLSv1.3' && ch.cipherSuites.includes(s.id));
+  if (!suite) fatal('handshake_failure', 'no shared cipher: no TLS 1.3 cipher suite in common');
+  if (retry && !ch.cipherSuites.includes(suite.id)) fatal('illegal_parameter', 'second ClientHello no longer offers the cipher suite we selected');
+
+  // RFC 8446 §9.2: without PSK, supported_groups, key_share and signature_algorithms are mandatory.
+  const groupsExt = findExtension(ch.extensions, 'supported_groups');
+  const shareExt = findExtension(ch.extensions, 'key_share');
+  if (!groupsExt) fatal('missing_extension', 'ClientHello has no supported_groups');
+  if (!shareExt) fatal('missing_extension', 'ClientHello has no key_share');
+  const sigExt = findExtension(ch.extensions, 'signature_algorithms');
+  if (!sigExt) fatal('missing_extension', 'ClientHello has no signature_algorithms');
+  for (const share of shareExt.clientShares) {
+    // RFC 8446 §4.2.8: each share must be for a group listed in supported_groups.
+    if (!groupsExt.groups.includes(share.group)) fatal('illegal_parameter', `key_share for group ${hex16(share.group)} not listed in supported_groups`);
+  }
+
+  const ours = cfg.groups.map((k) => SUPPORTED_GROUPS.find((g) => g.kex === k)!);
+  let chosen: { group: GroupInfo; share: Buffer } | null = null;
+  if (retry) {
+    // RFC 8446 §4.1.2: the retried ClientHello carries exactly one share, for the group we asked for.
+    const only = shareExt.clientShares;
+    if (only.length !== 1 || only[0]!.group !== retry.group.id) fatal('illegal_parameter', `second ClientHello key_share is not one share for ${retry.group.name}`);
+    chosen = { group: retry.group, share: only[0]!.keyExchange };
+  } else {
+    for (const g of ours) {
+      const share = shareExt.clientShares.find((s) => s.group === g.id);
+      if (share) {
+        chosen = { group: g, share: share.keyExchange };
+        break;
+      }
+    }
+  }
+
+  const choice = chooseCertificate(ctx, sigExt.schemes);
+  const alpn = chooseAlpn(ctx, ch);
+
+  if (!chosen) {
+    const wanted = ours.find((g) => groupsExt.groups.includes(g.id));
+    if (!wanted) fatal('handshake_failure', 'no key-exchange group in common');
+    return sendHelloRetryRequest(ctx, transcript, ch, raw, suite, wanted);
+  }
+
+  transcript.start(suite.hash);
+  transcript.add(raw);
+  return sendServerFlight(ctx, transcript, ch, suite, chosen.group, chosen.share, choice, alpn, retry !== null);
+}
+
+/** RFC 8446 §4.1.4: ask for a key share in a group we both support. */
+function sendHelloRetryRequest(ctx: HandshakeContext, transcript: Transcript, ch: ClientHello, raw: Buffer, suite: CipherSuite, group: GroupInfo): HandshakeState {
+  transcript.add(raw);
+  transcript.replaceWithMessageHash(suite.hash);
+  const hrr = frame(
+    HandshakeType.server_hello,
+    encodeServerHello({
+      type: 'hello_retry_request',
+      legacyVersion: ProtocolVersion.TLSv1_2,
+      legacySessionIdEcho: ch.legacySessionId,
+      cipherSuite: suite.id,
+      legacyCompressionMethod: NULL_COMPRESSION,
+      extensions: [
+        { type: 'key_share', selectedGroup: group.id },
+        { type: 'supported_versions', selectedVersion: ProtocolVersion.TLSv1_3 },
+      ],
+    }),
+  );
+  transcript.add(hrr);
+  ctx.sendHandshake(hrr);
+  ctx.negotiated.helloRetry = true;
+  // Appendix D.4: in compatibility mode the server's CCS follows its first handshake message.
+  if (ch.legacySessionId.length > 0) ctx.sendChangeCipherSpec();
+  return new ExpectSecondClientHello(ctx, transcript, { firstHello: ch, suite, group });
+}
+
+/** RFC 8446 §4.1.4: after a HelloRetryRequest, the client's second ClientHello (TLS 1.3 only). */
+class ExpectSecondClientHello implements HandshakeState {
+  readonly name = 'ExpectSecondClientHello';
   constructor(
     private readonly ctx: HandshakeContext,
     private readonly transcript: Transcript,
-    private readonly retry: RetryState | null,
+    private readonly retry: RetryState,
   ) {}
 
   handle(msg: IncomingMessage): HandshakeState {
-    const { ctx } = this;
     expectType(msg, HandshakeType.client_hello, this.name);
     const ch = decodeAs(msg, 'client_hello');
-    if (this.retry) checkSecondClientHello(this.retry.firstHello, ch);
-    const cfg = ctx.config;
-
-    // RFC 8446 §4.2.1: TLS 1.3 is negotiated only through supported_versions.
-    const sv = findExtension(ch.extensions, 'supported_versions');
-    if (!sv || !sv.versions.includes(ProtocolVersion.TLSv1_3)) {
-      const offers12 = sv ? sv.versions.includes(ProtocolVersion.TLSv1_2) : ch.legacyVersion >= ProtocolVersion.TLSv1_2;
-      fatal('protocol_version', offers12 ? 'client does not offer TLS 1.3, and TLS 1.2 is not implemented yet' : 'client does not offer TLS 1.3');
-    }
-    if (cfg.maxVersion !== 'TLSv1.3') fatal('protocol_version', 'TLS 1.2 is not implemented yet: maximum version must be TLSv1.3');
-    // RFC 8446 §4.1.2: a TLS 1.3 ClientHello has exactly the null compression method.
-    if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== NULL_COMPRESSION) {
-      fatal('illegal_parameter', 'ClientHello legacy_compression_methods is not exactly [null]');
-    }
-
-    if (!this.retry) {
-      const sni = findExtension(ch.extensions, 'server_name');
-      ctx.negotiated.serverName = sni ? sni.hostName : null;
-      const alpnOffer = findExtension(ch.extensions, 'application_layer_protocol_negotiation');
-      const sigOffer = findExtension(ch.extensions, 'signature_algorithms');
-      const overrides = cfg.onClientHello?.({
-        serverName: ctx.negotiated.serverName,
-        alpnProtocols: alpnOffer ? alpnOffer.protocols.map((p) => p.toString('latin1')) : [],
-        signatureSchemes: sigOffer ? sigOffer.schemes : [],
-        suites: ch.cipherSuites,
-      });
-      if (overrides) {
-        if (overrides.certificates) cfg.certificates = overrides.certificates;
-        if (overrides.alpnProtocols) cfg.alpnProtocols = overrides.alpnProtocols;
-        if (overrides.clientAuth) cfg.clientAuth = overrides.clientAuth;
-        if (overrides.verifyPeer !== undefined) cfg.verifyPeer = overrides.verifyPeer;
-      }
-    }
-
-    // Cipher suite: the server's preference among those the client offers.
-    const suite = this.retry ? this.retry.suite : cfg.cipherSuites.find((s) => ch.cipherSuites.includes(s.id));
-    if (!suite) fatal('handshake_failure', 'no TLS 1.3 cipher suite in common');
-    if (this.retry && !ch.cipherSuites.includes(suite.id)) fatal('illegal_parameter', 'second ClientHello no longer offers the cipher suite we selected');
-
-    // RFC 8446 §9.2: without PSK, supported_groups, key_share and signature_algorithms are mandatory.
-    const groupsExt = findExtension(ch.extensions, 'supported_groups');
-    const shareExt = findExtension(ch.extensions, 'key_share');
-    if (!groupsExt) fatal('missing_extension', 'ClientHello has no supported_groups');
-    if (!shareExt) fatal('missing_extension', 'ClientHello has no key_share');
-    const sigExt = findExtension(ch.extensions, 'signature_algorithms');
-    if (!sigExt) fatal('missing_extension', 'ClientHello has no signature_algorithms');
-    for (const share of shareExt.clientShares) {
-      // RFC 8446 §4.2.8: each share must be for a group listed in supported_groups.
-      if (!groupsExt.groups.includes(share.group)) fatal('illegal_parameter', `key_share for group ${hex16(share.group)} not listed in supported_groups`);
-    }
-
-    const ours = cfg.groups.map((k) => SUPPORTED_GROUPS.find((g) => g.kex === k)!);
-    let chosen: { group: GroupInfo; share: Buffer } | null = null;
-    if (this.retry) {
-      // RFC 8446 §4.1.2: the retried ClientHello carries exactly one share, for the group we asked for.
-      const only = shareExt.clientShares;
-      if (only.length !== 1 || only[0]!.group !== this.retry.group.id) fatal('illegal_parameter', `second ClientHello key_share is not one share for ${this.retry.group.name}`);
-      chosen = { group: this.retry.group, share: only[0]!.keyExchange };
-    } else {
-      for (const g of ours) {
-        const share = shareExt.clientShares.find((s) => s.group === g.id);
-        if (share) {
-          chosen = { group: g, share: share.keyExchange };
-          break;
-        }
-      }
-    }
-
-    const choice = chooseCertificate(ctx, sigExt.schemes);
-    const alpn = chooseAlpn(ctx, ch);
-
-    if (!chosen) {
-      const wanted = ours.find((g) => groupsExt.groups.includes(g.id));
-      if (!wanted) fatal('handshake_failure', 'no key-exchange group in common');
-      return this.sendHelloRetryRequest(ch, msg, suite, wanted);
-    }
-
-    this.transcript.start(suite.hash);
-    this.transcript.add(msg.raw);
-    return sendServerFlight(ctx, this.transcript, ch, suite, chosen.group, chosen.share, choice, alpn, this.retry !== null);
-  }
-
-  /** RFC 8446 §4.1.4: ask for a key share in a group we both support. */
-  private sendHelloRetryRequest(ch: ClientHello, msg: IncomingMessage, suite: CipherSuite, group: GroupInfo): HandshakeState {
-    const { ctx, transcript } = this;
-    transcript.add(msg.raw);
-    transcript.replaceWithMessageHash(suite.hash);
-    const hrr = frame(
-      HandshakeType.server_hello,
-      encodeServerHello({
-        type: 'hello_retry_request',
-        legacyVersion: ProtocolVersion.TLSv1_2,
-        legacySessionIdEcho: ch.legacySessionId,
-        cipherSuite: suite.id,
-        legacyCompressionMethod: NULL_COMPRESSION,
-        extensions: [
-          { type: 'key_share', selectedGroup: group.id },
-          { type: 'supported_versions', selectedVersion: ProtocolVersion.TLSv1_3 },
-        ],
-      }),
-    );
-    transcript.add(hrr);
-    ctx.sendHandshake(hrr);
-    ctx.negotiated.helloRetry = true;
-    // Appendix D.4: in compatibility mode the server's CCS follows its first handshake message.
-    if (ch.legacySessionId.length > 0) ctx.sendChangeCipherSpec();
-    return new ExpectClientHello(ctx, transcript, { firstHello: ch, suite, group });
+    checkSecondClientHello(this.retry.firstHello, ch);
+    return respond13(this.ctx, this.transcript, ch, msg.raw, this.retry);
   }
 }
 
@@ -182,14 +158,6 @@ function chooseCertificate(ctx: HandshakeContext, clientSchemes: readonly number
   const choice = selectCertificate(certs, clientSchemes, ctx.config.signatureSchemes);
   if (!choice) fatal('handshake_failure', 'no certificate matches the signature algorithms the client offers');
   return choice;
-}
-
-/** RFC 7301 §3.2: the server's preference; no overlap means no ALPN (what OpenSSL's callback in Python does), not an alert. */
-function chooseAlpn(ctx: HandshakeContext, ch: ClientHello): string | null {
-  const offer = findExtension(ch.extensions, 'application_layer_protocol_negotiation');
-  if (!offer || ctx.config.alpnProtocols.length === 0) return null;
-  const theirs = offer.protocols.map((p) => p.toString('latin1'));
-  return ctx.config.alpnProtocols.find((p) => theirs.includes(p)) ?? null;
 }
 
 /** RFC 8446 §4.1.2: the second ClientHello must repeat the first except for the listed changes. */

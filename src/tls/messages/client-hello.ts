@@ -4,6 +4,8 @@ import { decodeExtensions, pskBindersLength, writeExtensions, type ClientHelloEx
 
 /** Length of ClientHello.random and ServerHello.random (RFC 8446 §4.1.2). */
 export const RANDOM_LENGTH = 32;
+/** The only compression method (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2). */
+export const NULL_COMPRESSION = 0;
 /** legacy_session_id<0..32> (RFC 8446 §4.1.2). */
 export const MAX_SESSION_ID_LENGTH = 32;
 

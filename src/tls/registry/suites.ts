@@ -59,3 +59,9 @@ const byId = new Map(ALL_SUITES.map((s) => [s.id, s]));
 export function suiteById(id: number): CipherSuite | null {
   return byId.get(id) ?? null;
 }
+
+/** Signalling cipher suite values, never negotiated (RFC 5746 §3.3, RFC 7507 §2). */
+export const SignalingSuite = {
+  TLS_EMPTY_RENEGOTIATION_INFO_SCSV: 0x00ff,
+  TLS_FALLBACK_SCSV: 0x5600,
+} as const;
