@@ -1,20 +1,33 @@
 /**
- * `npm run bench [-- <section id>…] [--duration=ms] [--warmup=ms] [--json]`
+ * `npm run bench [-- <section id>…] [--duration=ms] [--warmup=ms] [--conns=N] [--json]`
  *
  * Prints one table: each row is sslsock vs a node baseline measured side by
- * side in this run, with the ratio (above 1 = sslsock faster). To add a
- * section, write `bench/<name>.ts` exporting a `BenchSection` and add it to
- * SECTIONS below.
+ * side in this run, with the ratio (above 1 = sslsock faster; for memory,
+ * below 1 is better), the spread of the per-round ratios, the ratio per
+ * CPU-second and any references (e.g. the crypto ceiling). `--json` prints
+ * the same results as JSON (one object per row, see `CaseResult`). To add a
+ * row, return one more case from a section's `setup()`; to add a section,
+ * write `bench/<name>.ts` exporting a `BenchSection` and add it to SECTIONS.
  */
-import { DEFAULT_TIMING, formatTable, measureCase, type BenchSection, type CaseResult, type TimingOptions } from './harness.js';
+import { DEFAULT_TIMING, formatTable, measureCase, type BenchSection, type CaseResult, type SectionOptions, type TimingOptions } from './harness.js';
 import { cryptoSection } from './crypto.js';
+import { memorySection } from './memory.js';
+import { tlsHandshakeSection } from './tls-handshake.js';
 import { tlsBulkSection } from './tls-bulk.js';
 import { tlsRecordSection } from './tls-record.js';
 import { tlsSocketSection } from './tls-socket.js';
 import { x509Section } from './x509.js';
 
 /** Every section, in the order they run. */
-const SECTIONS: readonly BenchSection[] = [x509Section, cryptoSection, tlsRecordSection, tlsBulkSection, tlsSocketSection];
+const SECTIONS: readonly BenchSection[] = [
+  x509Section,
+  cryptoSection,
+  tlsRecordSection,
+  tlsBulkSection,
+  tlsSocketSection,
+  tlsHandshakeSection,
+  memorySection,
+];
 
 /** A command-line mistake: reported as one line, exit status 2. */
 class UsageError extends Error {}
@@ -24,26 +37,32 @@ interface Args {
   readonly ids: string[];
   readonly timing: TimingOptions;
   readonly json: boolean;
+  readonly options: SectionOptions;
 }
+
+const DEFAULT_CONNS = 500;
 
 function parseArgs(argv: readonly string[]): Args {
   const ids: string[] = [];
   let timing: TimingOptions = DEFAULT_TIMING;
   let json = false;
+  let conns = DEFAULT_CONNS;
   for (const a of argv) {
-    const m = /^--(duration|warmup)=(\d+)$/.exec(a);
-    if (m !== null) {
+    const m = /^--(duration|warmup|conns)=(\d+)$/.exec(a);
+    if (m !== null && m[1] === 'conns') {
+      conns = Number(m[2]);
+    } else if (m !== null) {
       const ms = Number(m[2]);
       timing = m[1] === 'duration' ? { ...timing, durationMs: ms } : { ...timing, warmupMs: ms };
     } else if (a === '--json') {
       json = true;
     } else if (a.startsWith('-')) {
-      throw new UsageError(`unknown option ${a} (known: --duration=ms, --warmup=ms, --json)`);
+      throw new UsageError(`unknown option ${a} (known: --duration=ms, --warmup=ms, --conns=N, --json)`);
     } else {
       ids.push(a);
     }
   }
-  return { ids, timing, json };
+  return { ids, timing, json, options: { conns } };
 }
 
 async function main(): Promise<void> {
@@ -53,9 +72,10 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new UsageError(`unknown section(s) ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
   const chosen = args.ids.length === 0 ? SECTIONS : SECTIONS.filter((s) => args.ids.includes(s.id));
 
+  const started = Date.now();
   const results: { title: string; results: CaseResult[] }[] = [];
   for (const section of chosen) {
-    const cases = await section.setup();
+    const cases = await section.setup(args.options);
     const sectionResults: CaseResult[] = [];
     for (const c of cases) {
       if (!args.json) process.stderr.write(`  ${section.id}: ${c.name} …\n`);
@@ -68,13 +88,14 @@ async function main(): Promise<void> {
     results.push({ title: `${section.id}: ${section.title}`, results: sectionResults });
   }
 
+  const seconds = (Date.now() - started) / 1000;
   if (args.json) {
     process.stdout.write(`${JSON.stringify(results.flatMap((s) => s.results), null, 2)}\n`);
   } else {
     process.stdout.write(
       `sslsock benchmarks — node ${process.version}, ${args.timing.durationMs} ms per side after ${args.timing.warmupMs} ms warm-up, sides alternating\n\n`,
     );
-    process.stdout.write(`${formatTable(results)}\n`);
+    process.stdout.write(`${formatTable(results)}\n\n(${seconds.toFixed(0)} s; spread = min–max of the per-round ratios; per CPU-s = ratio of work per CPU-second of this whole process)\n`);
   }
 }
 

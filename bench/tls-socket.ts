@@ -6,10 +6,16 @@
  * - bulk: one connection; per call the client `sendall`s 16 MiB in 64 KiB
  *   chunks while the server `recv(65536)`s them. sslsock `SSLSocket` pair
  *   vs `node:tls` TLSSocket pair (client writes honouring 'drain', server
- *   counts 'data').
- * - handshakes: a new TCP connection and full handshake per call
- *   (sequential, no resumption), both ends closed afterwards.
+ *   counts 'data'), with the raw crypto ceiling (./raw-aead.ts) measured in
+ *   the same rounds.
+ * - handshakes: a new TCP connection and full handshake per call, then one
+ *   byte echoed (client → server → client), both ends closed afterwards:
  *   `connect + wrapSocket` ∥ `accept` vs `tls.connect` ∥ 'secureConnection'.
+ *   One at a time, and 32 at once.
+ *
+ * Other sections reuse the endpoints (`oursEndpoint`, `oursConnect`,
+ * `nodeEndpoint`, `nodeConnect`, `echoOnce…`) for their rows (e.g.
+ * resumed handshakes).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +26,7 @@ import * as socket from '../src/socket/index.js';
 import * as ssl from '../src/ssl/index.js';
 import { CA } from '../src/testing/index.js';
 import type { BenchCase, BenchSection } from './harness.js';
+import { rawAes256Gcm } from './raw-aead.js';
 
 const MIB = 1024 * 1024;
 const BULK_BYTES = 16 * MIB;
@@ -28,14 +35,17 @@ const SUITE = 'TLS_AES_256_GCM_SHA384';
 const GROUP = 'X25519';
 const HOSTNAME = 'localhost';
 const LOOPBACK = '127.0.0.1';
+/** Handshakes in flight at once for the concurrent row. */
+const CONCURRENT = 32;
+const ONE_BYTE = Buffer.from([0x2a]);
 
-interface Certs {
+export interface Certs {
   readonly ca: CA;
   readonly keyPem: string;
   readonly chainPem: string;
 }
 
-function certs(): Certs {
+export function certs(): Certs {
   const ca = CA.create({ keyType: 'ecdsa-p256' });
   const leaf = ca.issueCert(HOSTNAME);
   return { ca, keyPem: leaf.privateKeyPem, chainPem: leaf.certChainPems.join('') };
@@ -43,13 +53,13 @@ function certs(): Certs {
 
 // ───────────── sslsock ─────────────
 
-interface OursEndpoint {
+export interface OursEndpoint {
   readonly listener: ssl.SSLSocket;
   readonly port: number;
   readonly cctx: ssl.SSLContext;
 }
 
-async function oursEndpoint(c: Certs): Promise<OursEndpoint> {
+export async function oursEndpoint(c: Certs): Promise<OursEndpoint> {
   const sctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
   sctx.loadCertChain(writeTemp(c));
   sctx.setCiphersuites(SUITE);
@@ -63,7 +73,7 @@ async function oursEndpoint(c: Certs): Promise<OursEndpoint> {
   return { listener, port: (listener.getsockname() as [string, number])[1], cctx };
 }
 
-async function oursConnect(e: OursEndpoint): Promise<[ssl.SSLSocket, ssl.SSLSocket]> {
+export async function oursConnect(e: OursEndpoint): Promise<[ssl.SSLSocket, ssl.SSLSocket]> {
   const [client, [server]] = await Promise.all([
     (async () => (await e.cctx.wrapSocket(await socket.createConnection([LOOPBACK, e.port]), { serverHostname: HOSTNAME })) as ssl.SSLSocket)(),
     e.listener.accept(),
@@ -86,9 +96,23 @@ async function oursBulk(client: ssl.SSLSocket, server: ssl.SSLSocket, chunk: Buf
   await Promise.all([send(), receive()]);
 }
 
+/** One byte client → server → client over a fresh sslsock pair, then both closed. */
+export async function oursEchoOnce(client: ssl.SSLSocket, server: ssl.SSLSocket): Promise<void> {
+  const echo = (async () => {
+    const b = await server.recv(1);
+    await server.sendall(b);
+  })();
+  await client.sendall(ONE_BYTE);
+  const back = await client.recv(1);
+  await echo;
+  if (back.length !== 1) throw new Error('tls-socket: echo lost its byte');
+  client.close();
+  server.close();
+}
+
 // ───────────── node:tls ─────────────
 
-interface NodeEndpoint {
+export interface NodeEndpoint {
   readonly server: tls.Server;
   readonly port: number;
   readonly clientOptions: tls.ConnectionOptions;
@@ -96,7 +120,7 @@ interface NodeEndpoint {
   nextConnection(): Promise<tls.TLSSocket>;
 }
 
-async function nodeEndpoint(c: Certs): Promise<NodeEndpoint> {
+export async function nodeEndpoint(c: Certs): Promise<NodeEndpoint> {
   const waiting: ((s: tls.TLSSocket) => void)[] = [];
   const arrived: tls.TLSSocket[] = [];
   const server = tls.createServer({ key: c.keyPem, cert: c.chainPem, ciphers: SUITE, ecdhCurve: GROUP, minVersion: 'TLSv1.3' }, (s) => {
@@ -117,7 +141,7 @@ async function nodeEndpoint(c: Certs): Promise<NodeEndpoint> {
   };
 }
 
-async function nodeConnect(e: NodeEndpoint): Promise<[tls.TLSSocket, tls.TLSSocket]> {
+export async function nodeConnect(e: NodeEndpoint): Promise<[tls.TLSSocket, tls.TLSSocket]> {
   const client = tls.connect(e.clientOptions);
   const [server] = await Promise.all([
     e.nextConnection(),
@@ -155,6 +179,16 @@ async function nodeSend(client: tls.TLSSocket, chunk: Buffer, total: number): Pr
   }
 }
 
+/** One byte client → server → client over a fresh node:tls pair, then both destroyed. */
+export async function nodeEchoOnce(client: tls.TLSSocket, server: tls.TLSSocket): Promise<void> {
+  server.once('data', (d: Buffer) => server.write(d));
+  const back = new Promise<Buffer>((resolve) => client.once('data', resolve));
+  client.write(ONE_BYTE);
+  if ((await back).length !== 1) throw new Error('tls-socket: echo lost its byte');
+  client.destroy();
+  server.destroy();
+}
+
 // ───────────── section ─────────────
 
 
@@ -175,6 +209,7 @@ export const tlsSocketSection: BenchSection = {
     const ours = await oursEndpoint(c);
     const theirs = await nodeEndpoint(c);
     const chunk = Buffer.alloc(CHUNK, 0x5a);
+    const ceiling = rawAes256Gcm();
 
     const [oc, os] = await oursConnect(ours);
     if (oc.cipher()?.[0] !== SUITE || oc.version() !== 'TLSv1.3') throw new Error(`tls-socket: sslsock negotiated ${String(oc.cipher())}`);
@@ -184,11 +219,13 @@ export const tlsSocketSection: BenchSection = {
 
     return [
       {
-        name: 'SSLSocket sendall → recv, 16 MiB',
+        name: 'SSLSocket pair sendall → recv, 16 MiB',
         ours: () => oursBulk(oc, os, chunk, BULK_BYTES),
         baseline: () => Promise.all([nodeSend(nc, chunk, BULK_BYTES), expect(BULK_BYTES)]).then(() => undefined),
         baselineName: 'node:tls TLSSocket write → data',
         bytesPerCall: BULK_BYTES,
+        references: [{ name: 'ceiling (raw seal+open)', fn: () => void ceiling.move(BULK_BYTES) }],
+        goal: '≥ 0.95x ceiling; ≥ 1.2x node:tls',
         dispose: () => {
           oc.close();
           os.close();
@@ -197,18 +234,19 @@ export const tlsSocketSection: BenchSection = {
         },
       },
       {
-        name: 'full handshake (connect ∥ accept), sequential',
-        ours: async () => {
-          const [a, b] = await oursConnect(ours);
-          a.close();
-          b.close();
-        },
-        baseline: async () => {
-          const [a, b] = await nodeConnect(theirs);
-          a.destroy();
-          b.destroy();
-        },
-        baselineName: 'node:tls connect ∥ secureConnection',
+        name: 'full handshake + 1-byte echo, one at a time',
+        ours: async () => oursEchoOnce(...(await oursConnect(ours))),
+        baseline: async () => nodeEchoOnce(...(await nodeConnect(theirs))),
+        baselineName: 'node:tls connect ∥ secureConnection, same echo',
+        goal: '≥ 1.0x per CPU-s, ≥ 1.5x wall',
+      },
+      {
+        name: `full handshake + 1-byte echo, ${CONCURRENT} at once`,
+        ours: async () => void (await Promise.all(Array.from({ length: CONCURRENT }, async () => oursEchoOnce(...(await oursConnect(ours)))))),
+        baseline: async () => void (await Promise.all(Array.from({ length: CONCURRENT }, async () => nodeEchoOnce(...(await nodeConnect(theirs)))))),
+        baselineName: 'node:tls, same',
+        opsPerCall: CONCURRENT,
+        goal: '≥ 1.5x wall',
         dispose: async () => {
           ours.listener.close();
           await new Promise<void>((resolve) => theirs.server.close(() => resolve()));
