@@ -157,9 +157,10 @@ test('test_min_max_version: magic MINIMUM/MAXIMUM_SUPPORTED mapping, errors, rea
   assert.equal(ctx.minimumVersion, ssl.TLSVersion.TLSv1_3);
   ctx.minimumVersion = ssl.TLSVersion.MINIMUM_SUPPORTED;
   assert.equal(ctx.minimumVersion, ssl.TLSVersion.MINIMUM_SUPPORTED);
-  // Our lowest implemented version is TLS 1.2 (OpenSSL's would be TLSv1).
+  // As Python on OpenSSL 3 without SSLv3: the lowest available version, TLSv1 (which enables nothing here).
   ctx.maximumVersion = ssl.TLSVersion.MINIMUM_SUPPORTED;
-  assert.equal(ctx.maximumVersion, ssl.TLSVersion.TLSv1_2);
+  assert.equal(ctx.maximumVersion, ssl.TLSVersion.TLSv1);
+  assert.deepEqual(ctx.enabledVersions(), []);
   ctx.maximumVersion = ssl.TLSVersion.MAXIMUM_SUPPORTED;
   assert.equal(ctx.maximumVersion, ssl.TLSVersion.MAXIMUM_SUPPORTED);
   assert.throws(() => (ctx.minimumVersion = 42), { name: 'ValueError', message: 'Unsupported TLS/SSL version 0x2a' });
