@@ -166,6 +166,8 @@ export function peerAlertReason(alert: AlertName): [reason: string, text: string
  */
 const LOCAL_REASONS: ReadonlyArray<[RegExp, string, string]> = [
   [/no shared cipher/i, 'NO_SHARED_CIPHER', 'no shared cipher'],
+  // A record header that is not TLS (e.g. a server answering in plaintext HTTP), as OpenSSL's ssl3_get_record says.
+  [/wrong version number/i, 'WRONG_VERSION_NUMBER', 'wrong version number'],
   [/unsupported protocol|no (common|shared|mutually supported) (protocol )?version/i, 'UNSUPPORTED_PROTOCOL', 'unsupported protocol'],
   [/peer did not return a certificate|no client certificate/i, 'PEER_DID_NOT_RETURN_A_CERTIFICATE', 'peer did not return a certificate'],
   [/application data after close.notify/i, 'APPLICATION_DATA_AFTER_CLOSE_NOTIFY', 'application data after close notify'],

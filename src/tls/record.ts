@@ -124,7 +124,8 @@ export class RecordLayer {
   private inChunks: Buffer[] = [];
   private headOffset = 0;
   private inBuffered = 0;
-  private firstRecordRead = false;
+  /** TLS 1.2 once negotiated: the one record version every record must carry (null: any 0x03xx, see checkRecordVersion). */
+  private exactVersion: number | null = null;
   private readFailure: TLSError | null = null;
   private ccsPolicy: ChangeCipherSpecPolicy = 'deliver';
   private ccsDropped = 0;
@@ -261,12 +262,7 @@ export class RecordLayer {
     const length = h.readUInt16BE(3);
     const dir = this.readDirection;
 
-    // RFC 8446 §5.1: legacy_record_version is 0x0303, except that the initial ClientHello may say 0x0301.
-    // The first record is allowed 0x0301–0x0303 so an old peer reaches the handshake layer's version check.
-    const versionOk = this.firstRecordRead
-      ? version === ProtocolVersion.TLSv1_2
-      : version >= ProtocolVersion.TLSv1 && version <= ProtocolVersion.TLSv1_2;
-    if (!versionOk) throw new TLSError('protocol_version', `wrong version number: record header says 0x${version.toString(16).padStart(4, '0')}`);
+    this.checkRecordVersion(type, version);
     if (!KNOWN_TYPES.has(type)) throw new TLSError('unexpected_message', `record of unknown content type ${type}`);
 
     const protectedRecord = dir.kind !== 'none' && !(dir.kind === 'tls13' && type === ContentType.change_cipher_spec);
@@ -278,7 +274,6 @@ export class RecordLayer {
     // record by record delivers it) is opened in place, never joined to its header.
     const header = this.take(RECORD_HEADER_LENGTH);
     const body = length === 0 ? EMPTY : this.take(length);
-    this.firstRecordRead = true;
 
     if (type === ContentType.change_cipher_spec && dir.kind !== 'tls12') {
       if (this.ccsPolicy === 'drop-once' || dir.kind === 'tls13' || this.ccsPolicy === 'reject') {
@@ -295,6 +290,36 @@ export class RecordLayer {
     this.recordsRead++;
     this.checkContent(plain, dir.kind);
     return plain;
+  }
+
+  /**
+   * What legacy_record_version is accepted (RFC 8446 §5.1: it "MUST be
+   * ignored for all purposes"; Appendix D.2), decided as OpenSSL 3.0 does:
+   * - unprotected records (the plaintext era before keys are installed, and
+   *   the TLS 1.3 change_cipher_spec / plaintext alerts after): only the
+   *   major byte is checked, so 0x0300 (SSL 3.0) … 0x03ff all pass, whether
+   *   the ClientHello comes in one record or in fragments of differing
+   *   versions; a major byte other than 3 is not TLS (an HTTP reply, SSLv2)
+   *   and is protocol_version "wrong version number";
+   * - TLS 1.3 protected records: exactly 0x0303 (RFC 8446 §5.2 "always
+   *   0x0303", and it is in the AEAD's additional data), else decode_error,
+   *   checked before decryption as OpenSSL does;
+   * - TLS 1.2, once the version is negotiated (requireRecordVersion): every
+   *   record carries it, else protocol_version (RFC 5246 §6.2.1, OpenSSL).
+   */
+  private checkRecordVersion(type: number, version: number): void {
+    const hex = `0x${version.toString(16).padStart(4, '0')}`;
+    if (version >> 8 !== ProtocolVersion.TLSv1_2 >> 8) throw new TLSError('protocol_version', `wrong version number: record header says ${hex}`);
+    if (this.exactVersion !== null && version !== this.exactVersion) {
+      throw new TLSError('protocol_version', `wrong version number: record header says ${hex}, the negotiated version is 0x${this.exactVersion.toString(16)}`);
+    }
+    const protectedTls13 = this.readDirection.kind === 'tls13' && type === ContentType.application_data;
+    if (protectedTls13 && version !== ProtocolVersion.TLSv1_2) throw new TLSError('decode_error', `wrong version number: protected TLS 1.3 record says ${hex}, not 0x0303 (RFC 8446 §5.2)`);
+  }
+
+  /** TLS 1.2, once negotiated: from the next record on every record must carry `version` (see checkRecordVersion). */
+  requireRecordVersion(version: number): void {
+    this.exactVersion = version;
   }
 
   private checkDroppableCcs(body: Buffer): void {

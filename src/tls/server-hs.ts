@@ -53,6 +53,8 @@ class ExpectClientHello implements HandshakeState {
     const { ctx } = this;
     expectType(msg, HandshakeType.client_hello, this.name);
     const ch = decodeAs(msg, 'client_hello');
+    // RFC 8446 Appendix D.5: a hello saying SSL 3.0 or older is refused, whatever supported_versions offers.
+    if (ch.legacyVersion <= ProtocolVersion.SSLv3) fatal('protocol_version', `unsupported protocol: ClientHello legacy_version is 0x${ch.legacyVersion.toString(16).padStart(4, '0')} (SSL 3.0 or older)`);
     const version = selectVersion(ctx, ch);
     const cfg = ctx.config;
     const sni = findExtension(ch.extensions, 'server_name');

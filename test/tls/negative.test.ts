@@ -25,46 +25,9 @@ import type { CipherSuite } from '../../src/tls/registry/suites.js';
 import { ProtocolVersion } from '../../src/tls/registry/versions.js';
 import { expectTLSError } from '../helpers/pump.js';
 import { testPki } from './connection-certs.js';
+import { joinMessages, joinRecords, splitMessages, splitRecords, type Msg, type Rec } from './helpers/scripted-peer.js';
 
 const provider = defaultProvider;
-
-interface Rec {
-  type: number;
-  body: Buffer;
-}
-
-function splitRecords(buf: Buffer): Rec[] {
-  const out: Rec[] = [];
-  for (let o = 0; o < buf.length; ) {
-    const len = buf.readUInt16BE(o + 3);
-    out.push({ type: buf[o]!, body: buf.subarray(o + 5, o + 5 + len) });
-    o += 5 + len;
-  }
-  return out;
-}
-
-function joinRecords(recs: Rec[]): Buffer {
-  return Buffer.concat(recs.map((r) => Buffer.concat([Buffer.from([r.type, 3, 3, r.body.length >> 8, r.body.length & 0xff]), r.body])));
-}
-
-interface Msg {
-  type: number;
-  body: Buffer;
-}
-
-function splitMessages(buf: Buffer): Msg[] {
-  const out: Msg[] = [];
-  for (let o = 0; o < buf.length; ) {
-    const len = buf.readUIntBE(o + 1, 3);
-    out.push({ type: buf[o]!, body: buf.subarray(o + 4, o + 4 + len) });
-    o += 4 + len;
-  }
-  return out;
-}
-
-function joinMessages(msgs: Msg[]): Buffer {
-  return Buffer.concat(msgs.map((m) => Buffer.concat([Buffer.from([m.type, m.body.length >> 16, (m.body.length >> 8) & 0xff, m.body.length & 0xff]), m.body])));
-}
 
 /** A client and a server that logs its handshake secret, with middlebox compatibility off so the server flight is SH + protected records. */
 function setup(client: Partial<ConnectionConfig> = {}, server: Partial<ConnectionConfig> = {}) {
@@ -81,7 +44,7 @@ function serverFlight(
   edit: { sh?: (sh: ServerHello) => ServerHello; shRaw?: (body: Buffer) => Buffer; hs?: (msgs: Msg[]) => Msg[]; hsRaw?: (raw: Buffer) => Buffer; records?: (recs: Rec[]) => Rec[] },
 ): Buffer {
   o.s.receive(o.c.takeOutgoing());
-  let recs = splitRecords(o.s.takeOutgoing());
+  let recs: Rec[] = splitRecords(o.s.takeOutgoing());
   const shRec = recs[0]!;
   assert.equal(shRec.type, ContentType.handshake);
   const [shMsg] = splitMessages(shRec.body);

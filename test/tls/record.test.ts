@@ -317,20 +317,39 @@ test('change_cipher_spec: delivered in the clear by default (TLS 1.2), rejected 
   throwsAlert(() => enc.reader.nextRecord(), 'unexpected_message', /protected change_cipher_spec/);
 });
 
-test('record version: 0x0301 tolerated on the first record only; anything else is protocol_version', () => {
+test('record version: unprotected records are read whatever their minor version (0x0300-0x03ff); a major byte other than 3 is protocol_version', () => {
   const rl = new RecordLayer({ provider });
-  rl.feed(Buffer.concat([header(ContentType.handshake, 0x0301, 2), Buffer.from('CH')]));
-  assert.deepEqual(rl.nextRecord(), { type: ContentType.handshake, payload: Buffer.from('CH') });
-  rl.feed(Buffer.concat([header(ContentType.handshake, 0x0301, 2), Buffer.from('CH')]));
+  for (const v of [0x0300, 0x0301, 0x0302, 0x0303, 0x0304, 0x03ff]) {
+    rl.feed(Buffer.concat([header(ContentType.handshake, v, 2), Buffer.from('CH')]));
+    assert.deepEqual(rl.nextRecord(), { type: ContentType.handshake, payload: Buffer.from('CH') });
+  }
+  rl.feed(Buffer.concat([header(ContentType.handshake, 0x0203, 2), Buffer.from('CH')]));
   throwsAlert(() => rl.nextRecord(), 'protocol_version', /wrong version number/);
+  // Not TLS at all: an HTTP request, or an HTTP reply.
+  for (const text of ['GET / HTTP/1.1\r\n\r\n', 'HTTP/1.0 400 Bad Request\r\n\r\n']) {
+    const http = new RecordLayer({ provider });
+    http.feed(Buffer.from(text));
+    throwsAlert(() => http.nextRecord(), 'protocol_version', /wrong version number/);
+  }
+});
 
-  const ssl3 = new RecordLayer({ provider });
-  ssl3.feed(Buffer.concat([header(ContentType.handshake, 0x0300, 2), Buffer.from('CH')]));
-  throwsAlert(() => ssl3.nextRecord(), 'protocol_version');
-  // Not TLS at all: an HTTP request.
-  const http = new RecordLayer({ provider });
-  http.feed(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
-  throwsAlert(() => http.nextRecord(), 'protocol_version', /wrong version number/);
+test('record version: TLS 1.3 protected records must say 0x0303 (decode_error, checked before decryption); the compatibility CCS need not', () => {
+  const { writer, reader } = pair();
+  writer.write(ContentType.handshake, Buffer.from('Finished'));
+  const rec = Buffer.from(writer.takeOutgoing());
+  rec.writeUInt16BE(0x0301, 1);
+  reader.setChangeCipherSpecPolicy('drop-once');
+  reader.feed(Buffer.concat([header(ContentType.change_cipher_spec, 0x0301, 1), Buffer.from([1]), rec]));
+  throwsAlert(() => reader.nextRecord(), 'decode_error', /0x0301/);
+});
+
+test('record version: once TLS 1.2 is negotiated (requireRecordVersion) every record must carry it', () => {
+  const rl = new RecordLayer({ provider });
+  rl.requireRecordVersion(0x0303);
+  rl.feed(Buffer.concat([header(ContentType.handshake, 0x0303, 2), Buffer.from('CK')]));
+  assert.deepEqual(rl.nextRecord(), { type: ContentType.handshake, payload: Buffer.from('CK') });
+  rl.feed(Buffer.concat([header(ContentType.handshake, 0x0301, 2), Buffer.from('CK')]));
+  throwsAlert(() => rl.nextRecord(), 'protocol_version', /negotiated version/);
 });
 
 test('unknown outer or inner content types are unexpected_message', () => {

@@ -1,0 +1,314 @@
+/**
+ * Conformance with unusual and hostile clients (issue 10): a scripted client
+ * sends exactly the bytes of each case — to our server in memory and, for
+ * comparison, to `openssl s_server` over TCP — and the outcome on the wire
+ * (handshake completed, or which alert came back) must be the one RFC 8446
+ * asks for, and OpenSSL's where OpenSSL gets it right.
+ *
+ * Test names here are cited by test/tls/CONFORMANCE.md.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Connection } from '../../src/tls/connection.js';
+import type { ConnectionConfig } from '../../src/tls/config.js';
+import type { ClientHello } from '../../src/tls/messages/client-hello.js';
+import { ContentType } from '../../src/tls/registry/content-types.js';
+import { NamedGroup } from '../../src/tls/registry/groups.js';
+import { testPki } from './connection-certs.js';
+import { HAVE_OPENSSL, Peer, freePort } from './interop-peers.js';
+import { CCS_RECORD, ScriptedClient, type Heard, fragments, joinRecords, memoryWire, provider, tcpWire, type Wire } from './helpers/scripted-peer.js';
+
+const skipOpenssl = HAVE_OPENSSL ? false : 'openssl not installed';
+
+/** A server to script against: ours in memory, or openssl s_server. */
+interface Target {
+  readonly name: string;
+  readonly wire: Wire;
+  /** Application data the server received so far. */
+  received(): Promise<string>;
+  done(): Promise<void>;
+}
+
+function ourServer(config: Partial<ConnectionConfig> = {}): Target {
+  const pki = testPki();
+  const s = Connection.server({ provider, certificates: [pki.servers.p256.certified], ...config });
+  const wire = memoryWire(s);
+  return {
+    name: 'sslsock',
+    wire,
+    async received() {
+      return s.read().toString('latin1');
+    },
+    async done() {},
+  };
+}
+
+async function opensslServer(args: string[] = []): Promise<Target> {
+  const pki = testPki();
+  const leaf = pki.servers.p256;
+  const port = await freePort();
+  const peer = Peer.start('openssl', ['s_server', '-accept', String(port), '-cert', leaf.certFile, '-key', leaf.keyFile, '-naccept', '1', '-quiet', ...args]);
+  const wire = await tcpWire(port);
+  return {
+    name: 'openssl s_server',
+    wire,
+    async received() {
+      await peer.waitStdout(1, 2000);
+      return peer.out.toString('latin1');
+    },
+    async done() {
+      wire.close();
+      peer.kill();
+      await peer.exit();
+    },
+  };
+}
+
+interface Outcome {
+  /** The handshake completed and the server read our application data. */
+  readonly completed: boolean;
+  /** The alert the server sent, if any. */
+  readonly alert: string | null;
+  /** Set only when our honest client could not follow the server (a script or peer problem, never expected). */
+  readonly clientError?: string;
+}
+
+const COMPLETED: Outcome = { completed: true, alert: null };
+const alert = (a: string | null): Outcome => ({ completed: false, alert: a });
+const heardOutcome = (h: Heard): Outcome => (h.clientError ? { completed: false, alert: h.alert, clientError: `${h.clientError.alert}: ${h.clientError.reason}` } : alert(h.alert));
+const PING = 'ping from the scripted client\n';
+
+type Flight = { readonly ccs: boolean; readonly messages: Buffer };
+
+/** What the scripted client does differently from an honest one. */
+interface Script {
+  /** The honest client's configuration (a function when it holds per-run state). */
+  readonly config?: Partial<ConnectionConfig> | (() => Partial<ConnectionConfig>);
+  /** The ClientHello message → the bytes sent for it (default: one record saying 0x0301). */
+  readonly hello?: (ch: Buffer, c: ScriptedClient) => Buffer;
+  /** Bytes sent right after the ClientHello, before reading the answer. */
+  readonly afterHello?: (c: ScriptedClient) => Buffer;
+  /** Bytes sent between the HelloRetryRequest and the second ClientHello. */
+  readonly beforeRetry?: (c: ScriptedClient) => Buffer;
+  /** The client's second flight, decrypted → the bytes sent for it (default: as the honest client wrote it). */
+  readonly flight?: (f: Flight, c: ScriptedClient) => Buffer;
+  /** Bytes sent after the flight and the application data. */
+  readonly after?: (c: ScriptedClient) => Buffer;
+}
+
+const hs = (body: Buffer, version = 0x0301) => ({ type: ContentType.handshake, version, body });
+
+async function run(t: Target, s: Script): Promise<Outcome> {
+  const client = new ScriptedClient(typeof s.config === 'function' ? s.config() : s.config);
+  const ch = client.clientHello();
+  await t.wire.send(s.hello ? s.hello(ch, client) : joinRecords([hs(ch)]));
+  if (s.afterHello) await t.wire.send(s.afterHello(client));
+  let heard = client.hear(await t.wire.answer());
+  if (heard.alert !== null || heard.clientError !== null) return heardOutcome(heard);
+  if (client.conn.negotiated.helloRetry && !client.secrets.has('CLIENT_HANDSHAKE_TRAFFIC_SECRET')) {
+    if (s.beforeRetry) await t.wire.send(s.beforeRetry(client));
+    await t.wire.send(client.conn.takeOutgoing());
+    heard = client.hear(await t.wire.answer());
+    if (heard.alert !== null || heard.clientError !== null) return heardOutcome(heard);
+  }
+  if (!client.conn.handshakeDone) return alert(null);
+  await t.wire.send(s.flight ? s.flight(client.secondFlight(), client) : client.conn.takeOutgoing());
+  client.conn.write(Buffer.from(PING));
+  await t.wire.send(client.conn.takeOutgoing());
+  if (s.after) await t.wire.send(s.after(client));
+  heard = client.hear(await t.wire.answer());
+  if (heard.alert !== null || heard.clientError !== null) return heardOutcome(heard);
+  const got = await t.received();
+  return { completed: got.includes(PING), alert: null };
+}
+
+/** Runs `script` against our server and openssl s_server (same bytes from the client); each must give its expected outcome. */
+function against(name: string, script: Script, expected: Outcome, opts: { openssl?: Outcome | 'skip'; ours?: Partial<ConnectionConfig> } = {}): void {
+  test(`${name} (sslsock server)`, async () => {
+    const t = ourServer(opts.ours);
+    try {
+      const got = await run(t, script);
+      assert.deepEqual(got, expected, `got ${JSON.stringify(got)}`);
+    } finally {
+      await t.done();
+    }
+  });
+  if (opts.openssl === 'skip') return;
+  test(`${name} (openssl s_server, same bytes)`, { skip: skipOpenssl }, async () => {
+    const t = await opensslServer();
+    try {
+      const got = await run(t, script);
+      assert.deepEqual(got, opts.openssl ?? expected, `got ${JSON.stringify(got)}`);
+    } finally {
+      await t.done();
+    }
+  });
+}
+
+const withCcs = (f: Flight, rest: Buffer) => Buffer.concat([f.ccs ? CCS_RECORD : Buffer.alloc(0), rest]);
+const ext = (h: ClientHello, map: (e: ClientHello['extensions'][number]) => ClientHello['extensions'][number]) => ({ ...h, extensions: h.extensions.map(map) });
+const UNKNOWN_GROUP = 0x2a2a;
+
+
+// ---- 1. legacy_record_version in the plaintext era (RFC 8446 §5.1, Appendix D.2) ----
+
+against('record version: a ClientHello record saying 0x0300 is read (legacy_record_version is ignored)', { hello: (ch) => joinRecords([hs(ch, 0x0300)]) }, COMPLETED);
+
+against(
+  'record version: a ClientHello over 4 records of 0x0300/0x0301/0x0302/0x0301 is read',
+  { hello: (ch) => joinRecords(fragments(ch, 4).map((f, i) => hs(f, [0x0300, 0x0301, 0x0302, 0x0301][i]!))) },
+  COMPLETED,
+);
+
+against(
+  'record version: a 40 KB ClientHello over 4 records of 0x0300/0x0301/0x0302/0x0303 is read',
+  {
+    config: { clientHelloHook: (h) => ({ ...h, extensions: [...h.extensions, { type: 'padding', padding: Buffer.alloc(40_000) }] }) },
+    hello: (ch) => joinRecords(fragments(ch, 4).map((f, i) => hs(f, [0x0300, 0x0301, 0x0302, 0x0303][i]!))),
+  },
+  COMPLETED,
+);
+
+against(
+  'record version: a record whose major version is not 3 is refused with protocol_version',
+  { hello: (ch) => joinRecords([hs(ch.subarray(0, 100)), hs(ch.subarray(100), 0x0203)]) },
+  alert('protocol_version'),
+);
+
+against(
+  'record version: a protected record not saying 0x0303 is refused with decode_error',
+  { flight: (f, c) => withCcs(f, c.handshakeSealer().seal(ContentType.handshake, f.messages, 0x0301)) },
+  alert('decode_error'),
+);
+
+// ---- 2. ClientHello.legacy_version (Appendix D.5) ----
+
+against(
+  'legacy_version: a ClientHello with legacy_version 0x0300 offering TLS 1.3 in supported_versions gets protocol_version',
+  { config: { clientHelloHook: (h) => ({ ...h, legacyVersion: 0x0300 }) } },
+  alert('protocol_version'),
+  // OpenSSL 3.0 does not apply Appendix D.5 here: it looks for a version and finds none in common.
+  { openssl: alert('handshake_failure') },
+);
+
+against(
+  'legacy_version: a ClientHello with legacy_version 0x0200 offering TLS 1.3 gets protocol_version',
+  { config: { clientHelloHook: (h) => ({ ...h, legacyVersion: 0x0200 }) } },
+  alert('protocol_version'),
+  // OpenSSL 3.0 answers in a record saying 0x0200 (it echoes the hello's version), which is not TLS to any client.
+  { openssl: 'skip' },
+);
+
+// ---- 4. alert choices ----
+
+// Once the server has sent its flight it reads under the client's handshake key: an empty
+// application_data record there is a ciphertext that fails to authenticate (RFC 8446 §5.2), as OpenSSL says too.
+against(
+  'zero-length unprotected application_data record right after the ClientHello: bad_record_mac',
+  { afterHello: () => joinRecords([{ type: ContentType.application_data, body: Buffer.alloc(0) }]) },
+  alert('bad_record_mac'),
+);
+
+against(
+  'zero-length application_data record between two fragments of the client Finished: unexpected_message',
+  {
+    flight: (f, c) => {
+      const s = c.handshakeSealer();
+      const cut = 10;
+      return withCcs(
+        f,
+        Buffer.concat([s.seal(ContentType.handshake, f.messages.subarray(0, cut)), s.seal(ContentType.application_data, Buffer.alloc(0)), s.seal(ContentType.handshake, f.messages.subarray(cut))]),
+      );
+    },
+  },
+  alert('unexpected_message'),
+);
+
+against(
+  'zero-length protected application_data record interleaved in the client flight: unexpected_message',
+  {
+    flight: (f, c) => {
+      const s = c.handshakeSealer();
+      return withCcs(f, Buffer.concat([s.seal(ContentType.application_data, Buffer.alloc(0)), s.seal(ContentType.handshake, f.messages)]));
+    },
+  },
+  alert('unexpected_message'),
+);
+
+// RFC 8446 §5 allows the compatibility record once per side (Appendix D.4); OpenSSL 3.0 drops any number.
+against(
+  'two change_cipher_spec records during the handshake: unexpected_message',
+  { flight: (f, c) => Buffer.concat([CCS_RECORD, CCS_RECORD, c.handshakeSealer().seal(ContentType.handshake, f.messages)]) },
+  alert('unexpected_message'),
+  { openssl: COMPLETED },
+);
+
+against('change_cipher_spec after the client Finished: unexpected_message', { after: () => CCS_RECORD }, alert('unexpected_message'));
+
+against(
+  'change_cipher_spec with a value other than 0x01: unexpected_message',
+  { flight: (f, c) => Buffer.concat([joinRecords([{ type: ContentType.change_cipher_spec, body: Buffer.from([2]) }]), c.handshakeSealer().seal(ContentType.handshake, f.messages)]) },
+  alert('unexpected_message'),
+  // OpenSSL 3.0 says illegal_parameter (openssl/openssl#25086, fixed later); RFC 8446 §5 says unexpected_message.
+  { openssl: alert('illegal_parameter') },
+);
+
+// ---- 5. groups and key shares (RFC 8446 §4.2.7, §4.2.8) ----
+
+against(
+  'key_share only for a group we do not implement: HelloRetryRequest for one we do, then the handshake completes',
+  {
+    config: () => {
+      // The honest client's own share is P-256; on the wire the first ClientHello offers only a share for an unknown group.
+      let n = 0;
+      return {
+        groups: ['P-256', 'X25519'],
+        clientHelloHook: (h: ClientHello) =>
+          ext(h, (e) =>
+            e.type === 'supported_groups'
+              ? { type: 'supported_groups' as const, groups: [UNKNOWN_GROUP, NamedGroup.x25519] }
+              : e.type === 'key_share' && n++ === 0
+                ? { type: 'key_share' as const, clientShares: [{ group: UNKNOWN_GROUP, keyExchange: Buffer.alloc(32, 7) }] }
+                : e,
+          ),
+      };
+    },
+  },
+  COMPLETED,
+);
+
+against(
+  'supported_groups and key_share only for groups we do not implement: handshake_failure',
+  {
+    config: {
+      clientHelloHook: (h) =>
+        ext(h, (e) =>
+          e.type === 'supported_groups'
+            ? { type: 'supported_groups' as const, groups: [UNKNOWN_GROUP] }
+            : e.type === 'key_share'
+              ? { type: 'key_share' as const, clientShares: [{ group: UNKNOWN_GROUP, keyExchange: Buffer.alloc(32, 7) }] }
+              : e,
+        ),
+    },
+  },
+  alert('handshake_failure'),
+);
+
+const x25519Share = (keyExchange: Buffer) => ({
+  clientHelloHook: (h: ClientHello) => ext(h, (e) => (e.type === 'key_share' ? { type: 'key_share' as const, clientShares: [{ group: NamedGroup.x25519, keyExchange }] } : e)),
+});
+
+// key_exchange<1..2^16-1>: an empty one is an out-of-range length, which RFC 8446 §4 makes decode_error (OpenSSL agrees).
+against('an empty X25519 key share: decode_error', { config: x25519Share(Buffer.alloc(0)) }, alert('decode_error'));
+against('an X25519 key share one byte short: illegal_parameter', { config: x25519Share(Buffer.alloc(31, 9)) }, alert('illegal_parameter'));
+against('an X25519 key share one byte long: illegal_parameter', { config: x25519Share(Buffer.alloc(33, 9)) }, alert('illegal_parameter'));
+
+const p256Share = (keyExchange: Buffer) => ({
+  groups: ['P-256' as const],
+  clientHelloHook: (h: ClientHello) => ext(h, (e) => (e.type === 'key_share' ? { type: 'key_share' as const, clientShares: [{ group: NamedGroup.secp256r1, keyExchange }] } : e)),
+});
+
+against('a P-256 key share of the wrong length: illegal_parameter', { config: p256Share(Buffer.concat([Buffer.from([4]), Buffer.alloc(63, 1)])) }, alert('illegal_parameter'));
+against('a P-256 key share that is not on the curve: illegal_parameter', { config: p256Share(Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)])) }, alert('illegal_parameter'));
+against('a compressed P-256 key share: illegal_parameter', { config: p256Share(Buffer.concat([Buffer.from([2]), Buffer.alloc(32, 1)])) }, alert('illegal_parameter'));
+against('an empty P-256 key share: decode_error', { config: p256Share(Buffer.alloc(0)) }, alert('decode_error'));
