@@ -56,13 +56,16 @@ export class Connection implements HandshakeContext {
   private _closed = false;
   /** RFC 8446 §4.6.3: answer a burst of update_requested with a single KeyUpdate until we write again. */
   private answeredKeyUpdate = false;
+  /** Server: the first ClientHello has been read (from then on the compatibility CCS may come). */
+  private helloReceived = false;
 
   constructor(role: 'client' | 'server', config: ConnectionConfig) {
     this.isServer = role === 'server';
     this.config = resolveConfig(config);
     this.records = new RecordLayer({ provider: this.config.provider });
-    // RFC 8446 §5: one middlebox-compatibility change_cipher_spec may arrive during the handshake.
-    this.records.setChangeCipherSpecPolicy('drop-once');
+    // RFC 8446 §5: one middlebox-compatibility change_cipher_spec may arrive during the handshake, but only
+    // after the first ClientHello: a server treats one before it as an unexpected record (processHandshakeRecord arms it).
+    this.records.setChangeCipherSpecPolicy(this.isServer ? 'reject' : 'drop-once');
   }
 
   static client(config: ConnectionConfig): Connection {
@@ -372,6 +375,10 @@ export class Connection implements HandshakeContext {
       if (this._handshakeDone) this.processPostHandshake(msg);
       else {
         if (!this.state) fatal('unexpected_message', 'handshake message after the handshake failed');
+        if (this.isServer && !this.helloReceived) {
+          this.helloReceived = true;
+          this.records.setChangeCipherSpecPolicy('drop-once');
+        }
         this.state = this.state.handle(msg);
       }
     }

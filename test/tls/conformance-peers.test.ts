@@ -243,6 +243,15 @@ against(
   { openssl: COMPLETED },
 );
 
+// The client sends no CCS of its own later (middleboxCompat off): the early one is the only one.
+against('change_cipher_spec before the first ClientHello: unexpected_message', { config: { middleboxCompat: false }, hello: (ch) => Buffer.concat([CCS_RECORD, joinRecords([hs(ch)])]) }, alert('unexpected_message'));
+
+against(
+  'change_cipher_spec between two fragments of the first ClientHello: unexpected_message',
+  { config: { middleboxCompat: false }, hello: (ch) => Buffer.concat([joinRecords([hs(ch.subarray(0, 50))]), CCS_RECORD, joinRecords([hs(ch.subarray(50))])]) },
+  alert('unexpected_message'),
+);
+
 against('change_cipher_spec after the client Finished: unexpected_message', { after: () => CCS_RECORD }, alert('unexpected_message'));
 
 against(
