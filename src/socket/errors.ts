@@ -100,6 +100,12 @@ setName(NotImplementedError, 'NotImplementedError');
 /** Python raises OverflowError for ports outside 0-65535. */
 export class OverflowError extends Error {}
 setName(OverflowError, 'OverflowError');
+/** Python's KeyError (selectors: a file object not registered, or registered twice). */
+export class KeyError extends Error {}
+setName(KeyError, 'KeyError');
+/** Python's RuntimeError (selectors: "Selector is closed"). */
+export class RuntimeError extends Error {}
+setName(RuntimeError, 'RuntimeError');
 
 type OSErrorClass = new (...args: unknown[]) => OSError;
 

@@ -24,6 +24,8 @@ export {
   ValueError,
   NotImplementedError,
   OverflowError,
+  KeyError,
+  RuntimeError,
   OSError as error,
   fromNodeError,
 } from './errors.js';

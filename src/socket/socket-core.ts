@@ -41,6 +41,10 @@
  *   _ioRefs/_decrefSocketios  makefile()'s reference count, as in Python.
  *   _connectExVia(connect)  connect_ex()'s errno-instead-of-raising rule
  *                           around a connect (SSLSocket's plain connect).
+ *   _readiness()            what select() and waitReadable()/waitWritable()
+ *                           ask (./readiness.ts), null once closed; a
+ *                           subclass refines it (SSLSocket counts the bytes
+ *                           its TLS layer holds as readable).
  *
  * A TLS read over these, sketched (writes mirror it with _writeTurn,
  * _writeSpace and _waitWritableUntil):
@@ -77,6 +81,7 @@ import { checkInt, pyTypeName } from './address.js';
 import { getdefaulttimeout, parseTimeout } from './timeout.js';
 import { Transport, detachedTransports, transportForFd } from './transport.js';
 import { type Deadline, deadlineAfter } from './wait.js';
+import { type Readiness, waitAny } from './readiness.js';
 
 function wouldBlock(): BlockingIOError {
   return OSError.fromErrno(ERRNO.EAGAIN) as BlockingIOError;
@@ -116,6 +121,23 @@ export function sendBlocker(t: Transport): OSError | null {
   return null;
 }
 
+/** Every socket object alive, so that select() can find the one behind a bare descriptor. */
+const liveSockets = new Set<WeakRef<SocketCore>>();
+const forgetSocket = new FinalizationRegistry<WeakRef<SocketCore>>((ref) => liveSockets.delete(ref));
+
+/**
+ * The open socket object whose descriptor is `fd` (select() given a number,
+ * or an object whose fileno() is a socket's), or null if no socket of this
+ * process has it.
+ */
+export function socketForFd(fd: number): SocketCore | null {
+  for (const ref of liveSockets) {
+    const s = ref.deref();
+    if (s !== undefined && s.fileno() === fd) return s;
+  }
+  return null;
+}
+
 /** The state and internal API every `socket.socket` has; see the header. */
 export class SocketCore {
   readonly family: number;
@@ -151,6 +173,9 @@ export class SocketCore {
     this._timeout = type & SOCK_NONBLOCK ? 0 : getdefaulttimeout();
     this._t = new Transport(family);
     if (fileno !== null) this._adoptTransport(transportForFd(family, checkInt(fileno)));
+    const ref = new WeakRef(this);
+    liveSockets.add(ref);
+    forgetSocket.register(this, ref);
   }
 
   // ── internal API (see the header) ─────────────────────────────────────
@@ -316,12 +341,40 @@ export class SocketCore {
    * (null = no limit) — what `select([sock], [], [], timeout)` tells.
    */
   async waitReadable(timeout: number | null = null): Promise<boolean> {
-    return this._waitReadableUntil(deadlineAfter(parseTimeout(timeout)));
+    const deadline = deadlineAfter(parseTimeout(timeout));
+    const r = this._readinessOrEBADF();
+    return waitAny([{ readiness: r, ready: r.readable }], deadline);
   }
 
   /** Beyond Python: resolves true when send() would not wait (including a finished connect). */
   async waitWritable(timeout: number | null = null): Promise<boolean> {
-    return this._waitWritableUntil(deadlineAfter(parseTimeout(timeout)));
+    const deadline = deadlineAfter(parseTimeout(timeout));
+    const r = this._readinessOrEBADF();
+    return waitAny([{ readiness: r, ready: r.writable }], deadline);
+  }
+
+  /** See the header and ./readiness.ts; null once this socket is closed. */
+  _readiness(): Readiness | null {
+    const t = this._t;
+    if (t.closed) return null;
+    return {
+      readable: () => t.canRead,
+      writable: () => t.canWrite,
+      watch: (onChange) => {
+        const stopReadable = t.readable.subscribe(onChange);
+        const stopWritable = t.writable.subscribe(onChange);
+        return () => {
+          stopReadable();
+          stopWritable();
+        };
+      },
+    };
+  }
+
+  private _readinessOrEBADF(): Readiness {
+    const r = this._readiness();
+    if (r === null) throw oserror('EBADF');
+    return r;
   }
 
   // ── closing ────────────────────────────────────────────────────────────

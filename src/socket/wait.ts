@@ -17,7 +17,8 @@ export function deadlineAfter(timeout: number | null): Deadline {
   return timeout === null ? null : performance.now() + timeout * MS_PER_SECOND;
 }
 
-function remaining(deadline: Deadline): number | null {
+/** Milliseconds left until `deadline` (0 once passed), or null for no deadline. */
+export function remaining(deadline: Deadline): number | null {
   return deadline === null ? null : Math.max(0, deadline - performance.now());
 }
 
@@ -52,6 +53,19 @@ export class Condition {
     });
   }
 
+  /**
+   * Calls `fn` on every notifyAll() until the returned function is called:
+   * how select() watches many sockets at once without a waiter per wake-up.
+   */
+  subscribe(fn: () => void): () => void {
+    const listener = (): void => fn();
+    this.waiters.add(listener);
+    return () => {
+      this.waiters.delete(listener);
+    };
+  }
+
+  /** Waiters and subscribers now registered (0 once every wait has ended). */
   get waiting(): number {
     return this.waiters.size;
   }

@@ -75,6 +75,16 @@ export class Pump {
     return this.eofFed;
   }
 
+  /**
+   * Readiness hook (select): a whole record already taken from the socket
+   * waits in `incoming` (feeds stop at record boundaries, so with nothing
+   * half-fed what is left there completes a record), so a read would not
+   * wait for the network.
+   */
+  get holdsRecord(): boolean {
+    return this.incoming.pending > 0 && this.remaining === 0 && this.header.length === 0;
+  }
+
   /** Sends everything the engine has produced. Throws the socket's error (EPIPE, ECONNRESET, EBADF). */
   flush(): void {
     if (this.outgoing.pending === 0) return;

@@ -9,6 +9,7 @@
  */
 import { socket } from '../socket/socket.js';
 import { ValueError } from '../socket/errors.js';
+import type { Readiness } from '../socket/readiness.js';
 import type { SSLContext } from './context.js';
 import { requireSSLContext, type SSLObject } from './sslobject.js';
 import type { Pump } from './pump.js';
@@ -72,6 +73,19 @@ export abstract class SSLSocketBase extends socket {
   /** Decrypted bytes buffered and not yet read (`SSL_pending`); 0 without TLS. */
   pending(): number {
     return this._sslobj === null ? 0 : this._sslobj.pending();
+  }
+
+  /**
+   * Beyond Python, deliberately: select() (and waitReadable()) count an
+   * SSLSocket as readable while its TLS layer already holds decrypted bytes
+   * (`pending() > 0`) or a whole record taken from the socket — Python's
+   * select sees only the descriptor, hence its docs' advice to drain
+   * `pending()` before selecting. That advice stays harmless here.
+   */
+  override _readiness(): Readiness | null {
+    const plain = super._readiness();
+    if (plain === null) return null;
+    return { ...plain, readable: () => plain.readable() || this.pending() > 0 || (this._pump?.holdsRecord ?? false) };
   }
 
   // ── connection information ─────────────────────────────────────────────

@@ -1,0 +1,70 @@
+/**
+ * Readiness: what `select()` asks of a socket, without polling.
+ *
+ * A socket answers "would a read / a write wait now?" synchronously and lets
+ * a waiter subscribe to the moments the answer may change (data, EOF, an
+ * error, a finished connect, an accepted connection, 'drain', close). Those
+ * moments already wake the socket's own blocked calls (./transport.ts), so
+ * a select() over a thousand idle sockets costs one subscription each and
+ * nothing while it waits.
+ *
+ * The socket layer defines the interface; layers above refine it by
+ * overriding `socket._readiness()` (SSLSocket adds the bytes its TLS layer
+ * already holds), so select works on them without this layer knowing them.
+ */
+import { type Deadline, remaining } from './wait.js';
+
+export interface Readiness {
+  /** A read (recv, accept) would not wait: data, EOF, an error, or a pending connection. */
+  readable(): boolean;
+  /** A write (send, or learning that a connect finished) would not wait. */
+  writable(): boolean;
+  /** Calls `onChange` whenever either answer may have changed, until the returned function is called. */
+  watch(onChange: () => void): () => void;
+}
+
+/** One thing a waiter waits for: `ready()` over the socket whose changes `readiness` reports. */
+export interface Awaited {
+  readonly readiness: Readiness;
+  ready(): boolean;
+}
+
+/** setTimeout's longest delay; longer waits re-arm (node would otherwise fire after 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Resolves true as soon as one of `items` is ready (at once if one already
+ * is), false when `deadline` passes first. Each item is re-checked only when
+ * its own socket reports a change; every subscription and the timer are
+ * gone by the time the promise settles.
+ */
+export function waitAny(items: readonly Awaited[], deadline: Deadline): Promise<boolean> {
+  if (items.some((i) => i.ready())) return Promise.resolve(true);
+  if (remaining(deadline) === 0) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const stops: (() => void)[] = [];
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let done = false;
+    const finish = (result: boolean): void => {
+      if (done) return;
+      done = true;
+      if (timer !== null) clearTimeout(timer);
+      for (const stop of stops) stop();
+      resolve(result);
+    };
+    const arm = (): void => {
+      const ms = remaining(deadline);
+      if (ms === null) return;
+      if (ms === 0) return finish(false);
+      timer = setTimeout(arm, Math.min(ms, MAX_TIMER_MS));
+    };
+    for (const item of items) {
+      stops.push(
+        item.readiness.watch(() => {
+          if (!done && item.ready()) finish(true);
+        }),
+      );
+    }
+    arm();
+  });
+}
