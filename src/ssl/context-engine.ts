@@ -14,6 +14,7 @@ import { defaultVerifier } from '../tls/verify-default.js';
 import type { CipherSuite } from '../tls/registry/suites.js';
 import type { VersionName } from '../tls/registry/versions.js';
 import type { TrustStore } from '../x509/store.js';
+import type { ClientTicket, TicketKeys } from '../tls/tickets.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED } from './constants.js';
 import { pyTypeName } from './pyargs.js';
 
@@ -30,6 +31,8 @@ export interface ConnectionLink<C = unknown> {
   onVerified(chain: Buffer[]): void;
   /** An exception a user callback raised (Python reports it and chains it onto the SSLError). */
   onCallbackError(error: unknown): void;
+  /** Client: a NewSessionTicket arrived (it becomes the connection's session). */
+  onTicket?(ticket: ClientTicket): void;
 }
 
 /** The settings of a context that the engine wiring reads, at the moment it reads them. */
@@ -48,6 +51,12 @@ export interface EngineSettings<C> {
   readonly alpnProtocols: readonly string[];
   readonly keylogFilename: string | null;
   readonly sniCallback: ((owner: any, serverName: string | null, ctx: C) => unknown) | null;
+  /** Server: the context's rotating ticket keys; null when no tickets are issued. */
+  readonly ticketKeys: TicketKeys | null;
+  readonly numTickets: number;
+  readonly postHandshakeAuth: boolean;
+  /** Server: session_stats() counting of offered tickets. */
+  readonly onResumption: (outcome: 'hit' | 'miss' | 'timeout') => void;
 }
 
 /** A context the engine can be configured from. */
@@ -142,10 +151,15 @@ export function buildConnectionConfig<C extends EngineContext<C>>(ctx: C, link: 
             appendFileSync(keylog, `${label} ${clientRandom.toString('hex')} ${secret.toString('hex')}\n`);
           },
     middleboxCompat: true,
+    clock: Date.now,
+    postHandshakeAuth: s.postHandshakeAuth,
   };
-  if (!link.serverSide) return config;
+  if (!link.serverSide) return { ...config, onTicket: (t) => link.onTicket?.(t) };
   return {
     ...config,
+    ticketKeys: s.ticketKeys,
+    numTickets: s.numTickets,
+    onResumption: s.onResumption,
     onClientHello: (hello) => {
       runSniCallback(ctx, link, hello.serverName);
       const now = link.currentContext();

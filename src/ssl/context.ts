@@ -11,6 +11,7 @@ import { defaultProvider } from '../crypto/index.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { CertifiedKey, ConnectionConfig } from '../tls/config.js';
 import { PYTHON_DEFAULT_HOST_FLAGS } from '../x509/hostname.js';
+import { DEFAULT_TICKET_LIFETIME_SECONDS, TicketKeys } from '../tls/tickets.js';
 import type { PeerCertDict } from '../x509/peercert.js';
 import { NotImplementedError, ValueError } from '../socket/errors.js';
 import { MemoryBIO } from './bio.js';
@@ -102,6 +103,7 @@ export class SSLContext extends SSLContextProtocols {
   private _postHandshakeAuth = false;
   private _numTickets = DEFAULT_NUM_TICKETS;
   private _keylogFilename: string | null = null;
+  private _tickets: TicketKeys | null = null;
   private readonly _stats: SessionStats = {
     number: 0,
     connect: 0,
@@ -301,6 +303,26 @@ export class SSLContext extends SSLContextProtocols {
     return { ...this._stats };
   }
 
+  /** Internal: a server's verdict on an offered ticket, or a client's resumed handshake ('hit'). */
+  _countResumption(outcome: 'hit' | 'miss' | 'timeout'): void {
+    this._stats[outcome === 'hit' ? 'hits' : outcome === 'miss' ? 'misses' : 'timeouts']++;
+  }
+
+  /** Internal: the lifetime of this context's sessions, in seconds (OpenSSL's default timeout). */
+  get _ticketLifetime(): number {
+    return DEFAULT_TICKET_LIFETIME_SECONDS;
+  }
+
+  /**
+   * Internal: the keys that seal this context's TLS 1.3 tickets (created on
+   * first use; a new key every 2 hours, the previous one still opening
+   * tickets for another period). `_ticketKeys.rotate()` forces a rotation.
+   */
+  get _ticketKeys(): TicketKeys {
+    this._tickets ??= new TicketKeys(this.provider, { now: Date.now });
+    return this._tickets;
+  }
+
   /** Internal: a connection started (`connect`/`accept`) or completed (`*_good`) a handshake. */
   _countHandshake(serverSide: boolean, done: boolean): void {
     if (serverSide) this._stats[done ? 'accept_good' : 'accept']++;
@@ -352,6 +374,10 @@ export class SSLContext extends SSLContextProtocols {
       alpnProtocols: this._alpn,
       keylogFilename: this._keylogFilename,
       sniCallback: this._sniCallback,
+      ticketKeys: this._numTickets > 0 || this._tickets !== null ? this._ticketKeys : null,
+      numTickets: this._numTickets,
+      postHandshakeAuth: this._postHandshakeAuth,
+      onResumption: (outcome) => this._countResumption(outcome),
     };
   }
 

@@ -28,6 +28,7 @@ export {
   type ConnectionLink,
 } from './context.js';
 export { SSLObject, type SSLObjectCreateOptions } from './sslobject.js';
+export { SSLSession } from './session.js';
 export type { CipherDict } from './ciphers.js';
 export type { CertStoreStats, Password } from './certs.js';
 export {

@@ -26,6 +26,8 @@ import { CERT_NONE, SSLErrorNumber } from './constants.js';
 import { SSLContext } from './context.js';
 import type { ConnectionLink } from './context-engine.js';
 import { pyTypeName, requireInt } from './pyargs.js';
+import { SSLSession } from './session.js';
+import type { ClientTicket } from '../tls/tickets.js';
 import { eofError, makeSSLError, SSLError, sslErrorFromTLSError, wantReadError, zeroReturnError } from './errors.js';
 
 const CREATE = Symbol('SSLObject._create');
@@ -74,6 +76,10 @@ export class SSLObject {
   private callbackError: unknown = null;
   /** Server: the suites the client offered (shared_ciphers). */
   private clientSuites: readonly number[] | null = null;
+  /** The session offered for resumption (client). */
+  private offeredSession: SSLSession | null = null;
+  /** The connection's current session: the last ticket read, else made when the handshake completes. */
+  private currentSession: SSLSession | null = null;
 
   /** Not constructible directly, as in Python: use `SSLContext.wrapBio()`. */
   constructor(...args: unknown[]) {
@@ -113,6 +119,9 @@ export class SSLObject {
       onCallbackError: (e) => {
         this.callbackError = e;
       },
+      onTicket: (t: ClientTicket) => {
+        this.currentSession = SSLSession._fromTicket(ctx, ctx.provider, t, Date.now());
+      },
     };
     const config = ctx.connectionConfig(link);
     const onClientHello = config.onClientHello;
@@ -147,13 +156,27 @@ export class SSLObject {
     return this._serverHostname;
   }
 
-  /** TLS session resumption is not implemented yet: always null. */
-  get session(): null {
-    return null;
+  /**
+   * `session`: null before the handshake; then the session this connection
+   * would resume with (TLS 1.3: the last ticket read; right after a full
+   * handshake a session with an empty id and no ticket, as in Python).
+   */
+  get session(): SSLSession | null {
+    if (!this.conn.handshakeDone) return null;
+    this.currentSession ??=
+      this.conn.negotiated.resumed && this.offeredSession !== null
+        ? this.offeredSession
+        : SSLSession._withoutTicket(this._context, this._serverSide ? this._context.provider : null, this._context._ticketLifetime, Date.now());
+    return this.currentSession;
   }
-  set session(_value: unknown) {
-    // No SSLSession objects exist until resumption is implemented, so no value is a valid one.
-    throw new TypeError('Value is not a SSLSession.');
+  /** Python's checks, in its order (_ssl.c PySSL_set_session). */
+  set session(value: unknown) {
+    if (!(value instanceof SSLSession)) throw new TypeError('Value is not a SSLSession.');
+    if (value._context !== this._context) throw new ValueError('Session refers to a different SSLContext.');
+    if (this._serverSide) throw new ValueError('Cannot set session for server-side SSLSocket.');
+    if (this.conn.handshakeDone || this.conn.hasStarted) throw new ValueError('Cannot set session after handshake.');
+    this.offeredSession = value;
+    this.conn.offerTicket(value._ticket);
   }
 
   get sessionReused(): boolean {
@@ -328,7 +351,11 @@ export class SSLObject {
     const wasDone = this.conn.handshakeDone;
     this.flush();
     while (!done()) this.step();
-    if (!wasDone && this.conn.handshakeDone) this._context._countHandshake(this._serverSide, true);
+    if (!wasDone && this.conn.handshakeDone) {
+      this._context._countHandshake(this._serverSide, true);
+      // The server counted its hit when it accepted the ticket; a client counts its own (as OpenSSL does).
+      if (!this._serverSide && this.conn.negotiated.resumed) this._context._countResumption('hit');
+    }
   }
 
   /** Moves one whole record from `incoming` into the engine and its output to `outgoing`. */

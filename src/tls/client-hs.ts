@@ -26,6 +26,7 @@ import { Transcript } from './transcript.js';
 import { processServerHello13 } from './client13.js';
 import { processServerHello12 } from './client12.js';
 import { isIpAddress as isIpLiteral } from '../x509/hostname.js';
+import { bindClientHello, pskExtension, usableTicket, type OfferedPsk } from './psk.js';
 
 /** The registry entry for a provider group name. */
 export function groupInfo(kex: string): GroupInfo {
@@ -46,6 +47,8 @@ export interface ClientHelloState {
   readonly transcript: Transcript;
   keyShares: KeyExchange[];
   hello: ClientHello;
+  /** The ticket offered for resumption (dropped after a HelloRetryRequest for another hash). */
+  psk: OfferedPsk | null;
 }
 
 /** Sends the first ClientHello and returns the first state. */
@@ -72,6 +75,7 @@ export function startClient(ctx: HandshakeContext): HandshakeState {
     transcript: new Transcript(ctx.provider),
     // TLS 1.2 generates its ECDHE key when the ServerKeyExchange names the group.
     keyShares: offeredVersions.includes('TLSv1.3') ? [ctx.provider.generateKeyExchange(cfg.groups[0]!)] : [],
+    psk: offeredVersions.includes('TLSv1.3') ? usableTicket(ctx, offeredSuites) : null,
   };
   const st: ClientHelloState = { ...base, hello: buildClientHello(ctx, base, null) };
   ctx.setClientRandom(st.hello.random);
@@ -97,9 +101,12 @@ function buildClientHello(ctx: HandshakeContext, st: Omit<ClientHelloState, 'hel
   if (v13) {
     ext.push({ type: 'supported_versions', versions: st.offeredVersions.map(versionCode) });
     if (cookie !== null) ext.push({ type: 'cookie', cookie });
-    // Sent so a server may issue tickets; resumption itself is a later feature.
+    // RFC 8446 §4.2.9: tickets may be used with (EC)DHE only.
     ext.push({ type: 'psk_key_exchange_modes', modes: [PskKeyExchangeMode.psk_dhe_ke] });
     ext.push({ type: 'key_share', clientShares: st.keyShares.map((k) => ({ group: groupInfo(k.group).id, keyExchange: k.publicKey })) });
+    if (cfg.postHandshakeAuth) ext.push({ type: 'post_handshake_auth' });
+    // RFC 8446 §4.2.11: pre_shared_key comes last.
+    if (st.psk !== null) ext.push(pskExtension(ctx, st.psk));
   }
   const suites = st.offeredSuites.map((s) => s.id);
   // RFC 5746 §3.4: the empty renegotiation_info, signalled by the SCSV (as OpenSSL does).
@@ -118,6 +125,7 @@ function buildClientHello(ctx: HandshakeContext, st: Omit<ClientHelloState, 'hel
 
 function sendHello(ctx: HandshakeContext, st: ClientHelloState): void {
   const raw = frame(HandshakeType.client_hello, encodeClientHello(st.hello));
+  if (st.psk !== null) bindClientHello(ctx, st.psk, st.hello, raw, st.transcript);
   st.transcript.add(raw);
   ctx.sendHandshake(raw);
 }
@@ -225,6 +233,8 @@ class ExpectServerHello implements HandshakeState {
     // RFC 8446 §4.4.1: ClientHello1 becomes message_hash in the transcript.
     st.transcript.replaceWithMessageHash(suite.hash);
     st.transcript.add(raw);
+    // RFC 8446 §4.1.4: a PSK whose hash differs from the suite's is not offered again.
+    if (st.psk !== null && st.psk.ticket.suite.hash !== suite.hash) st.psk = null;
     st.hello = buildClientHello(ctx, st, cookie ? cookie.cookie : null);
     // Appendix D.4: the compatibility CCS goes right before the second ClientHello.
     if (ctx.config.middleboxCompat) ctx.sendChangeCipherSpec();

@@ -26,13 +26,15 @@ import type { CipherSuite } from './registry/suites.js';
 import type { HandshakeState, IncomingMessage } from './states.js';
 import { decodeAs, expectType, frame } from './states.js';
 import { leafSpki, verifyPeerChain } from './peer-cert.js';
+import type { OfferedPsk } from './psk.js';
 
 /**
  * RFC 8446 §4.1.3: the rest of a TLS 1.3 ServerHello, once the hello step
  * (client-hs.ts) has settled the version and suite: key share, handshake keys.
  */
 export function processServerHello13(ctx: HandshakeContext, st: ClientHelloState, sh: ServerHello, raw: Buffer, suite: CipherSuite, retry: RetryRequest | null): HandshakeState {
-  rejectUnsolicited(sh.extensions, ['supported_versions', 'key_share'], 'ServerHello');
+  rejectUnsolicited(sh.extensions, ['supported_versions', 'key_share', ...(st.psk !== null ? ['pre_shared_key'] : [])], 'ServerHello');
+  const resumed = acceptedPsk(st, sh, suite);
   if (retry && retry.suite !== suite) fatal('illegal_parameter', 'ServerHello selects a different cipher suite than the HelloRetryRequest');
   const ks = findExtension(sh.extensions, 'key_share');
   if (!ks) fatal('missing_extension', 'ServerHello has no key_share (PSK-only modes are not offered)');
@@ -45,15 +47,28 @@ export function processServerHello13(ctx: HandshakeContext, st: ClientHelloState
   st.transcript.start(suite.hash);
   st.transcript.add(raw);
   const schedule = KeySchedule.forSuite(ctx.provider, suite, { keyLog: (label, secret) => ctx.keyLog(label, secret) });
-  const hs = schedule.early(null).handshake(shared);
+  const hs = schedule.early(resumed ? resumed.ticket.psk : null).handshake(shared);
   const secrets = hs.trafficSecrets(st.transcript.digest());
   ctx.setReadKey(suite, secrets.server);
+  if (resumed) {
+    ctx.negotiated.resumed = true;
+    ctx.negotiated.peerCertificates = resumed.ticket.peerCertificates.map((c) => Buffer.from(c));
+  }
   // Our write side moves to the handshake key now (as Go's establishHandshakeKeys does), so an
   // alert about the server's flight is protected as the server expects; the compatibility CCS
   // (Appendix D.4) must precede it, unless it already preceded the second ClientHello.
   if (ctx.config.middleboxCompat && !retry) ctx.sendChangeCipherSpec();
   ctx.setWriteKey(suite, secrets.client);
-  return new ExpectEncryptedExtensions({ ctx, st, suite, schedule, hs, clientHs: secrets.client, serverHs: secrets.server });
+  return new ExpectEncryptedExtensions({ ctx, st, suite, schedule, hs, clientHs: secrets.client, serverHs: secrets.server, resumed: resumed !== null });
+}
+
+/** RFC 8446 §4.2.11: the server accepted our PSK; it must be the one we offered, with a suite of its hash. */
+function acceptedPsk(st: ClientHelloState, sh: ServerHello, suite: CipherSuite): OfferedPsk | null {
+  const ext = findExtension(sh.extensions, 'pre_shared_key');
+  if (!ext || !('selectedIdentity' in ext)) return null;
+  if (st.psk === null || ext.selectedIdentity !== 0) fatal('illegal_parameter', `ServerHello selects PSK identity ${ext.selectedIdentity}, which we did not offer`);
+  if (st.psk.ticket.suite.hash !== suite.hash) fatal('illegal_parameter', 'ServerHello resumes a ticket with a cipher suite of another hash');
+  return st.psk;
 }
 
 /** What every state after ServerHello carries. */
@@ -65,6 +80,8 @@ interface Keyed {
   readonly hs: HandshakeSecret;
   readonly clientHs: Buffer;
   readonly serverHs: Buffer;
+  /** PSK accepted: the server authenticates with its Finished only (RFC 8446 §2.2). */
+  readonly resumed: boolean;
 }
 
 class ExpectEncryptedExtensions implements HandshakeState {
@@ -91,7 +108,7 @@ class ExpectEncryptedExtensions implements HandshakeState {
       ctx.negotiated.alpn = chosen;
     }
     ctx.negotiated.serverName = st.sentServerName;
-    return new ExpectCertificateOrCertRequest(this.k);
+    return this.k.resumed ? new ExpectFinished(this.k, null) : new ExpectCertificateOrCertRequest(this.k);
   }
 }
 

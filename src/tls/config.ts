@@ -6,6 +6,7 @@ import type { SignatureScheme } from './registry/signature-schemes.js';
 import type { CipherSuite } from './registry/suites.js';
 import { TLS13_SUITES } from './registry/suites.js';
 import type { VersionName } from './registry/versions.js';
+import type { ClientTicket, TicketKeys } from './tickets.js';
 
 /**
  * Engine configuration. The ssl layer (SSLContext) builds one of these per
@@ -98,6 +99,24 @@ export interface ConnectionConfig {
    */
   readonly clientHelloHook?: ((hello: ClientHello) => ClientHello) | null;
   readonly encryptedExtensionsHook?: ((extensions: EncryptedExtension[]) => EncryptedExtension[]) | null;
+
+  // ---- resumption (RFC 8446 §4.6.1, §2.2) and post-handshake auth (§4.6.2) ----
+  /** Milliseconds since the epoch: ticket ages. The engine reads no clock of its own. */
+  readonly clock?: (() => number) | null;
+  /** Server: seals and opens tickets; null: no tickets are issued and none are accepted. */
+  readonly ticketKeys?: TicketKeys | null;
+  /** Server: NewSessionTickets sent after each handshake (Python's num_tickets). Default 2. */
+  readonly numTickets?: number;
+  /** Server: ticket_lifetime in seconds (at most 7 days). Default 7200. */
+  readonly ticketLifetime?: number;
+  /** Server: the outcome of each ClientHello that offered a ticket (session_stats hits/misses/timeouts). */
+  readonly onResumption?: ((outcome: 'hit' | 'miss' | 'timeout') => void) | null;
+  /** Client: a ticket to offer (psk_dhe_ke); the handshake falls back to a full one if the server declines. */
+  readonly resumeTicket?: ClientTicket | null;
+  /** Client: called with each ticket the server sends after the handshake. */
+  readonly onTicket?: ((ticket: ClientTicket) => void) | null;
+  /** Client: offer post_handshake_auth (RFC 8446 §4.2.6). */
+  readonly postHandshakeAuth?: boolean;
 }
 
 export const DEFAULT_GROUPS: readonly KeyExchangeGroup[] = ['X25519', 'P-256', 'P-384'];

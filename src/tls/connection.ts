@@ -16,6 +16,8 @@ import type { HandshakeState, IncomingMessage } from './states.js';
 import { HandshakeType } from './registry/handshake-types.js';
 import { ProtocolVersion } from './registry/versions.js';
 import { KeySchedule } from './keyschedule.js';
+import { keepTicket, sendTickets } from './post-handshake.js';
+import type { ClientTicket } from './tickets.js';
 
 /** The exporter label of RFC 9266 (tls-exporter channel binding). */
 const TLS_EXPORTER_CB_LABEL = 'EXPORTER-Channel-Binding';
@@ -58,6 +60,7 @@ export class Connection implements HandshakeContext {
   private answeredKeyUpdate = false;
   /** Server: the first ClientHello has been read (from then on the compatibility CCS may come). */
   private helloReceived = false;
+  private ticketsSent = 0;
 
   constructor(role: 'client' | 'server', config: ConnectionConfig) {
     this.isServer = role === 'server';
@@ -106,6 +109,10 @@ export class Connection implements HandshakeContext {
     if (this.failure || this._peerClosed) return false;
     if (!this._handshakeDone) return true;
     return this.plaintextBytes === 0;
+  }
+  /** The handshake has begun (a session can no longer be offered). */
+  get hasStarted(): boolean {
+    return this.started;
   }
   /** Ciphertext waiting in takeOutgoing() (a client that has not started yet has its ClientHello to send). */
   get hasOutgoing(): boolean {
@@ -300,6 +307,22 @@ export class Connection implements HandshakeContext {
     this._handshakeDone = true;
     // RFC 8446 §5: after the peer's Finished a change_cipher_spec is unexpected_message.
     this.records.setChangeCipherSpecPolicy('reject');
+    // RFC 8446 §4.6.1: tickets right after the client's Finished (their segment also carries the ACK
+    // the client's first write would otherwise wait for under Nagle).
+    if (this.isServer) this.sendTickets(this.config.numTickets);
+  }
+
+  /** Server: sends NewSessionTickets now (none without ticket keys). */
+  sendTickets(count: number): void {
+    if (!this.isServer || !this.schedule || !this.secrets || count <= 0) return;
+    sendTickets(this, this.schedule, this.secrets, count, this.ticketsSent);
+    this.ticketsSent += count;
+  }
+
+  /** Client: the ticket to offer for resumption; only before the connection starts. */
+  offerTicket(ticket: ClientTicket | null): void {
+    if (this.started) throw new TLSError('internal_error', 'a session can only be offered before the handshake starts');
+    this.config.resumeTicket = ticket;
   }
 
   // ---- internals ----------------------------------------------------------
@@ -388,8 +411,8 @@ export class Connection implements HandshakeContext {
   private processPostHandshake(msg: IncomingMessage): void {
     if (msg.type === HandshakeType.key_update) return this.processKeyUpdate(decodeAs(msg, 'key_update').updateRequested);
     if (msg.type === HandshakeType.new_session_ticket && !this.isServer) {
-      // Resumption is a later feature: a well-formed ticket is decoded, accepted and dropped.
-      decodeAs(msg, 'new_session_ticket');
+      const ticket = keepTicket(this, this.schedule!, this.secrets!, decodeAs(msg, 'new_session_ticket'));
+      if (ticket !== null) this.config.onTicket?.(ticket);
       return;
     }
     // CertificateRequest too: we never offer post_handshake_auth, so one is unexpected (RFC 8446 §4.6.2).

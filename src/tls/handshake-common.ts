@@ -11,6 +11,8 @@ import type { AlertName } from './registry/alerts.js';
 import type { CipherSuite } from './registry/suites.js';
 import type { VersionName } from './registry/versions.js';
 import type { SignatureScheme } from './registry/signature-schemes.js';
+import type { ClientTicket, TicketKeys } from './tickets.js';
+import { DEFAULT_TICKET_LIFETIME_SECONDS, MAX_TICKET_LIFETIME_SECONDS } from './tickets.js';
 import { DEFAULT_SIGNATURE_SCHEMES } from './registry/signature-schemes.js';
 
 /** Configuration with every default filled in. */
@@ -32,6 +34,15 @@ export interface ResolvedConfig {
   readonly keyUpdateRecordLimit: number;
   readonly clientHelloHook: ((hello: ClientHello) => ClientHello) | null;
   readonly encryptedExtensionsHook: ((extensions: EncryptedExtension[]) => EncryptedExtension[]) | null;
+  readonly clock: (() => number) | null;
+  readonly ticketKeys: TicketKeys | null;
+  readonly numTickets: number;
+  readonly ticketLifetime: number;
+  readonly onResumption: ((outcome: 'hit' | 'miss' | 'timeout') => void) | null;
+  /** Settable until the connection starts (SSLObject.session = ...). */
+  resumeTicket: ClientTicket | null;
+  readonly onTicket: ((ticket: ClientTicket) => void) | null;
+  readonly postHandshakeAuth: boolean;
 }
 
 export function resolveConfig(c: ConnectionConfig): ResolvedConfig {
@@ -54,6 +65,14 @@ export function resolveConfig(c: ConnectionConfig): ResolvedConfig {
     keyUpdateRecordLimit: c.keyUpdateRecordLimit ?? DEFAULT_KEY_UPDATE_RECORD_LIMIT,
     clientHelloHook: c.clientHelloHook ?? null,
     encryptedExtensionsHook: c.encryptedExtensionsHook ?? null,
+    clock: c.clock ?? null,
+    ticketKeys: c.ticketKeys ?? null,
+    numTickets: c.numTickets ?? 2,
+    ticketLifetime: Math.min(c.ticketLifetime ?? DEFAULT_TICKET_LIFETIME_SECONDS, MAX_TICKET_LIFETIME_SECONDS),
+    onResumption: c.onResumption ?? null,
+    resumeTicket: c.resumeTicket ?? null,
+    onTicket: c.onTicket ?? null,
+    postHandshakeAuth: c.postHandshakeAuth ?? false,
   };
 }
 

@@ -29,6 +29,7 @@ import { CERTIFICATE_SIGNATURE_SCHEMES } from './registry/signature-schemes.js';
 import type { CipherSuite } from './registry/suites.js';
 import { ProtocolVersion } from './registry/versions.js';
 import { leafSpki, verifyPeerChain } from './peer-cert.js';
+import { acceptTicketPsk, type AcceptedPsk } from './psk.js';
 import { chooseAlpn } from './server-hs.js';
 import type { HandshakeState, IncomingMessage } from './states.js';
 import { decodeAs, expectType, frame } from './states.js';
@@ -103,9 +104,11 @@ export function respond13(ctx: HandshakeContext, transcript: Transcript, ch: Cli
     return sendHelloRetryRequest(ctx, transcript, ch, raw, suite, wanted);
   }
 
+  // RFC 8446 §4.2.11: a ticket is considered once the hello will be answered (the binder covers the retry).
+  const resumed = acceptTicketPsk(ctx, ch, raw, transcript, suite);
   transcript.start(suite.hash);
   transcript.add(raw);
-  return sendServerFlight(ctx, transcript, ch, suite, chosen.group, chosen.share, choice, alpn, retry !== null);
+  return sendServerFlight(ctx, transcript, ch, suite, chosen.group, chosen.share, choice, alpn, retry !== null, resumed);
 }
 
 /** RFC 8446 §4.1.4: ask for a key share in a group we both support. */
@@ -196,6 +199,7 @@ function sendServerFlight(
   choice: CertificateChoice,
   alpn: string | null,
   afterRetry: boolean,
+  resumed: AcceptedPsk | null,
 ): HandshakeState {
   const cfg = ctx.config;
   const kex: KeyExchange = ctx.provider.generateKeyExchange(group.kex);
@@ -217,6 +221,7 @@ function sendServerFlight(
       extensions: [
         { type: 'key_share', serverShare: { group: group.id, keyExchange: kex.publicKey } },
         { type: 'supported_versions', selectedVersion: ProtocolVersion.TLSv1_3 },
+        ...(resumed ? [{ type: 'pre_shared_key' as const, selectedIdentity: resumed.index }] : []),
       ],
     }),
   );
@@ -226,22 +231,24 @@ function sendServerFlight(
   if (ch.legacySessionId.length > 0 && !afterRetry) ctx.sendChangeCipherSpec();
 
   const schedule = KeySchedule.forSuite(ctx.provider, suite, { keyLog: (label, secret) => ctx.keyLog(label, secret) });
-  const hs = schedule.early(null).handshake(shared);
+  const hs = schedule.early(resumed ? resumed.state.psk : null).handshake(shared);
   const hsSecrets = hs.trafficSecrets(transcript.digest());
   ctx.setWriteKey(suite, hsSecrets.server);
   ctx.setReadKey(suite, hsSecrets.client);
 
-  const send = (type: number, body: Buffer) => {
-    const m = frame(type, body);
-    transcript.add(m);
-    ctx.sendHandshake(m);
-  };
+  const send = (type: number, body: Buffer) => sendHashed(ctx, transcript, type, body);
 
   const ee: EncryptedExtension[] = [];
   if (n.serverName !== null) ee.push({ type: 'server_name', hostName: null });
   if (alpn !== null) ee.push({ type: 'application_layer_protocol_negotiation', protocols: [Buffer.from(alpn, 'latin1')] });
   send(HandshakeType.encrypted_extensions, encodeEncryptedExtensions({ type: 'encrypted_extensions', extensions: cfg.encryptedExtensionsHook ? cfg.encryptedExtensionsHook(ee) : ee }));
 
+  if (resumed) {
+    // RFC 8446 §2.2: the PSK authenticates us; no Certificate, and no CertificateRequest (§4.3.2).
+    n.resumed = true;
+    n.peerCertificates = resumed.state.peerCertificates.map((c) => Buffer.from(c));
+    return sendServerFinished(ctx, transcript, suite, schedule, hs, hsSecrets, false);
+  }
   const requestCert = cfg.clientAuth !== 'none';
   if (requestCert) {
     const exts: CertificateRequestExtension[] = [
@@ -259,6 +266,26 @@ function sendServerFlight(
   );
   const signature = signCertificateVerify(choice, true, transcript.digest());
   send(HandshakeType.certificate_verify, encodeCertificateVerify({ type: 'certificate_verify', algorithm: choice.scheme.id, signature }));
+  return sendServerFinished(ctx, transcript, suite, schedule, hs, hsSecrets, requestCert);
+}
+
+function sendHashed(ctx: HandshakeContext, transcript: Transcript, type: number, body: Buffer): void {
+  const m = frame(type, body);
+  transcript.add(m);
+  ctx.sendHandshake(m);
+}
+
+/** Our Finished, then the application write key; next we expect the client's second flight. */
+function sendServerFinished(
+  ctx: HandshakeContext,
+  transcript: Transcript,
+  suite: CipherSuite,
+  schedule: KeySchedule,
+  hs: HandshakeSecret,
+  hsSecrets: { readonly client: Buffer; readonly server: Buffer },
+  requestCert: boolean,
+): HandshakeState {
+  const send = (type: number, body: Buffer) => sendHashed(ctx, transcript, type, body);
   const verifyData = schedule.finishedVerifyData(hsSecrets.server, transcript.digest());
   send(HandshakeType.finished, encodeFinished({ type: 'finished', verifyData }));
 

@@ -38,6 +38,15 @@ export class Transcript {
   }
 
   /**
+   * Hash of the transcript so far followed by `extra`, without adding it:
+   * the PSK binder's Transcript-Hash(Truncate(ClientHello)) (RFC 8446 §4.2.11.2).
+   */
+  digestWith(algorithm: HashAlgorithm, extra: Uint8Array): Buffer {
+    if (this.hash) return this.hash.clone().update(extra).digest();
+    return this.provider.hash(algorithm, Buffer.concat([...this.pending, extra]));
+  }
+
+  /**
    * RFC 8446 §4.4.1: after a HelloRetryRequest, ClientHello1 is replaced by a
    * synthetic message_hash message carrying Hash(ClientHello1). Call with only
    * ClientHello1 in the transcript, before adding the HelloRetryRequest.

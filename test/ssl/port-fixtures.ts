@@ -140,12 +140,12 @@ export interface ServerParamsStats {
 export async function serverParamsTest(
   clientContext: ssl.SSLContext,
   serverContext: ssl.SSLContext,
-  options: { indata?: Buffer; sniName?: string | null } = {},
+  options: { indata?: Buffer; sniName?: string | null; session?: ssl.SSLSession | null } = {},
 ): Promise<ServerParamsStats> {
   const indata = options.indata ?? Buffer.from('FOO\n');
   const server = await EchoServer.start({ context: serverContext });
   try {
-    const s = (await clientContext.wrapSocket(new ssl.socket(), { serverHostname: options.sniName ?? null })) as ssl.SSLSocket;
+    const s = (await clientContext.wrapSocket(new ssl.socket(), { serverHostname: options.sniName ?? null, session: options.session ?? null })) as ssl.SSLSocket;
     try {
       await s.connect(server.address);
       const lower = Buffer.from(indata.toString('latin1').replace(/[A-Z]/g, (c) => c.toLowerCase()), 'latin1');
