@@ -158,6 +158,8 @@ export function buildConnectionConfig<C extends EngineContext<C>>(ctx: C, link: 
   return {
     ...config,
     ticketKeys: s.ticketKeys,
+    // Python sets SSL_VERIFY_POST_HANDSHAKE only when the server verifies peers: the certificate is then asked for after the handshake.
+    postHandshakeAuth: s.postHandshakeAuth && s.verifyMode !== CERT_NONE,
     numTickets: s.numTickets,
     onResumption: s.onResumption,
     onClientHello: (hello) => {

@@ -277,8 +277,8 @@ export const HAS_TLSv1_1 = false;
 export const HAS_TLSv1_2 = false;
 export const HAS_TLSv1_3 = true;
 export const HAS_NEVER_CHECK_COMMON_NAME = true;
-/** Post-handshake authentication (3.14's HAS_PHA) is not implemented yet. */
-export const HAS_PHA = false;
+/** Post-handshake authentication (3.14's HAS_PHA): TLS 1.3 verify_client_post_handshake. */
+export const HAS_PHA = true;
 export const HAS_PSK = false;
 export const HAS_PSK_TLS13 = false;
 

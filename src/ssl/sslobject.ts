@@ -19,7 +19,7 @@ import type { CipherSuite } from '../tls/registry/suites.js';
 import { MAX_CIPHERTEXT_LENGTH_TLS13, RECORD_HEADER_LENGTH } from '../tls/record.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { peerCertDict, type PeerCertDict } from '../x509/peercert.js';
-import { NotImplementedError, ValueError } from '../socket/errors.js';
+import { ValueError } from '../socket/errors.js';
 import { asBytes, MemoryBIO } from './bio.js';
 import { cipherTuple } from './ciphers.js';
 import { CERT_NONE, SSLErrorNumber } from './constants.js';
@@ -35,6 +35,8 @@ const CREATE = Symbol('SSLObject._create');
 /** Channel binding types we produce: Python's, plus RFC 9266 'tls-exporter' (a documented addition). */
 const BINDING_TYPES: ReadonlySet<string> = new Set(['tls-unique', 'tls-exporter']);
 const DEFAULT_READ_LENGTH = 1024;
+/** OpenSSL's SSL_R_* reason codes: Python's errno for these configuration errors. */
+const PHA_ERRORS = { WRONG_SSL_VERSION: 266, EXTENSION_NOT_RECEIVED: 279, INVALID_CONFIG: 283, NOT_SERVER: 284, REQUEST_SENT: 286 } as const;
 
 /** The check of an assignment to `context` (SSLObject's and SSLSocket's; _ssl.c's context setter). */
 export function requireSSLContext(ctx: unknown): asserts ctx is SSLContext {
@@ -262,9 +264,24 @@ export class SSLObject {
     }
   }
 
-  /** Post-handshake client authentication (TLS 1.3, RFC 8446 §4.6.2) comes with a later issue. */
-  verifyClientPostHandshake(): never {
-    throw new NotImplementedError('verify_client_post_handshake(): post-handshake authentication is not implemented yet (it comes in a later issue)');
+  /**
+   * `verify_client_post_handshake()` (TLS 1.3 server): queues a
+   * CertificateRequest; it leaves with the next write (or flush), the client
+   * answers during its next read, and this side sees the certificate after
+   * its next read. Python's errors, in OpenSSL's order.
+   */
+  verifyClientPostHandshake(): void {
+    const conn = this.conn;
+    const fail = (code: number, reason: string, text: string): never => {
+      throw makeSSLError(SSLError, code, text, 'SSL', reason);
+    };
+    if (!conn.handshakeDone || conn.negotiated.version !== 'TLSv1.3') fail(PHA_ERRORS.WRONG_SSL_VERSION, 'WRONG_SSL_VERSION', 'wrong ssl version');
+    if (!this._serverSide) fail(PHA_ERRORS.NOT_SERVER, 'NOT_SERVER', 'not server');
+    if (!conn.negotiated.postHandshakeAuthOffered) fail(PHA_ERRORS.EXTENSION_NOT_RECEIVED, 'EXTENSION_NOT_RECEIVED', 'extension not received');
+    if (conn.clientAuthPending) fail(PHA_ERRORS.REQUEST_SENT, 'REQUEST_SENT', 'request sent');
+    if (this._context.verifyMode === CERT_NONE) fail(PHA_ERRORS.INVALID_CONFIG, 'INVALID_CONFIG', 'invalid config');
+    this.guard(() => conn.requestClientAuth());
+    this.flush();
   }
 
   // ---- connection information -------------------------------------------------

@@ -27,6 +27,7 @@ import type { HandshakeState, IncomingMessage } from './states.js';
 import { decodeAs, expectType, frame } from './states.js';
 import { leafSpki, verifyPeerChain } from './peer-cert.js';
 import type { OfferedPsk } from './psk.js';
+import type { Transcript } from './transcript.js';
 
 /**
  * RFC 8446 §4.1.3: the rest of a TLS 1.3 ServerHello, once the hello step
@@ -192,7 +193,7 @@ class ExpectFinished implements HandshakeState {
     ctx.setReadKey(suite, app.server);
 
     // Our second flight, under the client handshake key: [Certificate, CertificateVerify], Finished.
-    if (this.certRequest) this.sendClientCertificate(this.certRequest);
+    if (this.certRequest) sendClientCertificate(ctx, st.transcript, this.certRequest);
     const verifyData = schedule.finishedVerifyData(this.k.clientHs, st.transcript.digest());
     const finished = frame(HandshakeType.finished, encodeFinished({ type: 'finished', verifyData }));
     st.transcript.add(finished);
@@ -205,34 +206,38 @@ class ExpectFinished implements HandshakeState {
       exporterMaster,
       resumptionMaster,
       clientFinished: verifyData,
-    });
+    }, st.transcript);
     return new ExpectTraffic();
   }
 
-  /** RFC 8446 §4.4.2: an empty Certificate when we have nothing suitable, else Certificate + CertificateVerify. */
-  private sendClientCertificate(cr: CertificateRequest): void {
-    const { ctx, st } = this.k;
-    const schemes = findExtension(cr.extensions, 'signature_algorithms')!.schemes;
-    const choice: CertificateChoice | null = selectCertificate(ctx.config.certificates, schemes, ctx.config.signatureSchemes);
-    const certMsg = frame(
-      HandshakeType.certificate,
-      encodeCertificate({
-        type: 'certificate',
-        version: 'TLSv1.3',
-        context: cr.context,
-        entries: (choice ? choice.certified.chain : []).map((der) => ({ data: der, extensions: [] })),
-      }),
-    );
-    st.transcript.add(certMsg);
-    ctx.sendHandshake(certMsg);
-    if (!choice) return;
-    ctx.negotiated.ourCertificates = [...choice.certified.chain];
-    ctx.negotiated.signatureScheme = choice.scheme.id;
-    const signature = signCertificateVerify(choice, false, st.transcript.digest());
-    const cv = frame(HandshakeType.certificate_verify, encodeCertificateVerify({ type: 'certificate_verify', algorithm: choice.scheme.id, signature }));
-    st.transcript.add(cv);
-    ctx.sendHandshake(cv);
-  }
+}
+
+/**
+ * RFC 8446 §4.4.2: our answer to a CertificateRequest, during the handshake or
+ * after it (post-handshake auth, pha.ts): an empty Certificate when we have
+ * nothing suitable, else Certificate + CertificateVerify.
+ */
+export function sendClientCertificate(ctx: HandshakeContext, transcript: Transcript, cr: CertificateRequest): void {
+  const schemes = findExtension(cr.extensions, 'signature_algorithms')!.schemes;
+  const choice: CertificateChoice | null = selectCertificate(ctx.config.certificates, schemes, ctx.config.signatureSchemes);
+  const certMsg = frame(
+    HandshakeType.certificate,
+    encodeCertificate({
+      type: 'certificate',
+      version: 'TLSv1.3',
+      context: cr.context,
+      entries: (choice ? choice.certified.chain : []).map((der) => ({ data: der, extensions: [] })),
+    }),
+  );
+  transcript.add(certMsg);
+  ctx.sendHandshake(certMsg);
+  if (!choice) return;
+  ctx.negotiated.ourCertificates = [...choice.certified.chain];
+  ctx.negotiated.signatureScheme = choice.scheme.id;
+  const signature = signCertificateVerify(choice, false, transcript.digest());
+  const cv = frame(HandshakeType.certificate_verify, encodeCertificateVerify({ type: 'certificate_verify', algorithm: choice.scheme.id, signature }));
+  transcript.add(cv);
+  ctx.sendHandshake(cv);
 }
 
 /** After the handshake every message is post-handshake and handled by the connection itself. */

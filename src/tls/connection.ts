@@ -18,6 +18,8 @@ import { ProtocolVersion } from './registry/versions.js';
 import { KeySchedule } from './keyschedule.js';
 import { keepTicket, sendTickets } from './post-handshake.js';
 import type { ClientTicket } from './tickets.js';
+import { answerCertificateRequest, PostHandshakeAuthDone, requestClientCertificate } from './pha.js';
+import type { Transcript } from './transcript.js';
 
 /** The exporter label of RFC 9266 (tls-exporter channel binding). */
 const TLS_EXPORTER_CB_LABEL = 'EXPORTER-Channel-Binding';
@@ -61,6 +63,10 @@ export class Connection implements HandshakeContext {
   /** Server: the first ClientHello has been read (from then on the compatibility CCS may come). */
   private helloReceived = false;
   private ticketsSent = 0;
+  /** The handshake transcript (TLS 1.3), which post-handshake authentication continues. */
+  private handshakeTranscript: Transcript | null = null;
+  /** Server: a post-handshake CertificateRequest awaiting its answer. */
+  private pha: HandshakeState | null = null;
 
   constructor(role: 'client' | 'server', config: ConnectionConfig) {
     this.isServer = role === 'server';
@@ -246,9 +252,28 @@ export class Connection implements HandshakeContext {
     this.guard(() => this.sendKeyUpdate(requestPeer));
   }
 
-  /** Post-handshake client authentication (RFC 8446 §4.6.2) is not implemented yet. */
-  requestClientAuth(): never {
-    throw new TLSError('internal_error', 'post-handshake client authentication is not implemented');
+  /**
+   * Server: queues a post-handshake CertificateRequest (RFC 8446 §4.6.2); the
+   * client's answer is taken by receive(). Refused (without harming the
+   * connection) unless this is a TLS 1.3 server whose client offered
+   * post_handshake_auth and no request is outstanding.
+   */
+  requestClientAuth(): void {
+    if (this.failure) throw this.failure;
+    if (!this.isServer) throw new TLSError('internal_error', 'post-handshake authentication is requested by the server');
+    if (!this._handshakeDone || this.negotiated.version !== 'TLSv1.3' || !this.handshakeTranscript) throw new TLSError('internal_error', 'post-handshake authentication needs a completed TLS 1.3 handshake');
+    if (!this.negotiated.postHandshakeAuthOffered) throw new TLSError('internal_error', 'the client did not offer post_handshake_auth');
+    if (this.pha !== null) throw new TLSError('internal_error', 'a post-handshake CertificateRequest is already outstanding');
+    if (this._closed) throw new TLSError('internal_error', 'post-handshake authentication after close_notify');
+    const transcript = this.handshakeTranscript;
+    this.guard(() => {
+      this.pha = requestClientCertificate(this, transcript, this.schedule!, () => this.secrets!.clientApplication);
+    });
+  }
+
+  /** Server: a post-handshake CertificateRequest is waiting for the client's answer. */
+  get clientAuthPending(): boolean {
+    return this.pha !== null;
   }
 
   /** RFC 8446 §7.5 exporter. TLS 1.3 makes no difference between an absent and an empty context. */
@@ -301,9 +326,10 @@ export class Connection implements HandshakeContext {
     this.config.keyLog?.(label, this.clientRandom, secret);
   }
 
-  handshakeComplete(schedule: KeySchedule, secrets: TrafficSecrets): void {
+  handshakeComplete(schedule: KeySchedule, secrets: TrafficSecrets, transcript?: Transcript): void {
     this.schedule = schedule;
     this.secrets = secrets;
+    this.handshakeTranscript = transcript ?? null;
     this._handshakeDone = true;
     // RFC 8446 §5: after the peer's Finished a change_cipher_spec is unexpected_message.
     this.records.setChangeCipherSpecPolicy('reject');
@@ -415,7 +441,14 @@ export class Connection implements HandshakeContext {
       if (ticket !== null) this.config.onTicket?.(ticket);
       return;
     }
-    // CertificateRequest too: we never offer post_handshake_auth, so one is unexpected (RFC 8446 §4.6.2).
+    if (msg.type === HandshakeType.certificate_request && !this.isServer) {
+      return answerCertificateRequest(this, msg, this.handshakeTranscript!, this.schedule!, this.secrets!.clientApplication);
+    }
+    if (this.pha !== null) {
+      this.pha = this.pha.handle(msg);
+      if (this.pha instanceof PostHandshakeAuthDone) this.pha = null;
+      return;
+    }
     fatal('unexpected_message', `${describeType(msg.type)} after the handshake`);
   }
 

@@ -12,6 +12,7 @@ import type { CipherSuite } from './registry/suites.js';
 import type { VersionName } from './registry/versions.js';
 import type { SignatureScheme } from './registry/signature-schemes.js';
 import type { ClientTicket, TicketKeys } from './tickets.js';
+import type { Transcript } from './transcript.js';
 import { DEFAULT_TICKET_LIFETIME_SECONDS, MAX_TICKET_LIFETIME_SECONDS } from './tickets.js';
 import { DEFAULT_SIGNATURE_SCHEMES } from './registry/signature-schemes.js';
 
@@ -91,6 +92,8 @@ export interface Negotiated {
   /** The scheme the peer signed with. */
   peerSignatureScheme: number | null;
   helloRetry: boolean;
+  /** Server: the client offered post_handshake_auth (RFC 8446 §4.2.6). */
+  postHandshakeAuthOffered: boolean;
 }
 
 export function emptyNegotiated(): Negotiated {
@@ -106,6 +109,7 @@ export function emptyNegotiated(): Negotiated {
     signatureScheme: null,
     peerSignatureScheme: null,
     helloRetry: false,
+    postHandshakeAuthOffered: false,
   };
 }
 
@@ -134,7 +138,8 @@ export interface HandshakeContext {
   keyLog(label: string, secret: Buffer): void;
   /** Client random, for the key log. */
   setClientRandom(random: Buffer): void;
-  handshakeComplete(schedule: KeySchedule, secrets: TrafficSecrets): void;
+  /** `transcript`: through the client Finished (TLS 1.3), the base of post-handshake authentication. */
+  handshakeComplete(schedule: KeySchedule, secrets: TrafficSecrets, transcript?: Transcript): void;
 }
 
 /** Throws the TLSError for a fatal problem; the connection queues the alert. */

@@ -207,6 +207,8 @@ function sendServerFlight(
   const n = ctx.negotiated;
   recordNegotiated13(n, suite, group);
   n.alpn = alpn;
+  // RFC 8446 §4.2.6: the client may be asked for a certificate after the handshake.
+  n.postHandshakeAuthOffered = findExtension(ch.extensions, 'post_handshake_auth') !== undefined;
   ctx.setClientRandom(ch.random);
 
   const sh = frame(
@@ -249,7 +251,8 @@ function sendServerFlight(
     n.peerCertificates = resumed.state.peerCertificates.map((c) => Buffer.from(c));
     return sendServerFinished(ctx, transcript, suite, schedule, hs, hsSecrets, false);
   }
-  const requestCert = cfg.clientAuth !== 'none';
+  // With post-handshake auth on, the certificate is asked for only after the handshake (OpenSSL's SSL_VERIFY_POST_HANDSHAKE).
+  const requestCert = cfg.clientAuth !== 'none' && !cfg.postHandshakeAuth;
   if (requestCert) {
     const exts: CertificateRequestExtension[] = [
       { type: 'signature_algorithms', schemes: cfg.signatureSchemes.map((s) => s.id) },
@@ -297,7 +300,7 @@ function sendServerFinished(
   ctx.setWriteKey(suite, app.server);
 
   const k: ServerKeyed = { ctx, transcript, suite, schedule, hs, clientHs: hsSecrets.client, app, exporterMaster, master };
-  return requestCert ? new ExpectClientCertificate(k) : new ExpectClientFinished(k);
+  return requestCert ? new ExpectClientCertificate(ctx, transcript, Buffer.alloc(0), () => new ExpectClientFinished(k)) : new ExpectClientFinished(k);
 }
 
 interface ServerKeyed {
@@ -312,45 +315,57 @@ interface ServerKeyed {
   readonly master: ReturnType<HandshakeSecret['master']>;
 }
 
-class ExpectClientCertificate implements HandshakeState {
+/**
+ * The client's Certificate in answer to our CertificateRequest, during the
+ * handshake or after it (post-handshake auth, pha.ts): `next` is the state
+ * after it (and after its CertificateVerify).
+ */
+export class ExpectClientCertificate implements HandshakeState {
   readonly name = 'ExpectClientCertificate';
-  constructor(private readonly k: ServerKeyed) {}
+  constructor(
+    private readonly ctx: HandshakeContext,
+    private readonly transcript: Transcript,
+    private readonly requestContext: Buffer,
+    private readonly next: () => HandshakeState,
+  ) {}
 
   handle(msg: IncomingMessage): HandshakeState {
-    const { ctx, transcript } = this.k;
+    const { ctx, transcript } = this;
     expectType(msg, HandshakeType.certificate, this.name);
     const cert = decodeAs(msg, 'certificate');
     transcript.add(msg.raw);
     // RFC 8446 §4.4.2: the context echoes our CertificateRequest's (empty during the handshake).
-    if (cert.context.length !== 0) fatal('illegal_parameter', 'client Certificate has a non-empty certificate_request_context');
+    if (!cert.context.equals(this.requestContext)) fatal('illegal_parameter', 'client Certificate does not echo our certificate_request_context');
     if (cert.entries.length === 0) {
       // RFC 8446 §4.4.2.4: no certificate; fatal only when we require one.
       if (ctx.config.clientAuth === 'required') fatal('certificate_required', 'client sent no certificate, and one is required');
-      return new ExpectClientFinished(this.k);
+      return this.next();
     }
     const chain = cert.entries.map((e) => Buffer.from(e.data));
     ctx.negotiated.peerCertificates = chain;
     const spki = leafSpki(chain[0]!);
     verifyPeerChain(ctx, chain, true);
-    return new ExpectClientCertificateVerify(this.k, spki);
+    return new ExpectClientCertificateVerify(ctx, transcript, spki, this.next);
   }
 }
 
 class ExpectClientCertificateVerify implements HandshakeState {
   readonly name = 'ExpectClientCertificateVerify';
   constructor(
-    private readonly k: ServerKeyed,
+    private readonly ctx: HandshakeContext,
+    private readonly transcript: Transcript,
     private readonly spki: Buffer,
+    private readonly next: () => HandshakeState,
   ) {}
 
   handle(msg: IncomingMessage): HandshakeState {
-    const { ctx, transcript } = this.k;
+    const { ctx, transcript } = this;
     expectType(msg, HandshakeType.certificate_verify, this.name);
     const cv = decodeAs(msg, 'certificate_verify');
     const scheme = verifyCertificateVerify(ctx.provider, this.spki, cv.algorithm, cv.signature, ctx.config.signatureSchemes, false, transcript.digest());
     ctx.negotiated.peerSignatureScheme = scheme.id;
     transcript.add(msg.raw);
-    return new ExpectClientFinished(this.k);
+    return this.next();
   }
 }
 
@@ -371,7 +386,7 @@ class ExpectClientFinished implements HandshakeState {
       exporterMaster: this.k.exporterMaster,
       resumptionMaster: this.k.master.resumptionMasterSecret(transcript.digest()),
       clientFinished: Buffer.from(fin.verifyData),
-    });
+    }, transcript);
     return new ExpectTraffic();
   }
 }

@@ -37,6 +37,14 @@ export class Transcript {
     return this.hash.digest();
   }
 
+  /** An independent copy: post-handshake authentication continues the handshake transcript once per request (RFC 8446 §4.4.1). */
+  fork(): Transcript {
+    const t = new Transcript(this.provider);
+    t.pending = [...this.pending];
+    t.hash = this.hash ? this.hash.clone() : null;
+    return t;
+  }
+
   /**
    * Hash of the transcript so far followed by `extra`, without adding it:
    * the PSK binder's Transcript-Hash(Truncate(ClientHello)) (RFC 8446 §4.2.11.2).

@@ -29,7 +29,7 @@ test('test_constants: CERT_*, OP_*, HAS_* flags say what this engine implements'
   assert.equal(ssl.HAS_TLSv1, false);
   assert.equal(ssl.HAS_SSLv3, false);
   assert.equal(ssl.HAS_NPN, false);
-  assert.equal(ssl.HAS_PHA, false);
+  assert.equal(ssl.HAS_PHA, true);
   assert.deepEqual(ssl.CHANNEL_BINDING_TYPES, ['tls-unique']);
   assert.equal(ssl.PEM_HEADER, '-----BEGIN CERTIFICATE-----');
   assert.equal(ssl.PEM_FOOTER, '-----END CERTIFICATE-----');

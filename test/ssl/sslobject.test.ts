@@ -457,9 +457,25 @@ test('SSLObject.context setter accepts only SSLContext', () => {
   assert.throws(() => (c.obj.context = {} as ssl.SSLContext), { name: 'TypeError', message: 'The value must be a SSLContext' });
 });
 
-test('verify_client_post_handshake says PHA comes later', () => {
-  const [, s] = connected();
-  assert.throws(() => s.obj.verifyClientPostHandshake(), (e: Error) => e instanceof ssl.NotImplementedError && /later issue/.test(e.message));
+test('verify_client_post_handshake in memory: the certificate arrives after the client reads and the server reads again', () => {
+  const cctx = clientContext();
+  cctx.postHandshakeAuth = true;
+  clientCert.configureCert(cctx);
+  const sctx = serverContext();
+  ca.configureTrust(sctx);
+  sctx.verifyMode = ssl.CERT_REQUIRED;
+  sctx.postHandshakeAuth = true;
+  const [c, s] = connected(cctx, sctx);
+  assert.equal(s.obj.getpeercert(), null, 'not asked for during the handshake');
+  assert.throws(() => c.obj.verifyClientPostHandshake(), { name: 'SSLError', message: '[SSL: NOT_SERVER] not server', errno: 284 });
+  s.obj.verifyClientPostHandshake();
+  assert.throws(() => s.obj.verifyClientPostHandshake(), { name: 'SSLError', message: '[SSL: REQUEST_SENT] request sent' });
+  transfer(c, s);
+  assert.throws(() => c.obj.read(), ssl.SSLWantReadError); // answers the CertificateRequest
+  transfer(c, s);
+  assert.throws(() => s.obj.read(), ssl.SSLWantReadError);
+  assert.deepEqual(s.obj.getpeercert(true), clientCert.certDer);
+  s.obj.verifyClientPostHandshake(); // again: allowed once the first is answered
 });
 
 test('keylog_filename: a TLS 1.3 client handshake appends 5 NSS key log lines', () => {

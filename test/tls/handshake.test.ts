@@ -289,9 +289,13 @@ test('key log lines carry the client random and match on both sides', () => {
   }
 });
 
-test('requestClientAuth is reported as not implemented', () => {
-  const [, s] = connected();
-  assert.throws(() => s.requestClientAuth(), /not implemented/);
+test('requestClientAuth is refused without harm when the client did not offer post_handshake_auth', () => {
+  const [c, s] = connected();
+  assert.throws(() => s.requestClientAuth(), /did not offer post_handshake_auth/);
+  assert.throws(() => c.requestClientAuth(), /requested by the server/);
+  s.write(Buffer.from('still fine'));
+  pumpMemory(c, s);
+  assert.equal(drain(c).toString(), 'still fine');
 });
 
 test('wantsRead and pendingPlaintext follow the data', () => {
