@@ -74,3 +74,31 @@ export function integerOption(args: ParsedArgs, name: string): number | undefine
   if (!/^-?\d+$/.test(v)) throw new UsageError(`option --${name} needs an integer, got '${v}'`);
   return Number(v);
 }
+
+/** A comma-separated list option (`--alpn h2,http/1.1`); empty entries are a usage error. */
+export function listOption(args: ParsedArgs, name: string): string[] | undefined {
+  const v = stringOption(args, name);
+  if (v === undefined) return undefined;
+  const items = v.split(',');
+  if (items.some((x) => x === '')) throw new UsageError(`option --${name} needs a comma-separated list without empty entries, got '${v}'`);
+  return items;
+}
+
+const MAX_PORT = 65535;
+
+/** A TCP port number 0..65535 (0: let the kernel choose, where listening). */
+export function parsePort(text: string, what: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > MAX_PORT) throw new UsageError(`${what} needs a port number 0-${MAX_PORT}, got '${text}'`);
+  return Number(text);
+}
+
+/** `HOST:PORT`, `[v6]:PORT`, or a bare host with `defaultPort`. */
+export function parseHostPort(text: string, defaultPort: number): [host: string, port: number] {
+  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
+  if (bracketed !== null) return [bracketed[1]!, bracketed[2] === undefined ? defaultPort : parsePort(bracketed[2], text)];
+  const colon = text.lastIndexOf(':');
+  // More than one colon and no brackets: a bare IPv6 address.
+  if (colon < 0 || text.indexOf(':') !== colon) return [text, defaultPort];
+  if (colon === 0) throw new UsageError(`'${text}' has no host (write HOST:PORT)`);
+  return [text.slice(0, colon), parsePort(text.slice(colon + 1), text)];
+}

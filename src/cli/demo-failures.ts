@@ -7,25 +7,14 @@
 import * as socket from '../socket/index.js';
 import * as ssl from '../ssl/index.js';
 import { CA } from '../testing/index.js';
+import { errorView, type ErrorView } from './errors.js';
 import { DEMO_SOCKET_TIMEOUT_S, clientContext, listen, serverContext } from './demo-loopback.js';
 
 const MS_PER_DAY = 86_400_000;
 const EXPIRED_DAYS_AGO = 1;
 const EXPIRED_LIFETIME_DAYS = 30;
 
-/** The fields of a Python exception a user looks at. */
-export interface ErrorView {
-  /** Python's class name (`type(e).__name__`). */
-  readonly class: string;
-  readonly errno: number | null;
-  readonly library: string | null;
-  readonly reason: string | null;
-  /** Only on SSLCertVerificationError. */
-  readonly verifyCode?: number | null;
-  readonly verifyMessage?: string | null;
-  /** Python's str(e), without the `(_ssl.c:NNNN)` suffix. */
-  readonly message: string;
-}
+export type { ErrorView };
 
 export interface FailureCase {
   readonly case: string;
@@ -33,18 +22,6 @@ export interface FailureCase {
   /** null when the call unexpectedly succeeded (the demo then says so). */
   readonly client: ErrorView | null;
   readonly server: ErrorView | null;
-}
-
-export function errorView(e: unknown): ErrorView {
-  if (!(e instanceof ssl.OSError)) throw e; // not a Python-shaped failure: a bug, reported by the CLI with its stack
-  const base = {
-    class: e.name,
-    errno: typeof e.errno === 'number' ? e.errno : null,
-    library: e instanceof ssl.SSLError ? e.library : null,
-    reason: e instanceof ssl.SSLError ? e.reason : null,
-  };
-  if (e instanceof ssl.SSLCertVerificationError) return { ...base, verifyCode: e.verifyCode, verifyMessage: e.verifyMessage, message: e.message };
-  return { ...base, message: e.message };
 }
 
 /** One connection attempt: resolves to each side's exception (null where the call succeeded). */
