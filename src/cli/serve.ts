@@ -57,17 +57,15 @@ interface Served {
 
 /** The server context: certificate (given or throwaway), client auth, and the shared TLS options. */
 function serverContext(args: ParsedArgs, host: string, say: (line: string) => void): ssl.SSLContext {
+  const caOut = stringOption(args, 'ca-out');
+  const ownCert = stringOption(args, 'cert') !== undefined;
+  if (ownCert && caOut !== undefined) throw new UsageError('--ca-out is for the throwaway CA; it goes without --cert');
+  const verify = flag(args, 'verify');
+  if (verify && stringOption(args, 'cafile') === undefined) throw new UsageError('--verify needs --cafile (the CAs that issue client certificates)');
   const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
   applyTlsOptions(ctx, args);
-  if (flag(args, 'verify')) {
-    if (stringOption(args, 'cafile') === undefined) throw new UsageError('--verify needs --cafile (the CAs that issue client certificates)');
-    ctx.verifyMode = ssl.CERT_REQUIRED;
-  }
-  const caOut = stringOption(args, 'ca-out');
-  if (stringOption(args, 'cert') !== undefined) {
-    if (caOut !== undefined) throw new UsageError('--ca-out is for the throwaway CA; it goes without --cert');
-    return ctx;
-  }
+  if (verify) ctx.verifyMode = ssl.CERT_REQUIRED;
+  if (ownCert) return ctx;
   const ca = CA.create({ commonName: 'sslsock serve throwaway CA' });
   const identities = WILDCARD_HOSTS.includes(host) || THROWAWAY_IDENTITIES.includes(host) ? THROWAWAY_IDENTITIES : [...THROWAWAY_IDENTITIES, host];
   const leaf = ca.issueCert(...identities);
