@@ -94,4 +94,8 @@ export { socket, SOCK_STREAM, SOL_SOCKET, SO_TYPE, createConnection } from '../s
 // SSLContext.sslsocketClass (setDefaultSSLSocketClass), so wrapSocket() uses it.
 export { SSLSocket } from './sslsocket.js';
 export { getServerCertificate } from './get-server-certificate.js';
+// Beyond Python: Node streams.
+export { wrapStream, SSLStream, type WrapStreamOptions } from './wrap-stream.js';
+export { SSLSocketDuplex } from './socket-duplex.js';
+export { TLSDuplex, type TLSDuplexOptions, type TLSConnectionInfo, type PeerCertificate, type CipherNameAndProtocol } from './tls-duplex.js';
 // ───────────────────────────────────────────────────────────────────────────

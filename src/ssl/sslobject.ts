@@ -249,11 +249,7 @@ export class SSLObject {
     if (!this.conn.handshakeDone) {
       throw makeSSLError(SSLError, SSLErrorNumber.SSL_ERROR_SSL, 'shutdown while in init', 'SSL', 'SHUTDOWN_WHILE_IN_INIT');
     }
-    if (!this.closeSent) {
-      this.closeSent = true;
-      this.guard(() => this.conn.close());
-      this.flush();
-    }
+    this._sendCloseNotify();
     while (!this.conn.peerClosed) {
       const before = this.conn.pendingPlaintext;
       this.step();
@@ -262,6 +258,18 @@ export class SSLObject {
         throw makeSSLError(SSLError, SSLErrorNumber.SSL_ERROR_SSL, 'application data after close notify', 'SSL', 'APPLICATION_DATA_AFTER_CLOSE_NOTIFY');
       }
     }
+  }
+
+  /**
+   * The first half of unwrap(): queues close_notify (once) without waiting
+   * for the peer's; reading may go on. What a Node stream's `end()` does
+   * (./wrap-stream.ts, ./socket-duplex.ts).
+   */
+  _sendCloseNotify(): void {
+    if (this.closeSent) return;
+    this.closeSent = true;
+    this.guard(() => this.conn.close());
+    this.flush();
   }
 
   /**

@@ -45,6 +45,8 @@ import { Pump, type WaitMode } from './pump.js';
 import { sendfileUseSend } from './sslsocket-sendfile.js';
 import { SSLSocketBase } from './sslsocket-base.js';
 import { bytesOf, readTls, typeName, writeTls } from './sslsocket-io.js';
+import { SSLSocketDuplex, recvChunks } from './socket-duplex.js';
+import type { TLSDuplexOptions } from './tls-duplex.js';
 
 const CREATE = Symbol('SSLSocket._create');
 const DEFAULT_READ_LENGTH = 1024;
@@ -366,6 +368,19 @@ export class SSLSocket extends SSLSocketBase {
   override detach(): number {
     this._dropTls();
     return super.detach();
+  }
+
+  /** Beyond Python: this connection as a Node `Duplex` (node:https agents, undici, http servers); see ./socket-duplex.ts. */
+  toDuplex(options?: TLSDuplexOptions): SSLSocketDuplex {
+    return new SSLSocketDuplex(this, () => {
+      this._sslobj?._sendCloseNotify();
+      this._pump?.flush();
+    }, options);
+  }
+
+  /** Beyond Python: `for await (const chunk of sock)` — recv() until EOF. */
+  [Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
+    return recvChunks(this);
   }
 
   override toString(): string {
