@@ -21,8 +21,9 @@
  *                           yet; throws the pending OSError (e.g. ECONNRESET).
  *   _waitReadableUntil(d)   resolves true once _readRaw would not return
  *                           null, false at deadline d.
- *   _writeRaw(bytes)        sync: queue all bytes for the peer, in order,
- *                           never dropped (copied); throws EPIPE / the
+ *   _writeRaw(bytes, owned) sync: queue all bytes for the peer, in order,
+ *                           never dropped (copied unless `owned`: bytes
+ *                           the caller never writes again); throws EPIPE / the
  *                           pending error. Ignores the high-water mark, so a
  *                           TLS engine can always flush what it produced.
  *   _writeSpace()           bytes that fit under the high-water mark now;
@@ -205,12 +206,12 @@ export class SocketCore {
     return true;
   }
 
-  _writeRaw(bytes: Uint8Array): void {
+  _writeRaw(bytes: Uint8Array, owned = false): void {
     const t = this._transport();
     const blocker = sendBlocker(t);
     if (blocker !== null) throw blocker;
     if (!t.connected) throw oserror('ENOTCONN');
-    if (bytes.length > 0) t.write(bytes);
+    if (bytes.length > 0) t.write(bytes, owned);
   }
 
   _writeSpace(): number {

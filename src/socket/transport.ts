@@ -36,6 +36,11 @@ export interface SocketOptions {
 
 type NodeHandleOwner = { _handle?: { fd?: number } | null };
 
+/** The same bytes as a Buffer, without copying. */
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 export class Transport {
   /** A bind() that has not yet been used by listen() or connect(). */
   handle: TcpHandle | null = null;
@@ -247,9 +252,13 @@ export class Transport {
     return this.connected && this.writeSpace > 0;
   }
 
-  /** Queue bytes for the peer (copied: the caller may reuse its buffer at once). */
-  write(bytes: Uint8Array): void {
-    this.stream!.write(Buffer.from(bytes));
+  /**
+   * Queue bytes for the peer: copied (the caller may reuse its buffer at
+   * once), unless `owned` says the caller hands them over and never writes
+   * them again (the TLS engine's sealed records).
+   */
+  write(bytes: Uint8Array, owned = false): void {
+    this.stream!.write(owned ? toBuffer(bytes) : Buffer.from(bytes));
   }
 
   // ── closing ─────────────────────────────────────────────────────────────

@@ -35,6 +35,11 @@ export class MemoryBIO {
     return this.size;
   }
 
+  /** Internal: `writeEof()` was called (bytes may still be unread). */
+  get _eofWritten(): boolean {
+    return this.eofWritten;
+  }
+
   /** True once `writeEof()` was called and every byte has been read. */
   get eof(): boolean {
     return this.eofWritten && this.size === 0;

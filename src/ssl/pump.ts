@@ -27,7 +27,8 @@ import { ContentType } from '../tls/registry/content-types.js';
 import { MAX_CIPHERTEXT_LENGTH_TLS12, RECORD_HEADER_LENGTH } from '../tls/record.js';
 import { MemoryBIO } from './bio.js';
 import { timedOut } from '../socket/errors.js';
-import { SSLWantReadError, eofError } from './errors.js';
+import { SSLWantReadError, eofError, wantReadError } from './errors.js';
+import { WANT_READ, type WantRead } from './sslobject.js';
 
 /** Content types a record header may carry (RFC 8446 §5.1); anything else is not TLS. */
 const RECORD_TYPES: ReadonlySet<number> = new Set(Object.values(ContentType));
@@ -88,7 +89,8 @@ export class Pump {
   /** Sends everything the engine has produced. Throws the socket's error (EPIPE, ECONNRESET, EBADF). */
   flush(): void {
     if (this.outgoing.pending === 0) return;
-    this.sock._writeRaw(this.outgoing.read());
+    // The engine's output is never written again once taken: the socket may queue it without a copy.
+    this.sock._writeRaw(this.outgoing.read(), true);
   }
 
   /** flush() when an error is already on its way to the caller (e.g. a fatal alert to a peer that is gone). */
@@ -173,19 +175,38 @@ export class Pump {
 
   /**
    * Runs one engine call to completion the way Python's socket-backed
-   * `_ssl` does: on SSLWantReadError, send what the engine produced, wait
-   * for (or, non-blocking, just take) more input and try again; on success
-   * or failure, send what the engine produced (a fatal alert included).
-   * Timeouts raise Python's "The <op> operation timed out"; a non-blocking
-   * call that would wait re-raises the SSLWantReadError.
+   * `_ssl` does: when the engine wants input (WANT_READ, or an
+   * SSLWantReadError from a public SSLObject method), send what it
+   * produced, wait for (or, non-blocking, just take) more input and try
+   * again; on success or failure, send what the engine produced (a fatal
+   * alert included). Timeouts raise Python's "The <op> operation timed
+   * out"; a non-blocking call that would wait raises SSLWantReadError.
    */
-  async run<T>(op: OperationName, mode: WaitMode, attempt: () => T, hints: RunHints = {}): Promise<T> {
+  async run<T>(op: OperationName, mode: WaitMode, attempt: () => T | WantRead, hints: RunHints = {}): Promise<T> {
+    for (;;) {
+      const result = this.tryNow(attempt, hints);
+      if (result !== WANT_READ) return result;
+      // The engine has seen the transport's EOF and still wants input: it never will.
+      if (this.eofFed) throw eofError(false);
+      const r = await this.awaitInput(mode.nonblocking, mode.deadline);
+      if (r === 'fed') continue;
+      if (r === 'wouldblock') throw wantReadError();
+      throw timedOut(`The ${op} operation timed out`);
+    }
+  }
+
+  /**
+   * One synchronous pass of run(): the engine call with whatever input has
+   * already arrived, its output sent. Returns the result, or WANT_READ when
+   * the call needs input that is not here yet (its output already flushed).
+   * A caller whose data is already buffered thus needs no promise turn.
+   */
+  tryNow<T>(attempt: () => T | WantRead, hints: RunHints = {}): T | WantRead {
     const { needsInput, isRead = false } = hints;
     for (;;) {
-      // Feeding first what the engine is about to ask for saves raising and
-      // catching an SSLWantReadError per record (exceptions are costly).
+      // Feeding first what the engine is about to ask for saves a pass through the engine per record.
       if (needsInput !== undefined && this.incoming.pending === 0 && needsInput()) this.tryFeed();
-      let result: T;
+      let result: T | WantRead;
       try {
         result = attempt();
       } catch (e) {
@@ -193,18 +214,16 @@ export class Pump {
           this.flushQuietly();
           throw e;
         }
+        result = WANT_READ;
+      }
+      if (result === WANT_READ) {
         // Input already here is processed before sending: the engine's answer to a
         // whole flight then leaves as one write. Sending the client's compatibility
         // CCS (queued at ServerHello) apart from its Finished made Nagle hold the
         // Finished for the server's delayed ACK: +40 ms on every handshake.
         if (!this.eofFed && this.tryFeed()) continue;
         this.flush();
-        // The engine has seen the transport's EOF and still wants input: it never will.
-        if (this.eofFed) throw eofError(false);
-        const r = await this.awaitInput(mode.nonblocking, mode.deadline);
-        if (r === 'fed') continue;
-        if (r === 'wouldblock') throw e;
-        throw timedOut(`The ${op} operation timed out`);
+        return WANT_READ;
       }
       // A read has its data: a failure to send what it produced (a KeyUpdate
       // answer to a peer that is going away) is left for the next write to report.

@@ -32,6 +32,14 @@ import { eofError, makeSSLError, SSLError, sslErrorFromTLSError, wantReadError, 
 
 const CREATE = Symbol('SSLObject._create');
 
+/**
+ * What the internal `_…OrWant` methods return where the public ones raise
+ * SSLWantReadError: SSLSocket's pump waits for input on it without an
+ * exception object (and its stack trace) built per partial record.
+ */
+export const WANT_READ: unique symbol = Symbol('SSLObject.WANT_READ');
+export type WantRead = typeof WANT_READ;
+
 /** Channel binding types we produce: Python's, plus RFC 9266 'tls-exporter' (a documented addition). */
 const BINDING_TYPES: ReadonlySet<string> = new Set(['tls-unique', 'tls-exporter']);
 const DEFAULT_READ_LENGTH = 1024;
@@ -192,6 +200,11 @@ export class SSLObject {
     this.drive(() => this.conn.handshakeDone);
   }
 
+  /** Internal (SSLSocket): doHandshake(), returning WANT_READ instead of raising SSLWantReadError. */
+  _handshakeOrWant(): WantRead | undefined {
+    return this.driveOrWant(() => this.conn.handshakeDone) ? undefined : WANT_READ;
+  }
+
   /** `read(len=1024, buffer=None)`: bytes, or the count when `buffer` is given; empty after the peer's close_notify. */
   read(len: number = DEFAULT_READ_LENGTH, buffer?: Uint8Array | null): Buffer | number {
     let n = requireInt(len);
@@ -203,24 +216,28 @@ export class SSLObject {
       throw new ValueError('size should not be negative');
     }
     if (n === 0) return buf !== null ? 0 : Buffer.alloc(0);
-    this.drive(() => this.conn.handshakeDone);
-    let data: Buffer;
-    for (;;) {
-      if (this.conn.pendingPlaintext > 0) {
-        data = this.conn.read(n);
-        break;
-      }
-      if (this.conn.peerClosed) {
-        // OpenSSL: ZERO_RETURN; Python turns it into b'' unless we closed too (then SSLZeroReturnError).
-        if (this.closeSent) throw zeroReturnError();
-        data = Buffer.alloc(0);
-        break;
-      }
-      this.step();
-    }
+    const data = this._readOrWant(n);
+    if (data === WANT_READ) throw wantReadError();
     if (buf === null) return data;
     buf.set(data);
     return data.length;
+  }
+
+  /**
+   * Internal (SSLSocket): read() of up to `n` (> 0) bytes into a new
+   * Buffer, returning WANT_READ instead of raising SSLWantReadError.
+   */
+  _readOrWant(n: number): Buffer | WantRead {
+    if (!this.driveOrWant(() => this.conn.handshakeDone)) return WANT_READ;
+    for (;;) {
+      if (this.conn.pendingPlaintext > 0) return this.conn.read(n);
+      if (this.conn.peerClosed) {
+        // OpenSSL: ZERO_RETURN; Python turns it into b'' unless we closed too (then SSLZeroReturnError).
+        if (this.closeSent) throw zeroReturnError();
+        return Buffer.alloc(0);
+      }
+      if (!this.step()) return WANT_READ;
+    }
   }
 
   /** `write(data)`: the whole buffer is queued to `outgoing`; returns its length. */
@@ -252,7 +269,7 @@ export class SSLObject {
     this._sendCloseNotify();
     while (!this.conn.peerClosed) {
       const before = this.conn.pendingPlaintext;
-      this.step();
+      if (!this.step()) throw wantReadError();
       // RFC 8446 §6.1 allows it, but OpenSSL refuses application data once it has sent close_notify.
       if (this.conn.pendingPlaintext > before) {
         throw makeSSLError(SSLError, SSLErrorNumber.SSL_ERROR_SSL, 'application data after close notify', 'SSL', 'APPLICATION_DATA_AFTER_CLOSE_NOTIFY');
@@ -363,6 +380,11 @@ export class SSLObject {
 
   /** Feeds records until `done()` holds; raises WantRead / EOF when `incoming` runs dry first. */
   private drive(done: () => boolean): void {
+    if (!this.driveOrWant(done)) throw wantReadError();
+  }
+
+  /** drive(), returning false where it would raise SSLWantReadError. */
+  private driveOrWant(done: () => boolean): boolean {
     if (!this.counted) {
       this.counted = true;
       this._context._countHandshake(this._serverSide, false);
@@ -375,16 +397,23 @@ export class SSLObject {
     }
     const wasDone = this.conn.handshakeDone;
     this.flush();
-    while (!done()) this.step();
+    let progressed = true;
+    while (progressed && !done()) progressed = this.step();
     if (!wasDone && this.conn.handshakeDone) {
       this._context._countHandshake(this._serverSide, true);
       // The server counted its hit when it accepted the ticket; a client counts its own (as OpenSSL does).
       if (!this._serverSide && this.conn.negotiated.resumed) this._context._countResumption('hit');
     }
+    return progressed;
   }
 
-  /** Moves one whole record from `incoming` into the engine and its output to `outgoing`. */
-  private step(): void {
+  /**
+   * Moves one whole record from `incoming` into the engine and its output to
+   * `outgoing`. Returns false when no whole record is there yet (Python's
+   * SSLWantReadError, raised by the callers that must); raises SSLEOFError
+   * when none will come.
+   */
+  private step(): boolean {
     if (this.conn.error) this.raise(this.conn.error);
     const record = this.takeRecord();
     if (record === null) {
@@ -393,10 +422,11 @@ export class SSLObject {
         this.eofReported = true;
         throw eofError(first);
       }
-      throw wantReadError();
+      return false;
     }
     for (const part of record) this.guard(() => this.conn.receive(part));
     this.flush();
+    return true;
   }
 
   /**
@@ -418,10 +448,16 @@ export class SSLObject {
       this.inbuf = Buffer.alloc(0);
       return [header];
     }
-    if (this.inbuf.length === RECORD_HEADER_LENGTH && this.incoming.pending >= length) {
-      const header = this.inbuf;
-      this.inbuf = Buffer.alloc(0);
-      return [header, this.incoming.read(length)];
+    if (this.inbuf.length === RECORD_HEADER_LENGTH) {
+      if (this.incoming.pending >= length) {
+        const header = this.inbuf;
+        this.inbuf = Buffer.alloc(0);
+        return [header, this.incoming.read(length)];
+      }
+      // The body stays in `incoming` until all of it is there: joining its pieces as they
+      // come would copy it again and again. (At EOF they are taken below, so that
+      // `incoming.eof` reports the truncated record.)
+      if (!this.incoming._eofWritten) return null;
     }
     const total = RECORD_HEADER_LENGTH + length;
     if (this.inbuf.length < total) this.inbuf = concat(this.inbuf, this.incoming.read(total - this.inbuf.length));

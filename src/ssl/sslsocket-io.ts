@@ -12,7 +12,7 @@ import { bytesLike } from '../socket/socket.js';
 import { MAX_PLAINTEXT_LENGTH } from '../tls/record.js';
 import { SSLError, SSLZeroReturnError, wantReadError, wantWriteError } from './errors.js';
 import { SSLErrorNumber } from './constants.js';
-import type { SSLObject } from './sslobject.js';
+import { WANT_READ, type SSLObject, type WantRead } from './sslobject.js';
 import type { Pump } from './pump.js';
 import type { SSLSocketBase } from './sslsocket-base.js';
 
@@ -40,10 +40,15 @@ export async function readTls(
   const n = buffer !== null && (len <= 0 || len > buffer.length) ? buffer.length : len;
   if (n === 0) return buffer !== null ? 0 : Buffer.alloc(0);
   const mode = sock._deadline();
-  const release = mode.nonblocking ? sock._readTurn.tryAcquire() : await sock._readTurn.acquire(mode.deadline);
+  // A free turn is taken at once (no promise turn); tryAcquire never jumps a queue.
+  const release = sock._readTurn.tryAcquire() ?? (mode.nonblocking ? null : await sock._readTurn.acquire(mode.deadline));
   if (release === null) throw mode.nonblocking ? wantReadError() : new TimeoutError('The read operation timed out');
   try {
-    const data = await pump.run('read', mode, () => obj.read(n) as Buffer, { needsInput: () => obj.pending() === 0, isRead: true });
+    const attempt = (): Buffer | WantRead => obj._readOrWant(n);
+    const hints = { needsInput: () => obj.pending() === 0, isRead: true };
+    // Data already received is decrypted synchronously; only a read that must wait goes through the async loop.
+    let data = pump.tryNow(attempt, hints);
+    if (data === WANT_READ) data = await pump.run('read', mode, attempt, hints);
     if (buffer === null) return data;
     buffer.set(data);
     return data.length;
@@ -68,7 +73,7 @@ export async function readTls(
 export async function writeTls(sock: SSLSocketBase, obj: SSLObject, pump: Pump, data: Uint8Array): Promise<number> {
   const buf = bytesLike(data);
   const mode = sock._deadline();
-  const release = mode.nonblocking ? sock._writeTurn.tryAcquire() : await sock._writeTurn.acquire(mode.deadline);
+  const release = sock._writeTurn.tryAcquire() ?? (mode.nonblocking ? null : await sock._writeTurn.acquire(mode.deadline));
   if (release === null) throw mode.nonblocking ? wantWriteError() : new TimeoutError('The write operation timed out');
   try {
     if (buf.length === 0) return await pump.run('write', mode, () => obj.write(EMPTY));
@@ -87,7 +92,9 @@ export async function writeTls(sock: SSLSocketBase, obj: SSLObject, pump: Pump, 
         ? buf.length - offset
         : Math.min(buf.length - offset, Math.ceil(space / MAX_PLAINTEXT_LENGTH) * MAX_PLAINTEXT_LENGTH);
       const slice = buf.subarray(offset, offset + n);
-      await pump.run('write', mode, () => obj.write(slice));
+      const attempt = (): number => obj.write(slice);
+      // After the handshake a write never waits for input: no promise turn per slice.
+      if (pump.tryNow(attempt) === WANT_READ) await pump.run('write', mode, attempt);
       offset += n;
     }
     return buf.length;

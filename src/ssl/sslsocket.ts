@@ -219,7 +219,7 @@ export class SSLSocket extends SSLSocketBase {
     this._checkConnected();
     const { obj, pump } = this._requireSslobj('do_handshake');
     const mode: WaitMode = block && this.gettimeout() === 0 ? { nonblocking: false, deadline: null } : this._deadline();
-    await pump.run('handshake', mode, () => obj.doHandshake());
+    await pump.run('handshake', mode, () => obj._handshakeOrWant());
   }
 
   // ── reading ────────────────────────────────────────────────────────────
