@@ -12,7 +12,7 @@ import { ERRNO } from '../../src/socket/errno.js';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { EchoServer } from './echo-server.js';
-import { CERTFILE, SIGNED_CERTFILE, SIGNED_CERTFILE_ECC, SIGNING_CA, certdataSkip, testingContext } from './port-fixtures.js';
+import { CERTFILE, SIGNED_CERTFILE, SIGNED_CERTFILE_ECC, SIGNING_CA, certdataSkip, serverParamsTest, testingContext } from './port-fixtures.js';
 
 const todo = 'TLS 1.2 connections come with the TLS 1.2 engine issue (a TLS 1.2-only configuration is refused today)';
 const skip = certdataSkip;
@@ -140,6 +140,121 @@ test('ThreadedTests.test_default_ecdh_curve', { skip, todo }, async () => {
     try {
       await s.connect(server.address);
       assert.ok(s.cipher()![0].includes('ECDH'));
+    } finally {
+      s.close();
+    }
+  });
+});
+
+test('ThreadedTests.test_session', { skip, todo }, async () => {
+  const [clientContext, serverContext, hostname] = testingContext();
+  // TODO: sessions aren't compatible with TLSv1.3 yet
+  clientContext.maximumVersion = ssl.TLSVersion.TLSv1_2;
+
+  // first connection without session
+  let stats = await serverParamsTest(clientContext, serverContext, { sniName: hostname });
+  const session = stats.session as ssl.SSLSession;
+  assert.ok(session.id.length > 0);
+  assert.ok(session.time > 0);
+  assert.ok(session.timeout > 0);
+  assert.ok(session.hasTicket);
+  assert.ok(session.ticketLifetimeHint > 0);
+  assert.equal(stats.sessionReused, false);
+  let sessStat = serverContext.sessionStats();
+  assert.equal(sessStat.accept, 1);
+  assert.equal(sessStat.hits, 0);
+
+  // reuse session
+  stats = await serverParamsTest(clientContext, serverContext, { session, sniName: hostname });
+  sessStat = serverContext.sessionStats();
+  assert.equal(sessStat.accept, 2);
+  assert.equal(sessStat.hits, 1);
+  assert.equal(stats.sessionReused, true);
+  const session2 = stats.session as ssl.SSLSession;
+  assert.deepEqual(session2.id, session.id);
+  assert.ok(session2.equals(session));
+  assert.notEqual(session2, session);
+  assert.ok(session2.time >= session.time);
+  assert.ok(session2.timeout >= session.timeout);
+
+  // another one without session
+  stats = await serverParamsTest(clientContext, serverContext, { sniName: hostname });
+  assert.equal(stats.sessionReused, false);
+  const session3 = stats.session as ssl.SSLSession;
+  assert.notDeepEqual(session3.id, session.id);
+  assert.ok(!session3.equals(session));
+  sessStat = serverContext.sessionStats();
+  assert.equal(sessStat.accept, 3);
+  assert.equal(sessStat.hits, 1);
+
+  // reuse session again
+  stats = await serverParamsTest(clientContext, serverContext, { session, sniName: hostname });
+  assert.equal(stats.sessionReused, true);
+  const session4 = stats.session as ssl.SSLSession;
+  assert.deepEqual(session4.id, session.id);
+  assert.ok(session4.equals(session));
+  assert.ok(session4.time >= session.time);
+  assert.ok(session4.timeout >= session.timeout);
+  sessStat = serverContext.sessionStats();
+  assert.equal(sessStat.accept, 4);
+  assert.equal(sessStat.hits, 2);
+});
+
+test('ThreadedTests.test_session_handling', { skip, todo }, async () => {
+  const [clientContext, serverContext, hostname] = testingContext();
+  const [clientContext2] = testingContext();
+
+  // TODO: session reuse does not work with TLSv1.3
+  clientContext.maximumVersion = ssl.TLSVersion.TLSv1_2;
+  clientContext2.maximumVersion = ssl.TLSVersion.TLSv1_2;
+
+  await withServer(serverContext, async (server) => {
+    let session: ssl.SSLSession;
+    let s = await wrapClient(clientContext, hostname);
+    try {
+      // session is None before handshake
+      assert.equal(s.session, null);
+      assert.equal(s.sessionReused, null);
+      await s.connect(server.address);
+      session = s.session as unknown as ssl.SSLSession;
+      assert.ok(session);
+      assert.throws(() => (s.session = Object), { name: 'TypeError', message: 'Value is not a SSLSession.' });
+    } finally {
+      s.close();
+    }
+
+    s = await wrapClient(clientContext, hostname);
+    try {
+      await s.connect(server.address);
+      // cannot set session after handshake
+      assert.throws(() => (s.session = session), { name: 'ValueError', message: 'Cannot set session after handshake.' });
+    } finally {
+      s.close();
+    }
+
+    s = await wrapClient(clientContext, hostname);
+    try {
+      // can set session before handshake and before the
+      // connection was established
+      s.session = session;
+      await s.connect(server.address);
+      assert.deepEqual((s.session as ssl.SSLSession).id, session.id);
+      assert.ok((s.session as ssl.SSLSession).equals(session));
+      assert.equal(s.sessionReused, true);
+    } finally {
+      s.close();
+    }
+
+    s = await wrapClient(clientContext2, hostname);
+    try {
+      // cannot re-use session with a different SSLContext
+      await assert.rejects(
+        (async () => {
+          s.session = session;
+          await s.connect(server.address);
+        })(),
+        { name: 'ValueError', message: 'Session refers to a different SSLContext.' },
+      );
     } finally {
       s.close();
     }
