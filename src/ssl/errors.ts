@@ -168,12 +168,13 @@ const LOCAL_REASONS: ReadonlyArray<[RegExp, string, string]> = [
   [/no shared cipher/i, 'NO_SHARED_CIPHER', 'no shared cipher'],
   // A record header that is not TLS (e.g. a server answering in plaintext HTTP), as OpenSSL's ssl3_get_record says.
   [/wrong version number/i, 'WRONG_VERSION_NUMBER', 'wrong version number'],
+  [/no protocols available/i, 'NO_PROTOCOLS_AVAILABLE', 'no protocols available'],
+  [/unsafe legacy renegotiation disabled/i, 'UNSAFE_LEGACY_RENEGOTIATION_DISABLED', 'unsafe legacy renegotiation disabled'],
+  [/inappropriate fallback/i, 'INAPPROPRIATE_FALLBACK', 'inappropriate fallback'],
   [/unsupported protocol|no (common|shared|mutually supported) (protocol )?version/i, 'UNSUPPORTED_PROTOCOL', 'unsupported protocol'],
   [/peer did not return a certificate|no client certificate/i, 'PEER_DID_NOT_RETURN_A_CERTIFICATE', 'peer did not return a certificate'],
   [/application data after close.notify/i, 'APPLICATION_DATA_AFTER_CLOSE_NOTIFY', 'application data after close notify'],
   [/callback failed/i, 'CALLBACK_FAILED', 'callback failed'],
-  // Our own limitation, said plainly: OpenSSL's reason, with why.
-  [/TLS 1\.2 is not implemented/i, 'UNSUPPORTED_PROTOCOL', 'unsupported protocol (TLS 1.2 is not implemented yet; sslsock speaks TLS 1.3 only for now)'],
 ];
 
 const LOCAL_ALERT_REASONS: Partial<Record<AlertName, [string, string]>> = {

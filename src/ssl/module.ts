@@ -273,8 +273,8 @@ export const HAS_SSLv3 = false;
 /** TLS 1.0 / 1.1 are not implemented (DESIGN.md: no legacy). */
 export const HAS_TLSv1 = false;
 export const HAS_TLSv1_1 = false;
-/** TLS 1.2 is not implemented yet (a later issue); HAS_TLSv1_2 will become true with it. */
-export const HAS_TLSv1_2 = false;
+/** TLS 1.2 (ECDHE + AEAD suites) and TLS 1.3 are implemented; older versions are not (DESIGN.md "No legacy"). */
+export const HAS_TLSv1_2 = true;
 export const HAS_TLSv1_3 = true;
 export const HAS_NEVER_CHECK_COMMON_NAME = true;
 /** Post-handshake authentication (3.14's HAS_PHA): TLS 1.3 verify_client_post_handshake. */

@@ -57,7 +57,6 @@ export function startClient(ctx: HandshakeContext): HandshakeState {
   const offeredVersions = versionsBetween(cfg.minVersion, cfg.maxVersion);
   if (offeredVersions.length === 0) fatal('protocol_version', 'no protocols available: minimum version is above maximum version');
   const offeredSuites = cfg.cipherSuites.filter((s) => offeredVersions.includes(s.version));
-  if (!offeredVersions.includes('TLSv1.3')) fatal('protocol_version', 'TLS 1.2 is not implemented yet: maximum version must be TLSv1.3');
   if (offeredSuites.length === 0) fatal('handshake_failure', `no cipher suites configured for ${offeredVersions.join(' / ')}`);
   if (cfg.groups.length === 0) fatal('handshake_failure', 'no key-exchange groups configured');
   const random = ctx.provider.randomBytes(RANDOM_LENGTH);
@@ -137,6 +136,19 @@ export function rejectUnsolicited(exts: readonly { type: string; code?: number }
     const name = e.type === 'unknown' ? extensionName(e.code ?? -1) ?? `unknown extension ${e.code}` : e.type;
     fatal('unsupported_extension', `${what} carries ${name}, which we did not offer`);
   }
+}
+
+/** Records the server's ALPN answer (RFC 7301 §3.1: exactly one protocol, one that we offered) and the name we sent. */
+export function acceptServerAlpnAndName(ctx: HandshakeContext, st: ClientHelloState, exts: readonly { type: string }[]): void {
+  const alpn = findExtension(exts as readonly ServerHelloExtension[], 'application_layer_protocol_negotiation');
+  if (alpn) {
+    if (alpn.protocols.length !== 1) fatal('illegal_parameter', `server ALPN lists ${alpn.protocols.length} protocols, expected exactly one`);
+    const chosen = alpn.protocols[0]!.toString('latin1');
+    const ours = findExtension(st.hello.extensions, 'application_layer_protocol_negotiation');
+    if (!ours || !ours.protocols.some((p) => p.toString('latin1') === chosen)) fatal('illegal_parameter', `server selected ALPN protocol ${JSON.stringify(chosen)}, which we did not offer`);
+    ctx.negotiated.alpn = chosen;
+  }
+  ctx.negotiated.serverName = st.sentServerName;
 }
 
 /**

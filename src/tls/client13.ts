@@ -9,9 +9,9 @@
 import { selectCertificate, signCertificateVerify, verifyCertificateVerify } from './cert-select.js';
 import type { CertificateChoice } from './cert-select.js';
 import type { ClientHelloState, RetryRequest } from './client-hs.js';
-import { rejectUnsolicited } from './client-hs.js';
+import { acceptServerAlpnAndName, rejectUnsolicited } from './client-hs.js';
 import type { HandshakeContext } from './handshake-common.js';
-import { deriveSharedSecret, fatal, recordNegotiated13 } from './handshake-common.js';
+import { deriveSharedSecret, fatal, recordNegotiated13, schemesFor } from './handshake-common.js';
 import { KeySchedule } from './keyschedule.js';
 import type { HandshakeSecret } from './keyschedule.js';
 import type { ServerHello } from './messages/server-hello.js';
@@ -25,7 +25,7 @@ import { HandshakeType } from './registry/handshake-types.js';
 import type { CipherSuite } from './registry/suites.js';
 import type { HandshakeState, IncomingMessage } from './states.js';
 import { decodeAs, expectType, frame } from './states.js';
-import { leafSpki, verifyPeerChain } from './peer-cert.js';
+import { acceptPeerChain } from './peer-cert.js';
 import type { OfferedPsk } from './psk.js';
 import type { Transcript } from './transcript.js';
 
@@ -99,16 +99,7 @@ class ExpectEncryptedExtensions implements HandshakeState {
     const offered = st.hello.extensions.map((e) => e.type as string);
     const allowed = ['supported_groups', ...['server_name', 'application_layer_protocol_negotiation', 'record_size_limit'].filter((t) => offered.includes(t))];
     rejectUnsolicited(ee.extensions, allowed, 'EncryptedExtensions');
-    const alpn = findExtension(ee.extensions, 'application_layer_protocol_negotiation');
-    if (alpn) {
-      // RFC 7301 §3.1: exactly one protocol, one that we offered.
-      if (alpn.protocols.length !== 1) fatal('illegal_parameter', `server ALPN lists ${alpn.protocols.length} protocols, expected exactly one`);
-      const chosen = alpn.protocols[0]!.toString('latin1');
-      const ours = findExtension(st.hello.extensions, 'application_layer_protocol_negotiation');
-      if (!ours || !ours.protocols.some((p) => p.toString('latin1') === chosen)) fatal('illegal_parameter', `server selected ALPN protocol ${JSON.stringify(chosen)}, which we did not offer`);
-      ctx.negotiated.alpn = chosen;
-    }
-    ctx.negotiated.serverName = st.sentServerName;
+    acceptServerAlpnAndName(ctx, st, ee.extensions);
     return this.k.resumed ? new ExpectFinished(this.k, null) : new ExpectCertificateOrCertRequest(this.k);
   }
 }
@@ -146,9 +137,7 @@ class ExpectCertificate implements HandshakeState {
     // RFC 8446 §4.4.2.4: an empty server Certificate is decode_error.
     if (cert.entries.length === 0) fatal('decode_error', 'server sent an empty Certificate');
     const chain = cert.entries.map((e) => Buffer.from(e.data));
-    ctx.negotiated.peerCertificates = chain;
-    const spki = leafSpki(chain[0]!);
-    verifyPeerChain(ctx, chain, false);
+    const spki = acceptPeerChain(ctx, chain, false);
     return new ExpectCertificateVerify(this.k, this.certRequest, spki);
   }
 }
@@ -165,7 +154,7 @@ class ExpectCertificateVerify implements HandshakeState {
     const { ctx, st } = this.k;
     expectType(msg, HandshakeType.certificate_verify, this.name);
     const cv = decodeAs(msg, 'certificate_verify');
-    const scheme = verifyCertificateVerify(ctx.provider, this.spki, cv.algorithm, cv.signature, ctx.config.signatureSchemes, true, st.transcript.digest());
+    const scheme = verifyCertificateVerify(ctx.provider, this.spki, cv.algorithm, cv.signature, schemesFor(ctx.config, 'TLSv1.3'), true, st.transcript.digest());
     ctx.negotiated.peerSignatureScheme = scheme.id;
     st.transcript.add(msg.raw);
     return new ExpectFinished(this.k, this.certRequest);
@@ -219,7 +208,7 @@ class ExpectFinished implements HandshakeState {
  */
 export function sendClientCertificate(ctx: HandshakeContext, transcript: Transcript, cr: CertificateRequest): void {
   const schemes = findExtension(cr.extensions, 'signature_algorithms')!.schemes;
-  const choice: CertificateChoice | null = selectCertificate(ctx.config.certificates, schemes, ctx.config.signatureSchemes);
+  const choice: CertificateChoice | null = selectCertificate(ctx.config.certificates, schemes, schemesFor(ctx.config, 'TLSv1.3'));
   const certMsg = frame(
     HandshakeType.certificate,
     encodeCertificate({

@@ -4,7 +4,7 @@ import type { ClientHello } from './messages/client-hello.js';
 import type { EncryptedExtension } from './messages/extensions.js';
 import type { SignatureScheme } from './registry/signature-schemes.js';
 import type { CipherSuite } from './registry/suites.js';
-import { TLS13_SUITES } from './registry/suites.js';
+import { TLS12_SUITES, TLS13_SUITES } from './registry/suites.js';
 import type { VersionName } from './registry/versions.js';
 import type { ClientTicket, TicketKeys } from './tickets.js';
 
@@ -69,11 +69,11 @@ export interface ConnectionConfig {
   readonly provider: CryptoProvider;
   readonly minVersion?: VersionName;
   readonly maxVersion?: VersionName;
-  /** TLS 1.3 suites in preference order (the server uses its own order). Default: AES-256-GCM, ChaCha20, AES-128-GCM. */
+  /** Suites of either version in preference order (the server uses its own order). Default: DEFAULT_SUITES. */
   readonly cipherSuites?: readonly CipherSuite[];
   /** Key-exchange groups in preference order; the client sends a key share for the first. Default: X25519, P-256, P-384. */
   readonly groups?: readonly KeyExchangeGroup[];
-  /** Signature schemes we accept / use in CertificateVerify, in preference order. Default: every TLS 1.3-capable scheme we implement. */
+  /** Signature schemes we accept / use (CertificateVerify, TLS 1.2 ServerKeyExchange), in preference order. Default: every scheme usable in TLS 1.3 or 1.2. */
   readonly signatureSchemes?: readonly SignatureScheme[];
   /** Our certificates: for a server, candidates selected by the client's signature_algorithms; for a client, sent when asked. */
   readonly certificates?: readonly CertifiedKey[];
@@ -121,5 +121,7 @@ export interface ConnectionConfig {
 
 export const DEFAULT_GROUPS: readonly KeyExchangeGroup[] = ['X25519', 'P-256', 'P-384'];
 export const DEFAULT_TLS13_SUITES: readonly CipherSuite[] = TLS13_SUITES;
+/** TLS 1.3 suites first, then the TLS 1.2 ECDHE + AEAD suites, each in OpenSSL's order. */
+export const DEFAULT_SUITES: readonly CipherSuite[] = [...TLS13_SUITES, ...TLS12_SUITES];
 /** RFC 8446 §5.5: AES-GCM may protect at most 2^24.5 full records per key; we update well before. */
 export const DEFAULT_KEY_UPDATE_RECORD_LIMIT = 2 ** 24;

@@ -1,6 +1,6 @@
 import type { ConnectionConfig } from './config.js';
 import { TLSError } from './errors.js';
-import type { HandshakeContext, Negotiated, ResolvedConfig, TrafficSecrets } from './handshake-common.js';
+import type { HandshakeContext, Negotiated, ResolvedConfig, Secrets12, TrafficSecrets } from './handshake-common.js';
 import { emptyNegotiated, fatal, resolveConfig } from './handshake-common.js';
 import { startClient } from './client-hs.js';
 import { startServer } from './server-hs.js';
@@ -11,7 +11,9 @@ import type { CipherSuite } from './registry/suites.js';
 import { RecordLayer, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
 import { HandshakeBuffer } from './handshake-buffer.js';
 import { encodeKeyUpdate } from './messages/key-update.js';
-import { decodeAs, describeType, frame } from './states.js';
+import { acceptsChangeCipherSpec, decodeAs, describeType, frame } from './states.js';
+import { decodeChangeCipherSpec } from './messages/change-cipher-spec.js';
+import { exportKeyingMaterial12 } from './prf12.js';
 import type { HandshakeState, IncomingMessage } from './states.js';
 import { HandshakeType } from './registry/handshake-types.js';
 import { ProtocolVersion } from './registry/versions.js';
@@ -30,7 +32,7 @@ const CCS_PAYLOAD = Buffer.from([1]);
 export type ChannelBindingType = 'tls-unique' | 'tls-exporter';
 
 /**
- * One TLS 1.3 connection, client or server, sans-IO: bytes in with
+ * One TLS 1.3 or TLS 1.2 connection, client or server, sans-IO: bytes in with
  * `receive()`, bytes out with `takeOutgoing()`, plaintext with `write()` /
  * `read()`. Synchronous; no I/O, timers or promises. This is what
  * `ssl.SSLObject` drives (Python's `_ssl._SSLSocket` over OpenSSL's `SSL`).
@@ -50,6 +52,7 @@ export class Connection implements HandshakeContext {
   private started = false;
   private secrets: TrafficSecrets | null = null;
   private schedule: KeySchedule | null = null;
+  private secrets12: Secrets12 | null = null;
   private clientRandom: Buffer = Buffer.alloc(0);
 
   private readonly plaintext: Buffer[] = [];
@@ -208,7 +211,7 @@ export class Connection implements HandshakeContext {
       const limit = BigInt(this.config.keyUpdateRecordLimit);
       for (let off = 0; off < data.length; off += MAX_PLAINTEXT_LENGTH) {
         // RFC 8446 §5.5: change keys before the AEAD's safety limit.
-        if (this.records.writeNeedsKeyUpdate || this.records.writeSeq >= limit) this.sendKeyUpdate(false);
+        if (this.secrets !== null && (this.records.writeNeedsKeyUpdate || this.records.writeSeq >= limit)) this.sendKeyUpdate(false);
         this.records.write(ContentType.application_data, data.subarray(off, off + MAX_PLAINTEXT_LENGTH));
       }
     });
@@ -249,6 +252,7 @@ export class Connection implements HandshakeContext {
     if (this.failure) throw this.failure;
     if (!this._handshakeDone) throw new TLSError('internal_error', 'KeyUpdate before the handshake completed');
     if (this._closed) throw new TLSError('internal_error', 'KeyUpdate after close_notify');
+    if (this.secrets12) throw new TLSError('internal_error', 'KeyUpdate does not exist in TLS 1.2');
     this.guard(() => this.sendKeyUpdate(requestPeer));
   }
 
@@ -278,6 +282,9 @@ export class Connection implements HandshakeContext {
 
   /** RFC 8446 §7.5 exporter. TLS 1.3 makes no difference between an absent and an empty context. */
   exportKeyingMaterial(label: string, context: Uint8Array | null, length: number): Buffer {
+    const s12 = this.secrets12;
+    // RFC 5705 §4 for TLS 1.2: an absent and an empty context differ there.
+    if (s12) return exportKeyingMaterial12(this.provider, this.negotiated.suite!.hash, s12.master, s12.clientRandom, s12.serverRandom, label, context, length);
     if (!this.secrets || !this.schedule) throw new TLSError('internal_error', 'keying material requested before the handshake completed');
     return this.schedule.exportKeyingMaterial(this.secrets.exporterMaster, label, context, length);
   }
@@ -288,6 +295,14 @@ export class Connection implements HandshakeContext {
    * get_channel_binding) returns on both sides. Null before the handshake.
    */
   channelBinding(type: ChannelBindingType): Buffer | null {
+    const s12 = this.secrets12;
+    if (s12) {
+      // RFC 5929 §3.1: the first Finished of the handshake, the client's in a full handshake.
+      if (type === 'tls-unique') return Buffer.from(s12.clientFinished);
+      // RFC 9266 §3: tls-exporter over TLS 1.2 only with the extended master secret.
+      if (!s12.extendedMasterSecret) throw new TLSError('internal_error', 'tls-exporter channel binding needs the extended master secret in TLS 1.2 (RFC 9266 §3)');
+      return this.exportKeyingMaterial(TLS_EXPORTER_CB_LABEL, null, TLS_EXPORTER_CB_LENGTH);
+    }
     if (!this.secrets) return null;
     if (type === 'tls-unique') return Buffer.from(this.secrets.clientFinished);
     return this.exportKeyingMaterial(TLS_EXPORTER_CB_LABEL, null, TLS_EXPORTER_CB_LENGTH);
@@ -351,6 +366,26 @@ export class Connection implements HandshakeContext {
     this.config.resumeTicket = ticket;
   }
 
+  useTls12(): void {
+    // RFC 5246 §7.1: ChangeCipherSpec is a protocol message in TLS 1.2; the states decide where it may come.
+    this.records.setChangeCipherSpecPolicy('deliver');
+  }
+
+  setReadKey12(suite: CipherSuite, key: Buffer, fixedIv: Buffer): void {
+    this.records.setReadKey12(suite, key, fixedIv);
+    this.readKeyInstalled = true;
+  }
+
+  setWriteKey12(suite: CipherSuite, key: Buffer, fixedIv: Buffer): void {
+    this.records.setWriteKey12(suite, key, fixedIv);
+  }
+
+  handshakeComplete12(secrets: Secrets12): void {
+    this.secrets12 = secrets;
+    this._handshakeDone = true;
+    this.records.setChangeCipherSpecPolicy('reject');
+  }
+
   // ---- internals ----------------------------------------------------------
 
   private ensureStarted(): void {
@@ -402,6 +437,8 @@ export class Connection implements HandshakeContext {
         return this.processHandshakeRecord(fragment);
       case ContentType.alert:
         return this.processAlert(fragment);
+      case ContentType.change_cipher_spec:
+        return this.processChangeCipherSpec(fragment);
       case ContentType.application_data:
         if (!this._handshakeDone) fatal('unexpected_message', 'application data before the handshake completed');
         if (fragment.length > 0) {
@@ -433,8 +470,20 @@ export class Connection implements HandshakeContext {
     }
   }
 
+  /** RFC 5246 §7.1: a TLS 1.2 ChangeCipherSpec, exactly where a state expects one and never inside a handshake message. */
+  private processChangeCipherSpec(fragment: Buffer): void {
+    decodeChangeCipherSpec(fragment);
+    if (!this.hsReader.isEmpty) fatal('unexpected_message', 'ChangeCipherSpec inside a fragmented handshake message');
+    const state = this.state;
+    if (this._handshakeDone || state === null || !acceptsChangeCipherSpec(state)) {
+      fatal('unexpected_message', `ChangeCipherSpec received ${this._handshakeDone ? 'after the handshake' : `while ${state?.name ?? 'not expecting one'}`}`);
+    }
+    this.state = state.handleChangeCipherSpec();
+  }
+
   /** RFC 8446 §4.6: the only messages after the handshake. */
   private processPostHandshake(msg: IncomingMessage): void {
+    if (this.secrets12) return this.processPostHandshake12(msg);
     if (msg.type === HandshakeType.key_update) return this.processKeyUpdate(decodeAs(msg, 'key_update').updateRequested);
     if (msg.type === HandshakeType.new_session_ticket && !this.isServer) {
       const ticket = keepTicket(this, this.schedule!, this.secrets!, decodeAs(msg, 'new_session_ticket'));
@@ -449,6 +498,18 @@ export class Connection implements HandshakeContext {
       if (this.pha instanceof PostHandshakeAuthDone) this.pha = null;
       return;
     }
+    fatal('unexpected_message', `${describeType(msg.type)} after the handshake`);
+  }
+
+  /**
+   * RFC 5246 §7.4.1.1 / RFC 5746: after a TLS 1.2 handshake a HelloRequest (to
+   * a client) or a ClientHello (to a server) asks for renegotiation, which we
+   * never do: refused with no_renegotiation (as OpenSSL with
+   * SSL_OP_NO_RENEGOTIATION), sent fatal so that both sides end alike.
+   */
+  private processPostHandshake12(msg: IncomingMessage): void {
+    const renegotiation = this.isServer ? HandshakeType.client_hello : HandshakeType.hello_request;
+    if (msg.type === renegotiation) fatal('no_renegotiation', `${describeType(msg.type)} after the handshake: renegotiation is not supported`);
     fatal('unexpected_message', `${describeType(msg.type)} after the handshake`);
   }
 
@@ -489,6 +550,8 @@ export class Connection implements HandshakeContext {
     }
     // RFC 8446 §6.1: user_canceled is followed by close_notify; it is not fatal by itself.
     if (name === 'user_canceled') return;
+    // RFC 5246 §7.2: in TLS 1.2 a warning alert (e.g. no_renegotiation) leaves the connection up.
+    if (this.negotiated.version === 'TLSv1.2' && level === AlertLevel.warning) return;
     // RFC 8446 §6: every other alert is fatal in TLS 1.3, whatever level it claims.
     throw new TLSError(name ?? 'illegal_parameter', `peer sent ${name ?? `unknown alert ${code}`}`, true);
   }

@@ -2,7 +2,7 @@ import type { CryptoProvider, KeyExchange, KeyExchangeGroup } from '../crypto/pr
 import { CryptoError } from '../crypto/provider.js';
 import type { GroupInfo } from './registry/groups.js';
 import type { CertifiedKey, ClientAuthMode, ConnectionConfig, KeyLogCallback, ServerOverrides, VerifyPeer, ClientHelloInfo } from './config.js';
-import { DEFAULT_GROUPS, DEFAULT_KEY_UPDATE_RECORD_LIMIT, DEFAULT_TLS13_SUITES } from './config.js';
+import { DEFAULT_GROUPS, DEFAULT_KEY_UPDATE_RECORD_LIMIT, DEFAULT_SUITES } from './config.js';
 import { TLSError } from './errors.js';
 import type { KeySchedule } from './keyschedule.js';
 import type { ClientHello } from './messages/client-hello.js';
@@ -47,14 +47,14 @@ export interface ResolvedConfig {
 }
 
 export function resolveConfig(c: ConnectionConfig): ResolvedConfig {
-  const suites = (c.cipherSuites ?? DEFAULT_TLS13_SUITES).filter((s) => s.version === 'TLSv1.3');
+  const suites = c.cipherSuites ?? DEFAULT_SUITES;
   return {
     provider: c.provider,
     minVersion: c.minVersion ?? 'TLSv1.2',
     maxVersion: c.maxVersion ?? 'TLSv1.3',
     cipherSuites: suites,
     groups: c.groups ?? DEFAULT_GROUPS,
-    signatureSchemes: (c.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES).filter((s) => s.tls13),
+    signatureSchemes: (c.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES).filter((s) => s.tls13 || s.tls12),
     certificates: c.certificates ?? [],
     alpnProtocols: c.alpnProtocols ?? [],
     serverName: c.serverName ?? null,
@@ -123,6 +123,17 @@ export interface TrafficSecrets {
   readonly clientFinished: Buffer;
 }
 
+/** What a TLS 1.2 connection keeps once the handshake is over (exporters, channel binding). */
+export interface Secrets12 {
+  readonly master: Buffer;
+  readonly clientRandom: Buffer;
+  readonly serverRandom: Buffer;
+  /** The first Finished of the handshake (the client's): tls-unique (RFC 5929 §3.1). */
+  readonly clientFinished: Buffer;
+  /** RFC 7627 extended master secret was used (RFC 9266 tls-exporter needs it). */
+  readonly extendedMasterSecret: boolean;
+}
+
 /** The connection services a handshake state may use. Implemented by Connection. */
 export interface HandshakeContext {
   readonly config: ResolvedConfig;
@@ -140,6 +151,12 @@ export interface HandshakeContext {
   setClientRandom(random: Buffer): void;
   /** `transcript`: through the client Finished (TLS 1.3), the base of post-handshake authentication. */
   handshakeComplete(schedule: KeySchedule, secrets: TrafficSecrets, transcript?: Transcript): void;
+  /** TLS 1.2 was negotiated: change_cipher_spec records now reach the states (RFC 5246 §7.1). */
+  useTls12(): void;
+  /** TLS 1.2 record protection from the key block (after the ChangeCipherSpec each side sends). */
+  setReadKey12(suite: CipherSuite, key: Buffer, fixedIv: Buffer): void;
+  setWriteKey12(suite: CipherSuite, key: Buffer, fixedIv: Buffer): void;
+  handshakeComplete12(secrets: Secrets12): void;
 }
 
 /** Throws the TLSError for a fatal problem; the connection queues the alert. */
@@ -167,4 +184,9 @@ export function recordNegotiated13(n: Negotiated, suite: CipherSuite, group: Gro
   n.version = 'TLSv1.3';
   n.suite = suite;
   n.group = group.kex;
+}
+
+/** The configured signature schemes usable in `version` (RFC 8446 §4.2.3: no PKCS#1 v1.5 in TLS 1.3). */
+export function schemesFor(cfg: ResolvedConfig, version: VersionName): SignatureScheme[] {
+  return cfg.signatureSchemes.filter((s) => (version === 'TLSv1.3' ? s.tls13 : s.tls12));
 }

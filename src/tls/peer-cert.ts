@@ -45,3 +45,11 @@ export function verifyPeerChain(ctx: HandshakeContext, chain: readonly Buffer[],
     throw new TLSError(failure.alert, failure.reason, false, { verifyCode: failure.verifyCode, verifyMessage: failure.verifyMessage });
   }
 }
+
+/** Records the peer's chain, verifies it, and returns the leaf's key (SPKI) for its signature checks. */
+export function acceptPeerChain(ctx: HandshakeContext, chain: Buffer[], isServer: boolean): Buffer {
+  ctx.negotiated.peerCertificates = chain;
+  const spki = leafSpki(chain[0]!);
+  verifyPeerChain(ctx, chain, isServer);
+  return spki;
+}

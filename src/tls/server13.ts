@@ -11,7 +11,7 @@ import type { CertificateChoice } from './cert-select.js';
 import { selectCertificate, signCertificateVerify, verifyCertificateVerify } from './cert-select.js';
 import { Writer } from './codec.js';
 import type { HandshakeContext } from './handshake-common.js';
-import { deriveSharedSecret, fatal, recordNegotiated13 } from './handshake-common.js';
+import { deriveSharedSecret, fatal, recordNegotiated13, schemesFor } from './handshake-common.js';
 import { KeySchedule } from './keyschedule.js';
 import type { HandshakeSecret } from './keyschedule.js';
 import { encodeCertificate } from './messages/certificate.js';
@@ -28,11 +28,11 @@ import { HandshakeType } from './registry/handshake-types.js';
 import { CERTIFICATE_SIGNATURE_SCHEMES } from './registry/signature-schemes.js';
 import type { CipherSuite } from './registry/suites.js';
 import { ProtocolVersion } from './registry/versions.js';
-import { leafSpki, verifyPeerChain } from './peer-cert.js';
+import { acceptPeerChain } from './peer-cert.js';
 import { acceptTicketPsk, type AcceptedPsk } from './psk.js';
 import { chooseAlpn } from './server-hs.js';
 import type { HandshakeState, IncomingMessage } from './states.js';
-import { decodeAs, expectType, frame } from './states.js';
+import { decodeAs, expectType, frame, sendMessage } from './states.js';
 import type { Transcript } from './transcript.js';
 
 /** RFC 8446 §4.1.2: what a second ClientHello may change after a HelloRetryRequest. */
@@ -158,7 +158,7 @@ class ExpectSecondClientHello implements HandshakeState {
 function chooseCertificate(ctx: HandshakeContext, clientSchemes: readonly number[]): CertificateChoice {
   const certs = ctx.config.certificates;
   if (certs.length === 0) fatal('handshake_failure', 'server has no certificate configured');
-  const choice = selectCertificate(certs, clientSchemes, ctx.config.signatureSchemes);
+  const choice = selectCertificate(certs, clientSchemes, schemesFor(ctx.config, 'TLSv1.3'));
   if (!choice) fatal('handshake_failure', 'no certificate matches the signature algorithms the client offers');
   return choice;
 }
@@ -238,7 +238,7 @@ function sendServerFlight(
   ctx.setWriteKey(suite, hsSecrets.server);
   ctx.setReadKey(suite, hsSecrets.client);
 
-  const send = (type: number, body: Buffer) => sendHashed(ctx, transcript, type, body);
+  const send = (type: number, body: Buffer) => sendMessage(ctx, transcript, type, body);
 
   const ee: EncryptedExtension[] = [];
   if (n.serverName !== null) ee.push({ type: 'server_name', hostName: null });
@@ -255,7 +255,7 @@ function sendServerFlight(
   const requestCert = cfg.clientAuth !== 'none' && !cfg.postHandshakeAuth;
   if (requestCert) {
     const exts: CertificateRequestExtension[] = [
-      { type: 'signature_algorithms', schemes: cfg.signatureSchemes.map((s) => s.id) },
+      { type: 'signature_algorithms', schemes: schemesFor(cfg, 'TLSv1.3').map((s) => s.id) },
       { type: 'signature_algorithms_cert', schemes: CERTIFICATE_SIGNATURE_SCHEMES.map((s) => s.id) },
     ];
     send(HandshakeType.certificate_request, encodeCertificateRequest({ type: 'certificate_request', version: 'TLSv1.3', context: Buffer.alloc(0), extensions: exts }));
@@ -272,12 +272,6 @@ function sendServerFlight(
   return sendServerFinished(ctx, transcript, suite, schedule, hs, hsSecrets, requestCert);
 }
 
-function sendHashed(ctx: HandshakeContext, transcript: Transcript, type: number, body: Buffer): void {
-  const m = frame(type, body);
-  transcript.add(m);
-  ctx.sendHandshake(m);
-}
-
 /** Our Finished, then the application write key; next we expect the client's second flight. */
 function sendServerFinished(
   ctx: HandshakeContext,
@@ -288,7 +282,7 @@ function sendServerFinished(
   hsSecrets: { readonly client: Buffer; readonly server: Buffer },
   requestCert: boolean,
 ): HandshakeState {
-  const send = (type: number, body: Buffer) => sendHashed(ctx, transcript, type, body);
+  const send = (type: number, body: Buffer) => sendMessage(ctx, transcript, type, body);
   const verifyData = schedule.finishedVerifyData(hsSecrets.server, transcript.digest());
   send(HandshakeType.finished, encodeFinished({ type: 'finished', verifyData }));
 
@@ -342,9 +336,7 @@ export class ExpectClientCertificate implements HandshakeState {
       return this.next();
     }
     const chain = cert.entries.map((e) => Buffer.from(e.data));
-    ctx.negotiated.peerCertificates = chain;
-    const spki = leafSpki(chain[0]!);
-    verifyPeerChain(ctx, chain, true);
+    const spki = acceptPeerChain(ctx, chain, true);
     return new ExpectClientCertificateVerify(ctx, transcript, spki, this.next);
   }
 }
@@ -362,7 +354,7 @@ class ExpectClientCertificateVerify implements HandshakeState {
     const { ctx, transcript } = this;
     expectType(msg, HandshakeType.certificate_verify, this.name);
     const cv = decodeAs(msg, 'certificate_verify');
-    const scheme = verifyCertificateVerify(ctx.provider, this.spki, cv.algorithm, cv.signature, ctx.config.signatureSchemes, false, transcript.digest());
+    const scheme = verifyCertificateVerify(ctx.provider, this.spki, cv.algorithm, cv.signature, schemesFor(ctx.config, 'TLSv1.3'), false, transcript.digest());
     ctx.negotiated.peerSignatureScheme = scheme.id;
     transcript.add(msg.raw);
     return this.next();

@@ -4,9 +4,13 @@
  * unexpected message is rejected in one place (`expectType`).
  */
 import { fatal } from './handshake-common.js';
-import { decodeCertificateRequest13, type CertificateRequest13 } from './messages/certificate-request.js';
+import { decodeCertificateRequest13, type CertificateRequest12, type CertificateRequest13 } from './messages/certificate-request.js';
+import type { ClientKeyExchange } from './messages/client-key-exchange.js';
+import type { ServerHelloDone } from './messages/empty-messages.js';
+import { decodeHandshakeBody } from './messages/handshake.js';
+import type { ServerKeyExchange } from './messages/server-key-exchange.js';
 import { decodeCertificateVerify, type CertificateVerify } from './messages/certificate-verify.js';
-import { decodeCertificate13, type Certificate13 } from './messages/certificate.js';
+import { decodeCertificate13, type Certificate12, type Certificate13 } from './messages/certificate.js';
 import { decodeClientHello, type ClientHello } from './messages/client-hello.js';
 import { decodeEncryptedExtensions, type EncryptedExtensions } from './messages/encrypted-extensions.js';
 import { decodeFinished, type Finished } from './messages/finished.js';
@@ -15,6 +19,7 @@ import { decodeNewSessionTicket13, type NewSessionTicket13 } from './messages/ne
 import { decodeServerHello, type HelloRetryRequest, type ServerHello } from './messages/server-hello.js';
 import { HANDSHAKE_HEADER_LENGTH, HandshakeType, handshakeTypeName } from './registry/handshake-types.js';
 import { TLSError } from './errors.js';
+import type { Transcript } from './transcript.js';
 
 /** One whole handshake message as received: its type, body, and the raw bytes (header included) for the transcript. */
 export interface IncomingMessage {
@@ -46,6 +51,14 @@ export function frame(type: number, body: Buffer): Buffer {
   out.writeUIntBE(body.length, 1, 3);
   body.copy(out, HANDSHAKE_HEADER_LENGTH);
   return out;
+}
+
+/** Frames a message, adds it to the transcript and queues it (every message a state sends). Returns the framed bytes. */
+export function sendMessage(ctx: { sendHandshake(message: Buffer): void }, transcript: Transcript, type: number, body: Buffer): Buffer {
+  const m = frame(type, body);
+  transcript.add(m);
+  ctx.sendHandshake(m);
+  return m;
 }
 
 /** Decoders for the TLS 1.3 messages, keyed by the name each state asks for. */
@@ -86,4 +99,30 @@ export function decodeAs<K extends keyof Decoded>(msg: IncomingMessage, kind: K,
       return decodeNewSessionTicket13(b) as Decoded[K];
   }
   throw new TLSError('internal_error', `no decoder for ${String(kind)}`);
+}
+
+/** The TLS 1.2 messages (RFC 5246 §7.4, RFC 8422 §5), keyed like `decodeAs`. */
+interface Decoded12 {
+  certificate: Certificate12;
+  server_key_exchange: ServerKeyExchange;
+  certificate_request: CertificateRequest12;
+  server_hello_done: ServerHelloDone;
+  client_key_exchange: ClientKeyExchange;
+  certificate_verify: CertificateVerify;
+  finished: Finished;
+}
+
+/** Decodes a TLS 1.2 message body with the codec for `kind` (RFC 5246 §7.4.9: verify_data is 12 bytes). */
+export function decodeAs12<K extends keyof Decoded12>(msg: IncomingMessage, kind: K): Decoded12[K] {
+  if (msg.type !== HandshakeType[kind]) throw new TLSError('internal_error', `decodeAs12(${kind}) called for ${describeType(msg.type)}`);
+  return decodeHandshakeBody(msg.type, msg.body, { version: 'TLSv1.2' }) as Decoded12[K];
+}
+
+/** Handles a change_cipher_spec record (TLS 1.2 only; RFC 5246 §7.1). States that expect none do not implement it. */
+export interface ChangeCipherSpecState extends HandshakeState {
+  handleChangeCipherSpec(): HandshakeState;
+}
+
+export function acceptsChangeCipherSpec(state: HandshakeState): state is ChangeCipherSpecState {
+  return typeof (state as Partial<ChangeCipherSpecState>).handleChangeCipherSpec === 'function';
 }

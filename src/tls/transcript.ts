@@ -9,18 +9,26 @@ import { HandshakeType } from './registry/handshake-types.js';
 export class Transcript {
   private pending: Buffer[] = [];
   private hash: Hash | null = null;
+  /**
+   * Every message as added, kept until the hash is fixed and afterwards only
+   * on request: a TLS 1.2 CertificateVerify signs the messages themselves, not
+   * their hash (RFC 5246 §7.4.8).
+   */
+  private all: Buffer[] | null = [];
 
   constructor(private readonly provider: CryptoProvider) {}
 
   /** Adds one whole handshake message (4-byte header included). */
   add(message: Uint8Array): void {
     const m = Buffer.from(message);
+    this.all?.push(m);
     if (this.hash) this.hash.update(m);
     else this.pending.push(m);
   }
 
-  /** Fixes the hash algorithm once the suite is known; buffered messages are hashed now. */
-  start(algorithm: HashAlgorithm): void {
+  /** Fixes the hash algorithm once the suite is known; buffered messages are hashed now. `keepMessages` for messages() (TLS 1.2). */
+  start(algorithm: HashAlgorithm, keepMessages = false): void {
+    if (!keepMessages) this.all = null;
     if (this.hash) return;
     this.hash = this.provider.createHash(algorithm);
     for (const m of this.pending) this.hash.update(m);
@@ -52,6 +60,12 @@ export class Transcript {
   digestWith(algorithm: HashAlgorithm, extra: Uint8Array): Buffer {
     if (this.hash) return this.hash.clone().update(extra).digest();
     return this.provider.hash(algorithm, Buffer.concat([...this.pending, extra]));
+  }
+
+  /** The concatenation of every message added so far (RFC 5246 §7.4.8 `handshake_messages`). */
+  messages(): Buffer {
+    if (this.all === null) throw new Error('transcript messages were not kept (start(hash, true))');
+    return Buffer.concat(this.all);
   }
 
   /**

@@ -112,6 +112,13 @@ test('test_bio_handshake: attributes before and after the handshake', () => {
     ['TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256],
     ['TLS_CHACHA20_POLY1305_SHA256', 'TLSv1.3', 256],
     ['TLS_AES_128_GCM_SHA256', 'TLSv1.3', 128],
+    // The client offers TLS 1.2 suites too; Python lists them in the server's order (SSL_get_ciphers).
+    ['ECDHE-ECDSA-AES256-GCM-SHA384', 'TLSv1.2', 256],
+    ['ECDHE-RSA-AES256-GCM-SHA384', 'TLSv1.2', 256],
+    ['ECDHE-ECDSA-AES128-GCM-SHA256', 'TLSv1.2', 128],
+    ['ECDHE-RSA-AES128-GCM-SHA256', 'TLSv1.2', 128],
+    ['ECDHE-ECDSA-CHACHA20-POLY1305', 'TLSv1.2', 256],
+    ['ECDHE-RSA-CHACHA20-POLY1305', 'TLSv1.2', 256],
   ]);
   const cert = o.getpeercert() as { subjectAltName: unknown };
   assert.deepEqual(cert.subjectAltName, [
@@ -508,11 +515,14 @@ test('session_stats counts connects and accepts', () => {
   assert.equal(sctx.sessionStats().accept_good, 1);
 });
 
-test('a TLS 1.2-only configuration is refused with a clear error (TLS 1.2 is a later issue)', () => {
+test('a TLS 1.2-only client context connects with TLS 1.2; min above max is "no protocols available"', () => {
   const cctx = clientContext();
   cctx.maximumVersion = ssl.TLSVersion.TLSv1_2;
-  const [c] = pair(cctx);
-  assert.throws(() => c.obj.doHandshake(), (e: ssl.SSLError) => e.reason === 'UNSUPPORTED_PROTOCOL' && /TLS 1\.2 is not implemented yet/.test(e.message));
+  const [c, s] = connected(cctx);
+  assert.equal(c.obj.version(), 'TLSv1.2');
+  assert.equal(s.obj.version(), 'TLSv1.2');
+  assert.equal(c.obj.cipher()![1], 'TLSv1.2');
+  assert.deepEqual(c.obj.cipher(), s.obj.cipher());
   const none = clientContext();
   none.minimumVersion = ssl.TLSVersion.TLSv1_3;
   none.maximumVersion = ssl.TLSVersion.TLSv1_2;
@@ -525,7 +535,11 @@ test('cipher suites configured on the context reach the engine', () => {
   cctx.setCiphersuites('TLS_CHACHA20_POLY1305_SHA256');
   const [c, s] = connected(cctx);
   assert.deepEqual(c.obj.cipher(), ['TLS_CHACHA20_POLY1305_SHA256', 'TLSv1.3', 256]);
-  assert.deepEqual(s.obj.sharedCiphers(), [['TLS_CHACHA20_POLY1305_SHA256', 'TLSv1.3', 256]]);
+  assert.deepEqual(s.obj.sharedCiphers()![0], ['TLS_CHACHA20_POLY1305_SHA256', 'TLSv1.3', 256]);
+  assert.deepEqual(
+    s.obj.sharedCiphers()!.filter((t) => t[1] === 'TLSv1.3'),
+    [['TLS_CHACHA20_POLY1305_SHA256', 'TLSv1.3', 256]],
+  );
   assert.equal(c.obj.getChannelBinding()!.length, 32); // SHA-256 Finished
 });
 

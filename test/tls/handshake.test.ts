@@ -415,18 +415,22 @@ test('the server uses a client key share it accepts rather than asking for its f
   assert.equal(c.negotiated.helloRetry, false);
 });
 
-test('a client limited to TLS 1.2 fails to start with protocol_version and sends nothing', () => {
-  const c = Connection.client({ provider, serverName: 'localhost', maxVersion: 'TLSv1.2' });
+test('a client whose minimum version is above its maximum fails to start with protocol_version and sends nothing', () => {
+  const c = Connection.client({ provider, serverName: 'localhost', minVersion: 'TLSv1.3', maxVersion: 'TLSv1.2' });
   const err = expectTLSError(() => c.takeOutgoing());
   assert.equal(err.alert, 'protocol_version');
-  assert.match(err.reason, /TLS 1\.2 is not implemented/);
+  assert.match(err.reason, /no protocols available/);
   assert.equal(c.takeOutgoing().length, 0);
 });
 
-test('a server asked for TLS 1.2 only answers protocol_version', () => {
-  const [c, s] = pair({ clientHelloHook: (h) => ({ ...h, extensions: h.extensions.map((e) => (e.type === 'supported_versions' ? { type: 'supported_versions' as const, versions: [0x0303] } : e)) }) });
+test('a TLS 1.3-only server answers a client offering only TLS 1.2 with protocol_version', () => {
+  const [c, s] = pair(
+    { clientHelloHook: (h) => ({ ...h, extensions: h.extensions.map((e) => (e.type === 'supported_versions' ? { type: 'supported_versions' as const, versions: [0x0303] } : e)) }) },
+    { minVersion: 'TLSv1.3' },
+  );
   const err = expectTLSError(() => deliver(c, s));
   assert.equal(err.alert, 'protocol_version');
+  assert.match(err.reason, /unsupported protocol/);
   const peerErr = expectTLSError(() => deliver(s, c));
   assert.equal(peerErr.alert, 'protocol_version');
   assert.equal(peerErr.fromPeer, true);

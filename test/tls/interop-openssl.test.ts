@@ -9,7 +9,7 @@ import type { KeyExchangeGroup } from '../../src/crypto/provider.js';
 import { Connection } from '../../src/tls/connection.js';
 import type { ConnectionConfig } from '../../src/tls/config.js';
 import { TLSError } from '../../src/tls/errors.js';
-import { TLS13_SUITES } from '../../src/tls/registry/suites.js';
+import { TLS12_SUITES, TLS13_SUITES } from '../../src/tls/registry/suites.js';
 import { TcpPump } from '../helpers/pump.js';
 import { testPki, LEAF_KINDS, type LeafKind } from './connection-certs.js';
 import { HAVE_OPENSSL, Peer, connectWhenListening, digitPayload, freePort, listenOnce, sha256 } from './interop-peers.js';
@@ -21,13 +21,15 @@ const MiB = 1 << 20;
 interface ServerOpts {
   kind?: LeafKind;
   args?: string[];
+  /** The protocol flag: s_server speaks only this version. */
+  version?: '-tls1_3' | '-tls1_2';
 }
 
 async function sServer(o: ServerOpts = {}): Promise<{ peer: Peer; port: number }> {
   const pki = testPki();
   const leaf = pki.servers[o.kind ?? 'p256'];
   const port = await freePort();
-  const peer = Peer.start('openssl', ['s_server', '-accept', String(port), '-cert', leaf.certFile, '-key', leaf.keyFile, '-tls1_3', '-naccept', '1', '-brief', ...(o.args ?? [])]);
+  const peer = Peer.start('openssl', ['s_server', '-accept', String(port), '-cert', leaf.certFile, '-key', leaf.keyFile, o.version ?? '-tls1_3', '-naccept', '1', '-brief', ...(o.args ?? [])]);
   return { peer, port };
 }
 
@@ -151,14 +153,14 @@ test('KeyUpdate with openssl s_server: we update and request an update mid-strea
 
 // ---- openssl s_client against our server ----
 
-async function sClient(port: number, args: string[] = []): Promise<Peer> {
-  return Peer.start('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-tls1_3', '-brief', '-CAfile', testPki().caFile, '-verify_return_error', ...args]);
+async function sClient(port: number, args: string[] = [], version = '-tls1_3'): Promise<Peer> {
+  return Peer.start('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', version, '-brief', '-CAfile', testPki().caFile, '-verify_return_error', ...args]);
 }
 
-async function serverRoundTrip(config: Partial<ConnectionConfig>, clientArgs: string[] = [], bytes = 4096): Promise<{ pump: TcpPump; peer: Peer }> {
+async function serverRoundTrip(config: Partial<ConnectionConfig>, clientArgs: string[] = [], bytes = 4096, version = '-tls1_3'): Promise<{ pump: TcpPump; peer: Peer }> {
   const pki = testPki();
   const l = await listenOnce();
-  const peer = await sClient(l.port, clientArgs);
+  const peer = await sClient(l.port, clientArgs, version);
   try {
     const socket = await l.accepted;
     l.close();
@@ -252,4 +254,84 @@ test('openssl s_client requests a KeyUpdate (K); our server updates and answers 
   } finally {
     await finish(pump, peer);
   }
+});
+
+// ---- TLS 1.2 (RFC 5246 + 8422, ECDHE + AEAD), both directions ----
+
+const TLS12 = '-tls1_2';
+
+for (const suite of TLS12_SUITES) {
+  const kind: LeafKind = suite.auth === 'RSA' ? 'rsa2048' : 'p256';
+  for (const clientCert of [false, true]) {
+    const withCert = clientCert ? ', client certificate' : '';
+    test(`TLS 1.2: our client against openssl s_server -tls1_2 with ${suite.opensslName}${withCert}, ALPN, 1 MiB each way, close_notify`, { skip }, async () => {
+      const pki = testPki();
+      const certArgs = clientCert ? ['-Verify', '1', '-CAfile', pki.caFile] : [];
+      const { pump, peer } = await clientRoundTrip(
+        { kind, version: TLS12, args: ['-cipher', suite.opensslName, '-alpn', 'http/1.1', ...certArgs] },
+        { alpnProtocols: ['h2', 'http/1.1'], certificates: clientCert ? [pki.client.certified] : [] },
+        MiB,
+      );
+      assert.equal(pump.conn.negotiated.version, 'TLSv1.2');
+      assert.equal(pump.conn.negotiated.suite, suite);
+      assert.equal(pump.conn.negotiated.alpn, 'http/1.1');
+      assert.match(peer.err, /Protocol version: TLSv1\.2/);
+      assert.match(peer.err, new RegExp(`Ciphersuite: ${suite.opensslName}`));
+      if (clientCert) assert.match(peer.err, /Peer certificate: .*CN ?= ?sslsock client/);
+      // s_server answers our close_notify with its own (SSL_shutdown), which we read as a clean close.
+      pump.conn.close();
+      await pump.flush();
+      await pump.readToClose();
+      assert.equal(pump.conn.peerClosed, true);
+      await finish(pump, peer);
+    });
+
+    test(`TLS 1.2: openssl s_client -tls1_2 against our server with ${suite.opensslName}${withCert}, ALPN, 1 MiB each way, close_notify`, { skip }, async () => {
+      const pki = testPki();
+      const certArgs = clientCert ? ['-cert', pki.client.certFile, '-key', pki.client.keyFile] : [];
+      const { pump, peer } = await serverRoundTrip(
+        { certificates: [pki.servers[kind].certified], clientAuth: clientCert ? 'required' : 'none', alpnProtocols: ['http/1.1'] },
+        ['-cipher', suite.opensslName, '-alpn', 'h2,http/1.1', ...certArgs],
+        MiB,
+        TLS12,
+      );
+      assert.equal(pump.conn.negotiated.version, 'TLSv1.2');
+      assert.equal(pump.conn.negotiated.suite, suite);
+      assert.equal(pump.conn.negotiated.alpn, 'http/1.1');
+      assert.match(peer.err, /Protocol version: TLSv1\.2/);
+      assert.match(peer.err, new RegExp(`Ciphersuite: ${suite.opensslName}`));
+      assert.match(peer.err, /Verification: OK/);
+      if (clientCert) assert.deepEqual(pump.conn.negotiated.peerCertificates[0], pki.client.chain[0]);
+      // s_client ends on stdin EOF with close_notify; we see it as a clean close.
+      peer.proc.stdin.end();
+      await pump.readToClose();
+      assert.equal(pump.conn.peerClosed, true);
+      await finish(pump, peer);
+    });
+  }
+}
+
+test('TLS 1.2: our 1.3-capable client and openssl s_server -tls1_2 settle on TLS 1.2 (no sentinel from a 1.2-only server)', { skip }, async () => {
+  const { pump, peer } = await clientRoundTrip({ version: TLS12 }, { maxVersion: 'TLSv1.3' });
+  assert.equal(pump.conn.negotiated.version, 'TLSv1.2');
+  await finish(pump, peer);
+});
+
+test('TLS 1.2: openssl s_client -tls1_2 and our 1.3-capable server settle on TLS 1.2; s_client accepts our downgrade sentinel', { skip }, async () => {
+  const { pump, peer } = await serverRoundTrip({}, [], 4096, TLS12);
+  assert.equal(pump.conn.negotiated.version, 'TLSv1.2');
+  await finish(pump, peer);
+});
+
+test('TLS 1.2: openssl s_client offering 1.3 and 1.2 against our 1.2-only server settles on TLS 1.2 (s_client checks our random has no sentinel)', { skip }, async () => {
+  const { pump, peer } = await serverRoundTrip({ maxVersion: 'TLSv1.2' }, [], 4096, '-no_ssl3');
+  assert.equal(pump.conn.negotiated.version, 'TLSv1.2');
+  assert.match(peer.err, /Protocol version: TLSv1\.2/);
+  await finish(pump, peer);
+});
+
+test('TLS 1.2: our 1.2-only client against openssl s_server offering 1.3: TLS 1.2', { skip }, async () => {
+  const { pump, peer } = await clientRoundTrip({ version: '-no_ssl3' as never }, { maxVersion: 'TLSv1.2' });
+  assert.equal(pump.conn.negotiated.version, 'TLSv1.2');
+  await finish(pump, peer);
 });

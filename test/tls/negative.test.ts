@@ -319,8 +319,8 @@ test('a HelloRetryRequest that would change nothing: illegal_parameter', () => {
 
 // ---- a misbehaving client against our server ----
 
-test('ClientHello without supported_versions: protocol_version', () => {
-  const o = setup({ clientHelloHook: (h) => ({ ...h, extensions: h.extensions.filter((e) => e.type !== 'supported_versions') }) });
+test('ClientHello without supported_versions to a TLS 1.3-only server: protocol_version', () => {
+  const o = setup({ clientHelloHook: (h) => ({ ...h, extensions: h.extensions.filter((e) => e.type !== 'supported_versions') }) }, { minVersion: 'TLSv1.3' });
   const err = expectTLSError(() => o.s.receive(o.c.takeOutgoing()));
   assert.equal(err.alert, 'protocol_version');
 });
