@@ -369,6 +369,8 @@ export class Connection implements HandshakeContext {
   useTls12(): void {
     // RFC 5246 §7.1: ChangeCipherSpec is a protocol message in TLS 1.2; the states decide where it may come.
     this.records.setChangeCipherSpecPolicy('deliver');
+    // RFC 5246 §6.2.1: every later record carries the negotiated version.
+    this.records.requireRecordVersion(ProtocolVersion.TLSv1_2);
   }
 
   setReadKey12(suite: CipherSuite, key: Buffer, fixedIv: Buffer): void {
