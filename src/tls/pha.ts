@@ -7,7 +7,7 @@
  */
 import { sendClientCertificate } from './client13.js';
 import type { HandshakeContext } from './handshake-common.js';
-import { fatal } from './handshake-common.js';
+import { fatal, schemesFor } from './handshake-common.js';
 import type { KeySchedule } from './keyschedule.js';
 import { encodeCertificateRequest } from './messages/certificate-request.js';
 import type { CertificateRequestExtension } from './messages/extensions.js';
@@ -40,7 +40,7 @@ export function requestClientCertificate(ctx: HandshakeContext, handshake: Trans
   const transcript = handshake.fork();
   const context = ctx.provider.randomBytes(REQUEST_CONTEXT_LENGTH);
   const extensions: CertificateRequestExtension[] = [
-    { type: 'signature_algorithms', schemes: ctx.config.signatureSchemes.map((s) => s.id) },
+    { type: 'signature_algorithms', schemes: schemesFor(ctx.config, 'TLSv1.3').map((s) => s.id) },
     { type: 'signature_algorithms_cert', schemes: CERTIFICATE_SIGNATURE_SCHEMES.map((s) => s.id) },
   ];
   const cr = frame(HandshakeType.certificate_request, encodeCertificateRequest({ type: 'certificate_request', version: 'TLSv1.3', context, extensions }));
