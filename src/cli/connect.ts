@@ -12,6 +12,7 @@ import { flag, formatOptions, parseArgs, parseHostPort, stringOption, UsageError
 import { chainLines, connectionInfo, connectionRows, type ConnectionInfo } from './conninfo.js';
 import { errorView, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './errors.js';
 import { colourEnabled, painter, table, withSpinner, type Paint } from './pretty.js';
+import { readSessionFile, writeSessionFile } from './session-file.js';
 import { smtpStarttls, starttlsProtocol, STARTTLS_PROTOCOLS } from './starttls.js';
 import { TLS_OPTIONS, applyTlsOptions } from './tls-options.js';
 
@@ -25,6 +26,8 @@ export const CONNECT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   ...TLS_OPTIONS,
   servername: { value: true, metavar: 'NAME', help: 'server name to send (SNI) and verify (default: HOST)' },
   insecure: { value: false, help: 'do not verify the certificate or the host name' },
+  'sess-out': { value: true, metavar: 'FILE', help: 'save the session (TLS 1.3 ticket) to FILE when the connection ends' },
+  'sess-in': { value: true, metavar: 'FILE', help: 'resume the session saved in FILE (--sess-out)' },
   starttls: { value: true, metavar: 'PROTO', help: `plain-text upgrade before the handshake: ${STARTTLS_PROTOCOLS.join(', ')}` },
   timeout: { value: true, metavar: 'SECONDS', help: `for connecting, STARTTLS and the handshake (default ${DEFAULT_TIMEOUT_S})` },
   json: { value: false, help: 'print one JSON document (summary, chain, what the server sent) on stdout' },
@@ -74,10 +77,13 @@ function timeoutSeconds(args: ParsedArgs): number {
 /** TCP connect, the optional STARTTLS dialogue, then the handshake on the same socket. */
 async function establish(ctx: ssl.SSLContext, target: Target, args: ParsedArgs, trace: (line: string) => void): Promise<ssl.SSLSocket> {
   const starttls = starttlsProtocol(stringOption(args, 'starttls'));
+  // The session file is read first: a bad one fails before any connection.
+  const sessIn = stringOption(args, 'sess-in');
+  const session = sessIn === undefined ? null : readSessionFile(sessIn, ctx);
   const raw = await socket.createConnection([target.host, target.port], timeoutSeconds(args));
   try {
     if (starttls === 'smtp') await smtpStarttls(raw, trace);
-    const s = await ctx.wrapSocket(raw, { serverHostname: target.serverHostname });
+    const s = await ctx.wrapSocket(raw, { serverHostname: target.serverHostname, session });
     s.settimeout(null);
     return s;
   } catch (e) {
@@ -109,7 +115,7 @@ async function writeOut(data: Buffer): Promise<void> {
  * stdin → TLS and TLS → `sink` at the same time (SSLSocket is full duplex).
  * Ends when the server closes; stdin's end alone only stops the sending side.
  */
-async function relay(s: ssl.SSLSocket, sink: (d: Buffer) => Promise<void>): Promise<void> {
+async function relay(s: ssl.SSLSocket, sink: (d: Buffer) => Promise<void>, peerClosed: () => void): Promise<void> {
   const sending = (async () => {
     for await (const chunk of process.stdin) await s.sendall(chunk as Buffer);
   })();
@@ -120,6 +126,7 @@ async function relay(s: ssl.SSLSocket, sink: (d: Buffer) => Promise<void>): Prom
   } finally {
     process.stdin.destroy();
   }
+  peerClosed();
   // Answer the server's close_notify with ours (best effort: it may have dropped TCP already).
   s.settimeout(CLOSE_TIMEOUT_S);
   await s.unwrap().catch(() => undefined);
@@ -155,15 +162,23 @@ export async function runConnect(argv: readonly string[], _out: (line: string) =
     process.exit(EXIT_INTERRUPTED);
   };
   process.once('SIGINT', onInterrupt);
+  // The session to save is the last ticket read, so it is taken when the server has closed (before our unwrap).
+  const sessOut = stringOption(args, 'sess-out');
+  let sessionSaved: boolean | null = null;
+  const saveSession = (): void => {
+    if (sessOut !== undefined) sessionSaved = writeSessionFile(sessOut, s.session);
+  };
   try {
     if (!json) {
-      await relay(s, writeOut);
+      await relay(s, writeOut, saveSession);
+      if (sessionSaved !== null && !quiet) err(sessionSaved ? `session saved to ${sessOut}` : `no session ticket arrived: ${sessOut} not written`);
       return EXIT_OK;
     }
     const received: Buffer[] = [];
-    await relay(s, async (d) => void received.push(d));
+    await relay(s, async (d) => void received.push(d), saveSession);
     const data = Buffer.concat(received);
-    process.stdout.write(`${JSON.stringify({ host, port, ...info, verify, received: data.toString('utf8'), receivedBytes: data.length })}\n`);
+    const session = sessOut === undefined ? {} : { sessionSaved };
+    process.stdout.write(`${JSON.stringify({ host, port, ...info, verify, ...session, received: data.toString('utf8'), receivedBytes: data.length })}\n`);
     return EXIT_OK;
   } finally {
     process.off('SIGINT', onInterrupt);

@@ -5,7 +5,7 @@
  */
 import { afterEach, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ssl from '../../src/ssl/index.js';
 import { CA } from '../../src/testing/index.js';
@@ -45,7 +45,11 @@ afterEach(killAll);
 
 /** `openssl s_server -www` for one connection, once it listens. */
 async function sServer(...extra: string[]): Promise<{ peer: Peer; port: number }> {
-  const peer = startPeer('openssl', ['s_server', '-accept', '0', '-naccept', '1', '-www', '-cert', files.chain, '-cert_chain', files.intermediate, '-key', files.key, ...extra]);
+  return sServerFor(1, ...extra);
+}
+
+async function sServerFor(naccept: number, ...extra: string[]): Promise<{ peer: Peer; port: number }> {
+  const peer = startPeer('openssl', ['s_server', '-accept', '0', '-naccept', String(naccept), '-www', '-cert', files.chain, '-cert_chain', files.intermediate, '-key', files.key, ...extra]);
   assert.ok(await peer.waitFor(/ACCEPT \S+:\d+/), `s_server did not start: ${peer.err}`);
   return { peer, port: Number(/ACCEPT \S+:(\d+)/.exec(peer.out.toString())![1]) };
 }
@@ -139,6 +143,29 @@ test('sslsock connect --keylog writes the TLS 1.3 secrets in NSS key log format'
   assert.equal(r.status, 0, r.stderr);
   const labels = readFileSync(keylog, 'utf8').trim().split('\n').filter((l) => !l.startsWith('#')).map((l) => l.split(' ')[0]);
   for (const label of ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0']) assert.ok(labels.includes(label), label);
+});
+
+test('sslsock connect --sess-out / --sess-in resumes a TLS 1.3 session with openssl s_server across two runs', { skip, timeout: TIMEOUT }, async () => {
+  // Two connections to one s_server: its ticket key lives as long as the process.
+  const { port } = await sServerFor(2);
+  const sess = join(dir, 'session.json');
+  const first = await connect(['--cafile', files.ca, '--sess-out', sess, `localhost:${port}`]);
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stderr, /^ {2}resumed +no$/m);
+  assert.match(first.stderr, /^session saved to .*session\.json$/m);
+  assert.match(first.stdout, /\nNew, TLSv1\.3, Cipher is /);
+  assert.equal(statSync(sess).mode & 0o777, 0o600, 'the file holds the resumption secret: owner only');
+  const second = await connect(['--cafile', files.ca, '--sess-in', sess, `localhost:${port}`]);
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stderr, /^ {2}resumed +yes$/m);
+  assert.match(second.stdout, /\nReused, TLSv1\.3, Cipher is /, "s_server's page says it resumed");
+  // The certificate chain is the one from the original handshake, carried in the session.
+  assert.match(second.stderr, /^ {2}0 s: OU=Testing cert #\w+,O=sslsock testing$/m);
+
+  writeFileSync(sess, '{"format": "something else"}');
+  const bad = await connect(['--cafile', files.ca, '--sess-in', sess, `localhost:${port}`]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^sslsock connect: SessionFileError: .*session\.json: not an sslsock session file \(bad 'format'\)\n$/);
 });
 
 test('sslsock connect --tls1_2 negotiates TLS 1.2 where this build has it, else fails with one line', { skip, timeout: TIMEOUT }, async () => {

@@ -111,6 +111,19 @@ test('sslsock connect talks to sslsock serve: client certificate on the page, fi
   assert.match(peer.out.toString(), /^\[1\] 127\.0\.0\.1:\d+ TLSv1\.3 TLS_\w+ .* client-cert OU=Testing cert #\w+,O=sslsock testing$/m);
 });
 
+test('sslsock serve resumes the session sslsock connect saved (--sess-out / --sess-in): the page and the log say so', { timeout: TIMEOUT }, async () => {
+  const { peer, port, caFile } = await serve('--www', '--naccept', '2');
+  const sess = join(dir, 'serve-session.json');
+  for (const [args, resumed] of [[['--sess-out', sess], 'no'], [['--sess-in', sess], 'yes']] as const) {
+    const client = startCli(['connect', '--quiet', '--cafile', caFile, ...args, `localhost:${port}`]);
+    client.proc.stdin.end(HTTP_GET);
+    assert.equal(await exitCode(client), 0, client.err);
+    assert.match(client.out.toString(), new RegExp(`^resumed +${resumed}$`, 'm'));
+  }
+  assert.equal(await exitCode(peer), 0);
+  assert.match(peer.out.toString(), /^\[2\] 127\.0\.0\.1:\d+ TLSv1\.3 .* resumed$/m);
+});
+
 test('sslsock serve --verify refuses a client without a certificate: connect exits 1, serve logs it and goes on', { timeout: TIMEOUT }, async () => {
   const { peer, port, caFile } = await serve('--www', '--verify', '--cafile', files.clientCa, '--naccept', '1');
   const client = startCli(['connect', '--cafile', caFile, `localhost:${port}`]);
