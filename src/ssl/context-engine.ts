@@ -50,7 +50,8 @@ export interface EngineSettings<C> {
   readonly certificates: readonly CertifiedKey[];
   readonly alpnProtocols: readonly string[];
   readonly keylogFilename: string | null;
-  readonly sniCallback: ((owner: any, serverName: string | null, ctx: C) => unknown) | null;
+  /** The owner's type is the ssl layer's business (SSLSocket | SSLObject); here it is only passed through. */
+  readonly sniCallback: ((owner: never, serverName: string | null, ctx: C) => unknown) | null;
   /** Server: the context's rotating ticket keys; null when no tickets are issued. */
   readonly ticketKeys: TicketKeys | null;
   readonly numTickets: number;
@@ -106,7 +107,7 @@ function runSniCallback<C extends EngineContext<C>>(ctx: C, link: ConnectionLink
   if (cb === null) return;
   let ret: unknown;
   try {
-    ret = cb(link.owner, serverName, ctx);
+    ret = cb(link.owner as never, serverName, ctx);
   } catch (e) {
     link.onCallbackError(e);
     throw new TLSError('handshake_failure', 'servername callback failed: it raised an exception', false, { cause: e });

@@ -30,6 +30,7 @@ export {
 export { SSLObject, type SSLObjectCreateOptions } from './sslobject.js';
 export { SSLSession } from './session.js';
 export type { CipherDict } from './ciphers.js';
+export type { PeerCertDict, PeerCertName, PeerCertAltName } from '../x509/peercert.js';
 export type { CertStoreStats, Password } from './certs.js';
 export {
   _ASN1Object,

@@ -146,9 +146,13 @@ export function getDefaultVerifyPaths(): DefaultVerifyPaths {
 
 // ---- create_default_context -----------------------------------------------------
 
+/** The keyword arguments of Python's `create_default_context(purpose, *, cafile=None, capath=None, cadata=None)`. */
 export interface DefaultContextOptions {
+  /** Python's `cafile`: a PEM file of trusted CA certificates. */
   cafile?: string | null;
+  /** Python's `capath`: a directory of hashed CA certificate files (`openssl rehash`). */
   capath?: string | null;
+  /** Python's `cadata`: PEM text, or DER bytes, of trusted CA certificates. */
   cadata?: string | Uint8Array | null;
 }
 

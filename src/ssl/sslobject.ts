@@ -311,7 +311,15 @@ export class SSLObject {
 
   // ---- connection information -------------------------------------------------
 
-  /** `getpeercert(binary_form=False)`. */
+  /**
+   * Python's `getpeercert()`: the certificate dict; `{}` when the context does
+   * not verify (CERT_NONE); null when the peer sent no certificate. Raises
+   * ValueError('handshake not done yet') before the handshake, as Python.
+   */
+  getpeercert(binaryForm?: false): PeerCertDict | Record<string, never> | null;
+  /** Python's `getpeercert(binary_form=True)`: the peer's DER certificate, or null when it sent none. */
+  getpeercert(binaryForm: true): Buffer | null;
+  getpeercert(binaryForm: boolean): PeerCertDict | Record<string, never> | Buffer | null;
   getpeercert(binaryForm = false): PeerCertDict | Buffer | Record<string, never> | null {
     if (!this.conn.handshakeDone) throw new ValueError('handshake not done yet');
     const leaf = this.conn.negotiated.peerCertificates[0];

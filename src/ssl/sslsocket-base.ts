@@ -7,6 +7,7 @@
  * What a socket *does* (connect, handshake, read, write, unwrap, close)
  * lives in the subclass and in ./sslsocket-io.ts.
  */
+import type { PeerCertDict } from '../x509/peercert.js';
 import { socket } from '../socket/socket.js';
 import { ValueError } from '../socket/errors.js';
 import type { Readiness } from '../socket/readiness.js';
@@ -90,8 +91,17 @@ export abstract class SSLSocketBase extends socket {
 
   // ── connection information ─────────────────────────────────────────────
 
-  /** Python's getpeercert(binary_form=False): null, {} or the certificate dict (python-ssl-api.md §6.6). */
-  getpeercert(binaryForm = false): ReturnType<SSLObject['getpeercert']> {
+  /**
+   * Python's `getpeercert()`: the certificate dict; `{}` when the context does
+   * not verify (CERT_NONE); null when the peer sent no certificate
+   * (python-ssl-api.md §6.6). ValueError before the handshake, OSError
+   * (ENOTCONN) when not connected, as Python.
+   */
+  getpeercert(binaryForm?: false): PeerCertDict | Record<string, never> | null;
+  /** Python's `getpeercert(binary_form=True)`: the peer's DER certificate, or null when it sent none. */
+  getpeercert(binaryForm: true): Buffer | null;
+  getpeercert(binaryForm: boolean): PeerCertDict | Record<string, never> | Buffer | null;
+  getpeercert(binaryForm = false): PeerCertDict | Record<string, never> | Buffer | null {
     this._checkConnected();
     return this._requireSslobj('getpeercert').obj.getpeercert(binaryForm);
   }

@@ -1,0 +1,82 @@
+/**
+ * The types a TypeScript user sees: the README's examples and
+ * test/types/cases/*.ts (expected errors marked `@ts-expect-error`) compiled
+ * with `tsc --noEmit --strict` against the package's entry points
+ * (`sslsock`, `sslsock/socket`, `sslsock/testing` mapped to src/), and the
+ * declarations `npm run build` publishes checked for `any`.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, readmePrograms } from '../helpers/readme.js';
+
+const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+
+function tsc(args: string[]): { status: number | null; output: string } {
+  const r = spawnSync(process.execPath, [TSC, ...args], { cwd: REPO, encoding: 'utf8', timeout: 240_000 });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+test('README examples and the expected-error cases compile under tsc --strict (and the errors are errors)', { timeout: 300_000 }, () => {
+  const dir = join(REPO, 'build', 'types-test');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  for (const p of readmePrograms()) {
+    const f = join(dir, `readme-${p.name}.ts`);
+    writeFileSync(f, `// README.md line ${p.line}\n${p.source}\nexport {};\n`);
+    files.push(f);
+  }
+  assert.ok(files.length >= 5, `README has ${files.length} TypeScript examples`);
+  const cases = join(REPO, 'test', 'types', 'cases');
+  for (const f of readdirSync(cases)) if (f.endsWith('.ts')) files.push(join(cases, f));
+  const config = {
+    extends: join(REPO, 'tsconfig.base.json'),
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      incremental: false,
+      noUnusedLocals: false,
+      paths: {
+        sslsock: [join(REPO, 'src/ssl/index.ts')],
+        'sslsock/socket': [join(REPO, 'src/socket/index.ts')],
+        'sslsock/testing': [join(REPO, 'src/testing/index.ts')],
+      },
+    },
+    files,
+  };
+  const configFile = join(dir, 'tsconfig.json');
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
+  const r = tsc(['-p', configFile]);
+  assert.equal(r.status, 0, r.output);
+});
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+test('the published declarations contain no `any`', { timeout: 300_000 }, () => {
+  const out = join(REPO, 'build', 'dts-check');
+  rmSync(out, { recursive: true, force: true });
+  const r = tsc(['-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', out, '--tsBuildInfoFile', join(out, '.tsbuildinfo')]);
+  assert.equal(r.status, 0, r.output);
+  const found: string[] = [];
+  for (const f of walk(out)) {
+    // Comments and string literals may say "any"; code may not.
+    const code = readFileSync(f, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/.*$/gm, '')
+      .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, '""');
+    code.split('\n').forEach((line, i) => {
+      if (/\bany\b/.test(line)) found.push(`${f.slice(out.length + 1)}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(found, []);
+});
