@@ -206,6 +206,9 @@ export class SSLObject {
   }
 
   /** `read(len=1024, buffer=None)`: bytes, or the count when `buffer` is given; empty after the peer's close_notify. */
+  read(len?: number, buffer?: null): Buffer;
+  /** `read(len, buffer)`: fills `buffer`, returns the count. */
+  read(len: number, buffer: Uint8Array): number;
   read(len: number = DEFAULT_READ_LENGTH, buffer?: Uint8Array | null): Buffer | number {
     let n = requireInt(len);
     const buf = buffer ?? null;

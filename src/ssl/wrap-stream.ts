@@ -252,7 +252,7 @@ export class SSLStream extends TLSDuplex {
   /** Reads plaintext from the engine into the readable side while the reader wants it. */
   private pullPlaintext(): void {
     while (this.wantData && !this.readEnded && !this.destroyed) {
-      const r = this.attempt(() => this.sslObject.read(READ_CHUNK) as Buffer);
+      const r = this.attempt(() => this.sslObject.read(READ_CHUNK));
       if (!r.ok) return;
       if (r.value.length === 0) {
         this.endReadable();
