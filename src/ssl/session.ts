@@ -11,7 +11,9 @@
  * id and no ticket (as in Python).
  */
 import type { CryptoProvider } from '../crypto/provider.js';
+import type { Connection } from '../tls/connection.js';
 import type { ClientTicket } from '../tls/tickets.js';
+import { ValueError } from '../socket/errors.js';
 
 const CREATE = Symbol('SSLSession');
 /** An id for sessions that have no ticket of their own (OpenSSL's session id length). */
@@ -59,5 +61,42 @@ export class SSLSession {
 
   toString(): string {
     return `<_ssl.SSLSession object id=${this.id.toString('hex')}>`;
+  }
+}
+
+/** What a session belongs to: an SSLContext (its provider and session lifetime). */
+interface SessionOwner {
+  readonly provider: CryptoProvider;
+  readonly _ticketLifetime: number;
+}
+
+/** One connection's sessions: the one offered for resumption and the current one (SSLObject.session). */
+export class SessionSlot {
+  private offered: SSLSession | null = null;
+  private current: SSLSession | null = null;
+
+  /** Null before the handshake; then the last ticket read, else the resumed session, else one without ticket. */
+  get(conn: Connection, context: SessionOwner, serverSide: boolean): SSLSession | null {
+    if (!conn.handshakeDone) return null;
+    this.current ??=
+      conn.negotiated.resumed && this.offered !== null
+        ? this.offered
+        : SSLSession._withoutTicket(context, serverSide ? context.provider : null, context._ticketLifetime, Date.now());
+    return this.current;
+  }
+
+  /** Python's checks, in its order (_ssl.c PySSL_set_session); then the engine offers the ticket. */
+  set(value: unknown, conn: Connection, context: SessionOwner, serverSide: boolean): void {
+    if (!(value instanceof SSLSession)) throw new TypeError('Value is not a SSLSession.');
+    if (value._context !== context) throw new ValueError('Session refers to a different SSLContext.');
+    if (serverSide) throw new ValueError('Cannot set session for server-side SSLSocket.');
+    if (conn.handshakeDone || conn.hasStarted) throw new ValueError('Cannot set session after handshake.');
+    this.offered = value;
+    conn.offerTicket(value._ticket);
+  }
+
+  /** A NewSessionTicket arrived: it is the connection's session from now on. */
+  onTicket(context: SessionOwner, ticket: ClientTicket): void {
+    this.current = SSLSession._fromTicket(context, context.provider, ticket, Date.now());
   }
 }

@@ -26,7 +26,8 @@ import { CERT_NONE, SSLErrorNumber } from './constants.js';
 import { SSLContext } from './context.js';
 import type { ConnectionLink } from './context-engine.js';
 import { pyTypeName, requireInt } from './pyargs.js';
-import { SSLSession } from './session.js';
+import { SessionSlot, type SSLSession } from './session.js';
+import { exportKeyingMaterial, keyUpdate, verifyClientPostHandshake } from './post-handshake.js';
 import type { ClientTicket } from '../tls/tickets.js';
 import { eofError, makeSSLError, SSLError, sslErrorFromTLSError, wantReadError, zeroReturnError } from './errors.js';
 
@@ -43,8 +44,6 @@ export type WantRead = typeof WANT_READ;
 /** Channel binding types we produce: Python's, plus RFC 9266 'tls-exporter' (a documented addition). */
 const BINDING_TYPES: ReadonlySet<string> = new Set(['tls-unique', 'tls-exporter']);
 const DEFAULT_READ_LENGTH = 1024;
-/** OpenSSL's SSL_R_* reason codes: Python's errno for these configuration errors. */
-const PHA_ERRORS = { WRONG_SSL_VERSION: 266, EXTENSION_NOT_RECEIVED: 279, INVALID_CONFIG: 283, NOT_SERVER: 284, REQUEST_SENT: 286 } as const;
 
 /** The check of an assignment to `context` (SSLObject's and SSLSocket's; _ssl.c's context setter). */
 export function requireSSLContext(ctx: unknown): asserts ctx is SSLContext {
@@ -86,10 +85,7 @@ export class SSLObject {
   private callbackError: unknown = null;
   /** Server: the suites the client offered (shared_ciphers). */
   private clientSuites: readonly number[] | null = null;
-  /** The session offered for resumption (client). */
-  private offeredSession: SSLSession | null = null;
-  /** The connection's current session: the last ticket read, else made when the handshake completes. */
-  private currentSession: SSLSession | null = null;
+  private readonly sessions = new SessionSlot();
 
   /** Not constructible directly, as in Python: use `SSLContext.wrapBio()`. */
   constructor(...args: unknown[]) {
@@ -129,9 +125,7 @@ export class SSLObject {
       onCallbackError: (e) => {
         this.callbackError = e;
       },
-      onTicket: (t: ClientTicket) => {
-        this.currentSession = SSLSession._fromTicket(ctx, ctx.provider, t, Date.now());
-      },
+      onTicket: (t: ClientTicket) => this.sessions.onTicket(ctx, t),
     };
     const config = ctx.connectionConfig(link);
     const onClientHello = config.onClientHello;
@@ -166,27 +160,12 @@ export class SSLObject {
     return this._serverHostname;
   }
 
-  /**
-   * `session`: null before the handshake; then the session this connection
-   * would resume with (TLS 1.3: the last ticket read; right after a full
-   * handshake a session with an empty id and no ticket, as in Python).
-   */
+  /** `session`: null before the handshake; then the last ticket read (TLS 1.3), else a session without ticket (as Python). */
   get session(): SSLSession | null {
-    if (!this.conn.handshakeDone) return null;
-    this.currentSession ??=
-      this.conn.negotiated.resumed && this.offeredSession !== null
-        ? this.offeredSession
-        : SSLSession._withoutTicket(this._context, this._serverSide ? this._context.provider : null, this._context._ticketLifetime, Date.now());
-    return this.currentSession;
+    return this.sessions.get(this.conn, this._context, this._serverSide);
   }
-  /** Python's checks, in its order (_ssl.c PySSL_set_session). */
   set session(value: unknown) {
-    if (!(value instanceof SSLSession)) throw new TypeError('Value is not a SSLSession.');
-    if (value._context !== this._context) throw new ValueError('Session refers to a different SSLContext.');
-    if (this._serverSide) throw new ValueError('Cannot set session for server-side SSLSocket.');
-    if (this.conn.handshakeDone || this.conn.hasStarted) throw new ValueError('Cannot set session after handshake.');
-    this.offeredSession = value;
-    this.conn.offerTicket(value._ticket);
+    this.sessions.set(value, this.conn, this._context, this._serverSide);
   }
 
   get sessionReused(): boolean {
@@ -299,17 +278,22 @@ export class SSLObject {
    * its next read. Python's errors, in OpenSSL's order.
    */
   verifyClientPostHandshake(): void {
-    const conn = this.conn;
-    const fail = (code: number, reason: string, text: string): never => {
-      throw makeSSLError(SSLError, code, text, 'SSL', reason);
-    };
-    if (!conn.handshakeDone || conn.negotiated.version !== 'TLSv1.3') fail(PHA_ERRORS.WRONG_SSL_VERSION, 'WRONG_SSL_VERSION', 'wrong ssl version');
-    if (!this._serverSide) fail(PHA_ERRORS.NOT_SERVER, 'NOT_SERVER', 'not server');
-    if (!conn.negotiated.postHandshakeAuthOffered) fail(PHA_ERRORS.EXTENSION_NOT_RECEIVED, 'EXTENSION_NOT_RECEIVED', 'extension not received');
-    if (conn.clientAuthPending) fail(PHA_ERRORS.REQUEST_SENT, 'REQUEST_SENT', 'request sent');
-    if (this._context.verifyMode === CERT_NONE) fail(PHA_ERRORS.INVALID_CONFIG, 'INVALID_CONFIG', 'invalid config');
-    this.guard(() => conn.requestClientAuth());
+    this.guard(() => verifyClientPostHandshake(this.conn, this._serverSide, this._context.verifyMode));
     this.flush();
+  }
+
+  /**
+   * Beyond Python: sends a KeyUpdate now (RFC 8446 §4.6.3), asking the peer to
+   * update its keys too when `requestPeerUpdate`; TLS 1.3 only.
+   */
+  keyUpdate(requestPeerUpdate = false): void {
+    this.guard(() => keyUpdate(this.conn, requestPeerUpdate));
+    this.flush();
+  }
+
+  /** Beyond Python: RFC 8446 §7.5 keying material (node:tls's exportKeyingMaterial, OpenSSL's -keymatexport). */
+  exportKeyingMaterial(label: string, length: number, context: Uint8Array | null = null): Buffer {
+    return exportKeyingMaterial(this.conn, label, length, context);
   }
 
   // ---- connection information -------------------------------------------------

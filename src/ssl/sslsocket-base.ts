@@ -150,4 +150,17 @@ export abstract class SSLSocketBase extends socket {
     if (this._sslobj === null) throw new ValueError(`No SSL wrapper around ${this.toString()}`);
     this._sslobj.verifyClientPostHandshake();
   }
+
+  /** Beyond Python: a KeyUpdate now (TLS 1.3, RFC 8446 §4.6.3), sent at once; with requestPeerUpdate the peer updates too. */
+  keyUpdate(requestPeerUpdate = false): void {
+    if (this._sslobj === null || this._pump === null) throw new ValueError(`No SSL wrapper around ${this.toString()}`);
+    this._sslobj.keyUpdate(requestPeerUpdate);
+    this._pump.flush();
+  }
+
+  /** Beyond Python: RFC 8446 §7.5 keying material (node:tls's exportKeyingMaterial(length, label, context)). */
+  exportKeyingMaterial(label: string, length: number, context: Uint8Array | null = null): Buffer {
+    if (this._sslobj === null) throw new ValueError(`No SSL wrapper around ${this.toString()}`);
+    return this._sslobj.exportKeyingMaterial(label, length, context);
+  }
 }
