@@ -1,10 +1,8 @@
 /**
  * CPython 3.11.7 Lib/test/test_ssl.py, class ThreadedTests: the tests that
- * need a TLS 1.2 connection. The engine is TLS 1.3-only until the TLS 1.2
- * issue (a TLS 1.2-only configuration is refused), so each is marked `todo`
- * with that reason; they are faithful ports, ready to pass when TLS 1.2 lands
- * (then drop the todo). scripts/test-ssl-port.mjs reports a todo test that
- * passes, so the marker does not outlive the reason.
+ * need a TLS 1.2 connection. The two session tests stay `todo` (TLS 1.2
+ * resumption is not implemented); scripts/test-ssl-port.mjs reports a todo
+ * test that passes, so the marker does not outlive the reason.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +12,7 @@ import * as ssl from '../../src/ssl/index.js';
 import { EchoServer } from './echo-server.js';
 import { CERTFILE, SIGNED_CERTFILE, SIGNED_CERTFILE_ECC, SIGNING_CA, certdataSkip, serverParamsTest, testingContext } from './port-fixtures.js';
 
-const todo = 'TLS 1.2 connections come with the TLS 1.2 engine issue (a TLS 1.2-only configuration is refused today)';
+const todo = 'TLS 1.2 session resumption (session ids, RFC 5077 tickets) is not implemented: a TLS 1.2 handshake is always full';
 const skip = certdataSkip;
 const SIGNED_CERTFILE_ECC_HOSTNAME = 'localhost-ecc';
 
@@ -32,7 +30,7 @@ async function wrapClient(ctx: ssl.SSLContext, hostname: string): Promise<ssl.SS
   return (await ctx.wrapSocket(new socket.socket(), { serverHostname: hostname })) as ssl.SSLSocket;
 }
 
-test('ThreadedTests.test_dual_rsa_ecc', { skip, todo }, async () => {
+test('ThreadedTests.test_dual_rsa_ecc', { skip }, async () => {
   const clientContext = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
   clientContext.loadVerifyLocations(SIGNING_CA);
   // TODO: fix TLSv1.3 once SSLContext can restrict signature algorithms.
@@ -61,7 +59,7 @@ test('ThreadedTests.test_dual_rsa_ecc', { skip, todo }, async () => {
   });
 });
 
-test('ThreadedTests.test_wrong_cert_tls12', { skip, todo }, async () => {
+test('ThreadedTests.test_wrong_cert_tls12', { skip }, async () => {
   // Connecting when the server rejects the client's certificate: a server
   // with CERT_REQUIRED, a client certificate not signed by a trusted CA.
   const [clientContext, serverContext, hostname] = testingContext();
@@ -90,7 +88,7 @@ test('ThreadedTests.test_wrong_cert_tls12', { skip, todo }, async () => {
   });
 });
 
-test('ThreadedTests.test_no_shared_ciphers', { skip, todo }, async () => {
+test('ThreadedTests.test_no_shared_ciphers', { skip }, async () => {
   const [clientContext, serverContext, hostname] = testingContext();
   // OpenSSL enables all TLS 1.3 ciphers, enforce TLS 1.2 for test
   clientContext.maximumVersion = ssl.TLSVersion.TLSv1_2;
@@ -110,7 +108,7 @@ test('ThreadedTests.test_no_shared_ciphers', { skip, todo }, async () => {
   assert.ok(server.connErrors[0]?.includes('no shared cipher'), String(server.connErrors[0]));
 });
 
-test('ThreadedTests.test_min_max_version_tlsv1_2', { skip, todo }, async () => {
+test('ThreadedTests.test_min_max_version_tlsv1_2', { skip }, async () => {
   const [clientContext, serverContext, hostname] = testingContext();
   // client TLSv1.0 to 1.2
   clientContext.minimumVersion = ssl.TLSVersion.TLSv1;
@@ -129,7 +127,7 @@ test('ThreadedTests.test_min_max_version_tlsv1_2', { skip, todo }, async () => {
   });
 });
 
-test('ThreadedTests.test_default_ecdh_curve', { skip, todo }, async () => {
+test('ThreadedTests.test_default_ecdh_curve', { skip }, async () => {
   // Issue #21015: elliptic curve-based Diffie Hellman key exchange should
   // be enabled by default on SSL contexts.
   const [clientContext, serverContext, hostname] = testingContext();
