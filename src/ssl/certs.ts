@@ -15,6 +15,7 @@ import { constants as osConstants } from 'node:os';
 import type { CryptoProvider, PrivateKey } from '../crypto/provider.js';
 import { CryptoError } from '../crypto/provider.js';
 import { parseCertificate, type Certificate } from '../x509/certificate.js';
+import { certFacts } from '../x509/cert-facts.js';
 import { X509Error } from '../x509/errors.js';
 import { pemBlocksWithLabel, PEM_LABEL } from '../x509/pem.js';
 import { isFile, TrustStoreError, type TrustStore, type TrustStoreStats } from '../x509/store.js';
@@ -24,6 +25,8 @@ import { makeSSLError, SSLError } from './errors.js';
 
 /** OpenSSL's packed reason code for `ERR_R_PEM_LIB` (what Python shows as errno of "[SSL] PEM lib"). */
 const ERR_PEM_LIB = 524297;
+/** X509V3_R_INVALID_CERTIFICATE. */
+const ERR_X509V3_INVALID_CERTIFICATE = 158;
 /** X509_R_KEY_VALUES_MISMATCH. */
 const ERR_KEY_VALUES_MISMATCH = 116;
 /** X509_R_NO_CERTIFICATE_OR_CRL_FOUND. */
@@ -125,6 +128,9 @@ export function loadCertifiedKey(certfile: unknown, keyfile: unknown, password: 
   }
   if (ders.length === 0) throw pemLibError('SSL');
   const chain = ders.map((d) => parseCertOrPemLib(d, 'SSL'));
+  // SSL_CTX_use_certificate / add0_chain_cert: OpenSSL's security check caches each certificate's
+  // extensions, and one it finds invalid (x509v3_cache_extensions, EXFLAG_INVALID) is refused before the key is read.
+  if (chain.some((c) => certFacts(c).invalid)) throw makeSSLError(SSLError, ERR_X509V3_INVALID_CERTIFICATE, 'invalid certificate', 'X509V3', 'INVALID_CERTIFICATE');
 
   // SSL_CTX_use_PrivateKey_file: the first private key block.
   const keyText = keyPath === certPath ? certText : readPathOrOSError(keyPath).toString('latin1');

@@ -15,6 +15,9 @@ import type { CipherSuite } from '../tls/registry/suites.js';
 import type { VersionName } from '../tls/registry/versions.js';
 import type { TrustStore } from '../x509/store.js';
 import type { ClientTicket, TicketKeys } from '../tls/tickets.js';
+import { buildChain } from '../x509/chain.js';
+import { certFacts } from '../x509/cert-facts.js';
+import { parseCertificate } from '../x509/certificate.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED } from './constants.js';
 import { pyTypeName } from './pyargs.js';
 
@@ -94,7 +97,7 @@ function verifier<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>): 
 function serverOverrides<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>): ServerOverrides {
   const s = ctx._engineSettings();
   return {
-    certificates: s.certificates,
+    certificates: completeChains(s.certificates, s.store),
     alpnProtocols: s.alpnProtocols,
     clientAuth: clientAuthMode(s.verifyMode),
     verifyPeer: verifier(ctx, link),
@@ -121,6 +124,37 @@ function runSniCallback<C extends EngineContext<C>>(ctx: C, link: ConnectionLink
   throw new TLSError('internal_error', 'servername callback failed: it returned a non-integer', false, { cause: err });
 }
 
+/** Chains completed per certificate, remembered while the store's contents stay the same. */
+const completedChains = new WeakMap<CertifiedKey, { readonly stamp: string; readonly completed: CertifiedKey }>();
+
+/**
+ * OpenSSL's automatic chain completion (ssl_add_cert_chain without
+ * SSL_MODE_NO_AUTO_CHAIN): a certificate loaded without its chain (the file
+ * held only the leaf) is sent with the chain built from the context's own
+ * trust store — root included, as X509_verify_cert leaves it — for servers
+ * and client certificates alike. A chain that came with the file is sent as
+ * it is. Building ignores validity errors: this only assembles what to send.
+ */
+export function completeChains(certificates: readonly CertifiedKey[], store: TrustStore): readonly CertifiedKey[] {
+  if (certificates.every((c) => c.chain.length !== 1)) return certificates;
+  const stats = store.stats();
+  const stamp = `${stats.x509}/${stats.crl}/${stats.x509_ca}`;
+  return certificates.map((ck) => {
+    if (ck.chain.length !== 1) return ck;
+    const cached = completedChains.get(ck);
+    if (cached?.stamp === stamp) return cached.completed;
+    let completed = ck;
+    try {
+      const built = buildChain({ leaf: certFacts(parseCertificate(ck.chain[0]!)), untrusted: [], store, flags: 0, maxDepth: 100, time: null });
+      if (built.chain.length > 1) completed = { ...ck, chain: [ck.chain[0]!, ...built.chain.slice(1).map((f) => Buffer.from(f.cert.raw))] };
+    } catch {
+      // A leaf we cannot parse was already refused by load_cert_chain; send it alone.
+    }
+    completedChains.set(ck, { stamp, completed });
+    return completed;
+  });
+}
+
 /**
  * The engine configuration for one connection, built at wrap time. The
  * verification callback reads the connection's *current* context, so an SNI
@@ -137,7 +171,7 @@ export function buildConnectionConfig<C extends EngineContext<C>>(ctx: C, link: 
     maxVersion: s.versions[s.versions.length - 1] ?? 'TLSv1.2',
     cipherSuites: s.suites,
     groups: s.groups,
-    certificates: s.certificates,
+    certificates: completeChains(s.certificates, s.store),
     alpnProtocols: s.alpnProtocols,
     serverName: link.serverSide ? null : link.serverHostname,
     clientAuth: link.serverSide ? clientAuthMode(s.verifyMode) : 'none',

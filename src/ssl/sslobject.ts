@@ -226,6 +226,9 @@ export class SSLObject {
   write(data: BytesLike): number {
     if (!isBytesLike(data)) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
     if (this.closeSent) throw makeSSLError(SSLError, SSLErrorNumber.SSL_ERROR_SSL, 'protocol is shutdown', 'SSL', 'PROTOCOL_IS_SHUTDOWN');
+    // OpenSSL leaves the connection failed after an unexpected EOF: every later write is SSLEOFError,
+    // also when SSLSocket's suppress_ragged_eofs turned the read's error into b''.
+    if (this.eofReported) throw eofError(false);
     this.drive(() => this.conn.handshakeDone);
     const bytes = asBytes(data);
     if (bytes.length === 0) return 0;

@@ -95,9 +95,12 @@ export function certFacts(cert: Certificate): CertFacts {
   const nc = attempt(() => ext.nameConstraints);
   const akid = attempt(() => ext.authorityKeyIdentifier);
   const skid = attempt(() => ext.subjectKeyIdentifier);
+  const crldp = attempt(() => ext.crlDistributionPoints);
   // A negative pathLenConstraint is invalid (v3_purp.c: X509V3_R_NEGATIVE_PATHLEN).
   const negativePathLen = bc.value !== null && bc.value.pathLen !== null && bc.value.pathLen < 0;
-  const invalid = !bc.ok || !ku.ok || !eku.ok || !san.ok || !nc.ok || !akid.ok || !skid.ok || negativePathLen;
+  // v3_purp.c setup_dp: a DistributionPoint with neither a name nor a cRLIssuer is X509_R_INVALID_DISTPOINT.
+  const emptyDistPoint = (crldp.value ?? []).some((dp) => dp.fullName === null && dp.nameRelativeToCrlIssuer === null && (dp.crlIssuer === null || dp.crlIssuer.length === 0));
+  const invalid = !bc.ok || !ku.ok || !eku.ok || !san.ok || !nc.ok || !akid.ok || !skid.ok || !crldp.ok || negativePathLen || emptyDistPoint;
   const critical = (oid: string): boolean => ext.get(oid)?.critical === true;
   // OpenSSL stops at the first unsupported critical extension; flags of critical ones before it are set.
   let unhandledCritical = false;

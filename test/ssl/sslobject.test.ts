@@ -234,7 +234,8 @@ test('client/server auth: CERT_REQUIRED server gets the client certificate; clie
   const [c, s] = connected(cctx, sctx);
   const peer = s.obj.getpeercert() as { subjectAltName: unknown };
   assert.deepEqual(peer.subjectAltName, [['email', 'client@example.com']]);
-  assert.deepEqual(s.obj.getUnverifiedChain(), [clientCert.certDer]);
+  // The client context trusts the CA, so its leaf-only certificate goes out completed with it (OpenSSL's auto chain).
+  assert.deepEqual(s.obj.getUnverifiedChain(), [clientCert.certDer, ca.certDer]);
   assert.deepEqual(s.obj.getVerifiedChain(), [clientCert.certDer, ca.certDer]);
   c.obj.write(Buffer.from('hi'));
   transfer(c, s);
