@@ -56,6 +56,9 @@ export function hkdfExtract(algorithm: HashAlgorithm, salt: Uint8Array, ikm: Uin
   return hmac(algorithm, salt.length === 0 ? Buffer.alloc(outputLength) : salt, ikm);
 }
 
+/** The counter octet of HKDF-Expand's first block. */
+const BLOCK_ONE = Buffer.from([1]);
+
 /**
  * RFC 5869 §2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i), OKM = first L bytes of T(1)|T(2)|…
  * Written out rather than `hkdfSync`, which always extracts first; TLS 1.3's key schedule needs expand alone.
@@ -69,6 +72,9 @@ export function hkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint
     throw new CryptoError('bad_argument', `HKDF-Expand length must be an integer in 0..${max} for ${algorithm}, got ${length}`);
   }
   return guard('bad_argument', `HKDF-Expand-${algorithm}`, () => {
+    // Most TLS expansions (secrets, keys, IVs, Finished keys) are one block: HMAC straight from the PRK
+    // bytes then, without importing it as a KeyObject first (that import cost as much as the HMAC).
+    if (length <= outputLength) return nodeCrypto.createHmac(nodeName, view(prk)).update(view(info)).update(BLOCK_ONE).digest().subarray(0, length);
     const okm = Buffer.allocUnsafe(length);
     const key = nodeCrypto.createSecretKey(view(prk));
     const counter = Buffer.alloc(1);

@@ -16,6 +16,7 @@ import {
   type PublicKey,
   type SignatureAlgorithm,
 } from './provider.js';
+import { RecentMap, bytesKey } from './recent.js';
 import { sign, verify, type KeyFacts } from './signature.js';
 
 /** RSA modulus sizes we generate: below 1024 OpenSSL refuses at any security level, above 16384 takes minutes. */
@@ -188,8 +189,27 @@ function importDer(der: Uint8Array, passphrase: Buffer | undefined): nodeCrypto.
   throw asCryptoError(firstError, 'bad_key', 'cannot decode DER private key');
 }
 
+/** Public keys seen lately (a peer's certificate key, handshake after handshake), by their exact SPKI bytes. */
+const publicKeyCache = new RecentMap<NodePublicKey>(256);
+
+/**
+ * Imports a SubjectPublicKeyInfo. The same bytes give the same (immutable)
+ * key object for a while: OpenSSL 3's DER decoding costs more than an ECDSA
+ * verification, and a client talking to the same servers, or a server
+ * verifying the same client certificates, sees the same keys over and over.
+ */
 export function importPublicKey(spki: Uint8Array): NodePublicKey {
   requireBytes(spki, 'SubjectPublicKeyInfo');
+  const id = bytesKey(spki);
+  let key = publicKeyCache.get(id);
+  if (key === undefined) {
+    key = decodePublicKey(spki);
+    publicKeyCache.set(id, key);
+  }
+  return key;
+}
+
+function decodePublicKey(spki: Uint8Array): NodePublicKey {
   try {
     requireSingleTlv(spki);
   } catch (e) {

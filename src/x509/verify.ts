@@ -16,7 +16,7 @@
  *      10, 21, 32)
  *   7. name constraints, root to leaf (name-constraints.ts: 47, 48, 49, 51, 53)
  */
-import type { CryptoProvider } from '../crypto/provider.js';
+import type { CryptoProvider, PublicKey } from '../crypto/provider.js';
 import { parseCertificate, type Certificate } from './certificate.js';
 import { EXTRA_OID, publicKeyOf, certFacts, certTimeError, checkCa, kuRejects, likelyIssued, signingAllowed, xkuRejects, type CertFacts } from './cert-facts.js';
 import { buildChain, X509_V_FLAG, type CertificateSource } from './chain.js';
@@ -25,6 +25,7 @@ import { checkHost, checkIp, parseIpAddress, PYTHON_DEFAULT_HOST_FLAGS, X509_CHE
 import { checkNameConstraints, checkNameConstraintsCn } from './name-constraints.js';
 import { OID } from './oids.js';
 import { checkRevocation, type CrlSource } from './revocation.js';
+import { RecentMap, bytesKey } from '../crypto/recent.js';
 import { checkAuthLevel, keySecurityBits, minimumSecurityBits } from './security-level.js';
 import { X509_V, verifyErrorString } from './verify-codes.js';
 
@@ -96,8 +97,25 @@ function wholeSeconds(d: Date): Date {
   return new Date(Math.floor(d.getTime() / 1000) * 1000);
 }
 
+/** Peer certificates parsed lately, by their exact DER. */
+const parsedPeers = new RecentMap<Certificate>(64);
+
+/**
+ * The peer's DER parsed, or the same parse of the same bytes seen lately: a
+ * client meets the same server chain on every connection, and parsing plus
+ * the facts derived from the certificate (cached per object) cost as much
+ * as verifying it. The cached object owns a copy of the bytes, so it pins
+ * no handshake buffer.
+ */
 function asCertificate(c: Uint8Array | Certificate): Certificate {
-  return c instanceof Uint8Array ? parseCertificate(c) : c;
+  if (!(c instanceof Uint8Array)) return c;
+  const id = bytesKey(c);
+  let cert = parsedPeers.get(id);
+  if (cert === undefined) {
+    cert = parseCertificate(Buffer.from(c));
+    parsedPeers.set(id, cert);
+  }
+  return cert;
 }
 
 /** Verifies a peer's certificate chain; never throws for a verification failure (only for unparseable DER). */
@@ -262,17 +280,37 @@ function checkIdentity(leaf: CertFacts, hostname: string | null, ip: string | Ui
 
 // ─────────────────────────── internal_verify ───────────────────────────
 
+/** Per issuer key: certificates (by exact DER) it was seen to sign. */
+const verifiedBy = new WeakMap<PublicKey, RecentMap<true>>();
+const VERIFIED_PER_ISSUER = 256;
+
+/**
+ * X509_verify(subject, issuer key). A signature that verified once is
+ * remembered (per issuer key object, by the subject's exact DER, bounded):
+ * it is a fact about those bytes, and a client meets the same server chain
+ * on every connection. Only successes are kept; everything else in the
+ * chain (validity, purpose, names, revocation) is checked every time.
+ */
 function signatureValid(subject: Certificate, issuer: Certificate, provider: CryptoProvider): boolean | 'no_key' {
   const key = publicKeyOf(issuer, provider);
   if (key === null) return 'no_key';
   const alg = subject.signatureAlgorithm.algorithm;
   // X509_verify refuses a certificate whose two signature AlgorithmIdentifiers differ.
   if (alg === null || !subject.signatureAlgorithm.raw.equals(subject.tbsSignatureAlgorithm.raw)) return false;
+  let seen = verifiedBy.get(key);
+  const id = bytesKey(subject.raw);
+  if (seen?.get(id) === true) return true;
+  let ok: boolean;
   try {
-    return key.verify(alg, subject.tbsRaw, subject.signatureValue);
+    ok = key.verify(alg, subject.tbsRaw, subject.signatureValue);
   } catch {
     return false;
   }
+  if (ok) {
+    if (seen === undefined) verifiedBy.set(key, (seen = new RecentMap(VERIFIED_PER_ISSUER)));
+    seen.set(id, true);
+  }
+  return ok;
 }
 
 function internalVerify(chain: readonly CertFacts[], flags: number, time: Date | null, provider: CryptoProvider): void {
