@@ -16,6 +16,7 @@ import { tlsHandshakeSection } from './tls-handshake.js';
 import { tlsBulkSection } from './tls-bulk.js';
 import { tlsRecordSection } from './tls-record.js';
 import { tlsSocketSection } from './tls-socket.js';
+import { tlsResumeSection } from './tls-resume.js';
 import { x509Section } from './x509.js';
 
 /** Every section, in the order they run. */
@@ -26,6 +27,7 @@ const SECTIONS: readonly BenchSection[] = [
   tlsBulkSection,
   tlsSocketSection,
   tlsHandshakeSection,
+  tlsResumeSection,
   memorySection,
 ];
 

@@ -73,9 +73,9 @@ export async function oursEndpoint(c: Certs): Promise<OursEndpoint> {
   return { listener, port: (listener.getsockname() as [string, number])[1], cctx };
 }
 
-export async function oursConnect(e: OursEndpoint): Promise<[ssl.SSLSocket, ssl.SSLSocket]> {
+export async function oursConnect(e: OursEndpoint, session: ssl.SSLSession | null = null): Promise<[ssl.SSLSocket, ssl.SSLSocket]> {
   const [client, [server]] = await Promise.all([
-    (async () => (await e.cctx.wrapSocket(await socket.createConnection([LOOPBACK, e.port]), { serverHostname: HOSTNAME })) as ssl.SSLSocket)(),
+    (async () => (await e.cctx.wrapSocket(await socket.createConnection([LOOPBACK, e.port]), { serverHostname: HOSTNAME, session })) as ssl.SSLSocket)(),
     e.listener.accept(),
   ]);
   return [client, server];
