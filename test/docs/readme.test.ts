@@ -18,6 +18,8 @@ const ENTRY: Record<string, string> = {
   sslsock: 'build/src/ssl/index.js',
   'sslsock/socket': 'build/src/socket/index.js',
   'sslsock/testing': 'build/src/testing/index.js',
+  'sslsock/select': 'build/src/select/index.js',
+  'sslsock/selectors': 'build/src/select/selectors.js',
 };
 
 /** The outputs the README promises: the trailing comments of console.log lines. */

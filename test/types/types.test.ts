@@ -1,5 +1,6 @@
 /**
- * The types a TypeScript user sees: the README's examples and
+ * The types a TypeScript user sees: the README's examples (and the
+ * guides' in docs/), and
  * test/types/cases/*.ts (expected errors marked `@ts-expect-error`) compiled
  * with `tsc --noEmit --strict` against the package's entry points
  * (`sslsock`, `sslsock/socket`, `sslsock/testing` mapped to src/), and the
@@ -30,6 +31,15 @@ test('README examples and the expected-error cases compile under tsc --strict (a
     files.push(f);
   }
   assert.ok(files.length >= 5, `README has ${files.length} TypeScript examples`);
+  // The guides' examples are compiled too (not run: they need servers of their own).
+  const docs = join(REPO, 'docs');
+  for (const md of readdirSync(docs).filter((f) => f.endsWith('.md'))) {
+    for (const p of readmePrograms(join(docs, md))) {
+      const f = join(dir, `${md.replace(/\.md$/, '')}-${p.name}.ts`);
+      writeFileSync(f, `// docs/${md} line ${p.line}\n${p.source}\nexport {};\n`);
+      files.push(f);
+    }
+  }
   const cases = join(REPO, 'test', 'types', 'cases');
   for (const f of readdirSync(cases)) if (f.endsWith('.ts')) files.push(join(cases, f));
   const config = {
@@ -43,6 +53,8 @@ test('README examples and the expected-error cases compile under tsc --strict (a
         sslsock: [join(REPO, 'src/ssl/index.ts')],
         'sslsock/socket': [join(REPO, 'src/socket/index.ts')],
         'sslsock/testing': [join(REPO, 'src/testing/index.ts')],
+        'sslsock/select': [join(REPO, 'src/select/index.ts')],
+        'sslsock/selectors': [join(REPO, 'src/select/selectors.ts')],
       },
     },
     files,
