@@ -7,7 +7,11 @@
 import { once } from 'node:events';
 import { isIP } from 'node:net';
 import * as socket from '../socket/index.js';
+import { defaultProvider } from '../crypto/index.js';
 import * as ssl from '../ssl/index.js';
+import { TrustStore } from '../x509/store.js';
+import { verifyCertificateChain } from '../x509/verify.js';
+import { pythonVerifyMessage } from '../x509/verify-codes.js';
 import { flag, formatOptions, parseArgs, parseHostPort, stringOption, UsageError, type OptionSpec, type ParsedArgs } from './args.js';
 import { chainLines, connectionInfo, connectionRows, type ConnectionInfo } from './conninfo.js';
 import { errorView, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './errors.js';
@@ -25,7 +29,7 @@ const CLOSE_TIMEOUT_S = 2;
 export const CONNECT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   ...TLS_OPTIONS,
   servername: { value: true, metavar: 'NAME', help: 'server name to send (SNI) and verify (default: HOST)' },
-  insecure: { value: false, help: 'do not verify the certificate or the host name' },
+  insecure: { value: false, help: 'connect even if the certificate or host name does not verify (the result is still shown)' },
   'sess-out': { value: true, metavar: 'FILE', help: 'save the session (TLS 1.3 ticket) to FILE when the connection ends' },
   'sess-in': { value: true, metavar: 'FILE', help: 'resume the session saved in FILE (--sess-out)' },
   starttls: { value: true, metavar: 'PROTO', help: `plain-text upgrade before the handshake: ${STARTTLS_PROTOCOLS.join(', ')}` },
@@ -92,14 +96,38 @@ async function establish(ctx: ssl.SSLContext, target: Target, args: ParsedArgs, 
   }
 }
 
-function verifyResult(ctx: ssl.SSLContext): { code: number | null; message: string } {
-  return ctx.verifyMode === ssl.CERT_NONE ? { code: null, message: 'not verified (--insecure)' } : { code: 0, message: 'ok' };
+interface VerifyResult {
+  /** X509_V_ERR code (0 = ok); null when the server sent no certificate to check. */
+  readonly code: number | null;
+  readonly message: string;
+  /** False with --insecure: the result is reported (as s_client does) but did not stop the connection. */
+  readonly enforced: boolean;
 }
 
-function printSummary(target: Target, info: ConnectionInfo, verify: { code: number | null; message: string }, paint: Paint, err: (line: string) => void): void {
+/**
+ * The verification result. Verified connections got here with 0; with
+ * --insecure the chain is checked here against the same trust anchors,
+ * so the user still learns what was wrong.
+ */
+function verifyResult(s: ssl.SSLSocket, ctx: ssl.SSLContext, target: Target, args: ParsedArgs): VerifyResult {
+  if (ctx.verifyMode !== ssl.CERT_NONE) return { code: 0, message: 'ok', enforced: true };
+  const chain = s.getUnverifiedChain();
+  if (chain.length === 0) return { code: null, message: 'no certificate sent', enforced: false };
+  const store = new TrustStore(defaultProvider);
+  const cafile = stringOption(args, 'cafile');
+  if (cafile !== undefined) store.loadFile(cafile);
+  else store.loadDefaultPaths();
+  const name = target.serverHostname;
+  const byIp = isIP(name) !== 0;
+  const r = verifyCertificateChain({ chain, store, hostname: byIp ? null : name, ip: byIp ? name : null, provider: defaultProvider });
+  return r.ok ? { code: 0, message: 'ok', enforced: false } : { code: r.code, message: pythonVerifyMessage(r.code, name), enforced: false };
+}
+
+function printSummary(target: Target, info: ConnectionInfo, verify: VerifyResult, paint: Paint, err: (line: string) => void): void {
   err(paint('bold', `connected to ${target.host}:${target.port}`));
   const rows = connectionRows(info);
-  const verifyText = verify.code === null ? paint('yellow', verify.message) : paint('green', `${verify.code} (${verify.message})`);
+  const text = verify.code === null ? verify.message : `${verify.code} (${verify.message})`;
+  const verifyText = verify.enforced ? paint('green', text) : paint('yellow', `${text}, not enforced (--insecure)`);
   for (const line of table([...rows, ['verify', verifyText]])) err(line);
   err(paint('bold', 'server certificate chain'));
   for (const line of chainLines(info.peerChain)) err(line);
@@ -154,7 +182,7 @@ export async function runConnect(argv: readonly string[], _out: (line: string) =
     return EXIT_FAILURE;
   }
   const info = connectionInfo(s, isIP(target.serverHostname) === 0 ? target.serverHostname : null);
-  const verify = verifyResult(ctx);
+  const verify = verifyResult(s, ctx, target, args);
   if (!quiet) printSummary(target, info, verify, paint, err);
 
   const onInterrupt = (): void => {
