@@ -6,7 +6,8 @@
  * asks the engine; SSLObject and SSLSocket both call these.
  */
 import type { Connection } from '../tls/connection.js';
-import { ValueError, NotImplementedError } from '../socket/errors.js';
+import { ValueError } from '../socket/errors.js';
+import { RESERVED_EXPORTER_LABELS } from '../tls/prf12.js';
 import { asBytes } from './bio.js';
 import { CERT_NONE } from './constants.js';
 import { makeSSLError, SSLError } from './errors.js';
@@ -14,6 +15,9 @@ import { pyTypeName, requireInt } from './pyargs.js';
 
 /** OpenSSL's SSL_R_* reason codes: Python's errno for these errors (errors raised via _setSSLError). */
 const REASON = { STILL_IN_INIT: 121, WRONG_SSL_VERSION: 266, EXTENSION_NOT_RECEIVED: 279, INVALID_CONFIG: 283, NOT_SERVER: 284, REQUEST_SENT: 286 } as const;
+/** RFC 5705 §4 (TLS 1.2): the context length is a uint16; lengths beyond this are refused as absurd. */
+const MAX_CONTEXT_12 = 0xffff;
+const MAX_LENGTH_12 = 0xffff;
 /** RFC 5869: HKDF-Expand gives at most 255 blocks of the hash (SHA-256: 8160 bytes). */
 const MAX_HKDF_BLOCKS = 255;
 
@@ -40,7 +44,8 @@ export function keyUpdate(conn: Connection, requestPeerUpdate: unknown): void {
 
 /**
  * `export_keying_material(label, length, context=None)` (beyond Python): RFC
- * 8446 §7.5 for TLS 1.3 (where no context and an empty one are the same), as
+ * 8446 §7.5 for TLS 1.3 (where no context and an empty one are the same),
+ * RFC 5705 for TLS 1.2 (where they differ; with extended master secret), as
  * node:tls's `exportKeyingMaterial(length, label, context)` and OpenSSL's
  * `-keymatexport`.
  */
@@ -56,8 +61,13 @@ export function exportKeyingMaterial(conn: Connection, label: unknown, length: u
     ctx = asBytes(context);
   }
   if (!conn.handshakeDone) throw new ValueError('handshake not done yet');
-  const version = conn.negotiated.version;
-  if (version !== 'TLSv1.3') throw new NotImplementedError(`export_keying_material() for ${version} (RFC 5705) is not implemented yet`);
+  if (conn.negotiated.version === 'TLSv1.2') {
+    // RFC 5705 §4: TLS's own PRF labels are not exporter labels; the context is at most 65535 bytes.
+    if (RESERVED_EXPORTER_LABELS.has(label)) throw new ValueError(`label '${label}' is reserved by TLS`);
+    if (ctx !== null && ctx.length > MAX_CONTEXT_12) throw new ValueError(`context must be at most ${MAX_CONTEXT_12} bytes`);
+    if (n <= 0 || n > MAX_LENGTH_12) throw new ValueError(`length must be 1 to ${MAX_LENGTH_12}`);
+    return conn.exportKeyingMaterial(label, ctx, n);
+  }
   const hashLength = conn.negotiated.suite!.hash === 'SHA-384' ? 48 : 32;
   if (n <= 0 || n > MAX_HKDF_BLOCKS * hashLength) throw new ValueError(`length must be 1 to ${MAX_HKDF_BLOCKS * hashLength} for ${conn.negotiated.suite!.ianaName}`);
   if (label.length > 249) throw new ValueError('label must be at most 249 bytes');

@@ -31,7 +31,7 @@ const Labels = {
 } as const;
 
 /** RFC 5705 §4: labels an exporter must not use because TLS itself uses them. */
-const RESERVED_EXPORTER_LABELS: ReadonlySet<string> = new Set(Object.values(Labels));
+export const RESERVED_EXPORTER_LABELS: ReadonlySet<string> = new Set(Object.values(Labels));
 
 /** RFC 5705 §4: context_value_length is a uint16. */
 const MAX_EXPORTER_CONTEXT_LENGTH = 0xffff;

@@ -196,3 +196,38 @@ test('keyUpdate on our server side with node:tls as the client; SSLObject keyUpd
   ci.write(so.read());
   assert.equal(c.read().toString(), 'y');
 });
+
+test('TLS 1.2 (RFC 5705): exportKeyingMaterial equals openssl s_client -keymatexport and node:tls, context absent ≠ empty; keyUpdate is WRONG_SSL_VERSION', { skip: skipOpenssl }, async () => {
+  const [, serverContext] = testingContext();
+  serverContext.maximumVersion = ssl.TLSVersion.TLSv1_2;
+  const srv = await ourServer(serverContext);
+  const peer = Peer.start('openssl', ['s_client', '-connect', `127.0.0.1:${srv.port}`, '-CAfile', SIGNING_CA, '-servername', 'localhost', '-tls1_2', '-keymatexport', LABEL, '-keymatexportlen', '40']);
+  try {
+    const conn = await srv.accepted;
+    assert.equal(conn.version(), 'TLSv1.2');
+    assert.ok(await peer.waitFor(/Keying material: [0-9A-F]+/));
+    assert.equal(conn.exportKeyingMaterial(LABEL, 40).toString('hex'), keymat(peer.out.toString()));
+    assert.notDeepEqual(conn.exportKeyingMaterial(LABEL, 40, Buffer.alloc(0)), conn.exportKeyingMaterial(LABEL, 40));
+    assert.throws(() => conn.exportKeyingMaterial('master secret', 40), { name: 'ValueError' });
+    assert.throws(() => conn.keyUpdate(), { name: 'SSLError', message: '[SSL: WRONG_SSL_VERSION] wrong ssl version' });
+    conn.close();
+  } finally {
+    peer.proc.stdin.end();
+    peer.kill();
+    await peer.exit();
+    srv.close();
+  }
+  const srv2 = await ourServer(serverContext);
+  try {
+    const c = tls.connect({ host: '127.0.0.1', port: srv2.port, servername: 'localhost', ca: readFileSync(SIGNING_CA), maxVersion: 'TLSv1.2' });
+    await new Promise<void>((r, j) => (c.once('secureConnect', () => r()), c.once('error', j)));
+    const conn = await srv2.accepted;
+    const ctxValue = Buffer.from('ctx');
+    assert.deepEqual(conn.exportKeyingMaterial(LABEL, 32, ctxValue), c.exportKeyingMaterial(32, LABEL, ctxValue));
+    assert.deepEqual(conn.exportKeyingMaterial(LABEL, 32, Buffer.alloc(0)), c.exportKeyingMaterial(32, LABEL, Buffer.alloc(0)));
+    c.destroy();
+    conn.close();
+  } finally {
+    srv2.close();
+  }
+});

@@ -5,8 +5,8 @@
  * numbers) — capturing the loopback interface needs privileges CI may not
  * have, and the relay sees exactly the bytes on the wire. tshark then
  * decrypts the capture with our NSS key log (SSLKEYLOGFILE format) and must
- * find the application data, both directions. TLS 1.3 (TLS 1.2 comes with the
- * TLS 1.2 engine). Also: concurrent connections append whole lines.
+ * find the application data, both directions: TLS 1.3 (NSS traffic secrets)
+ * and TLS 1.2 (CLIENT_RANDOM). Also: concurrent connections append whole lines.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,53 +119,66 @@ function tshark(args: string[]): string {
   return r.stdout;
 }
 
-test('tshark decrypts our TLS 1.3 traffic with our key log and finds the application data both ways', { skip: skipTshark }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sslsock-tshark-'));
-  try {
-    const keylog = join(dir, 'keys.log');
-    const [clientContext, serverContext, hostname] = testingContext();
-    clientContext.keylogFilename = keylog;
-    const server = await EchoServer.start({ context: serverContext });
-    try {
-      const relay = await recordingRelay(server.address[1]);
-      const s = (await clientContext.wrapSocket(new socket.socket(), { serverHostname: hostname })) as ssl.SSLSocket;
-      try {
-        await s.connect(['127.0.0.1', relay.port]);
-        await s.sendall(Buffer.from('Secret Message From Client'));
-        assert.equal((await s.recv(100)).toString(), 'secret message from client');
-        await s.unwrap();
-      } finally {
-        s.close();
-      }
-      await relay.done;
-      relay.close();
-      const pcap = join(dir, 'tls13.pcap');
-      writeFileSync(pcap, pcapOf(relay.chunks));
+/** What each version logs, and the handshake messages tshark can only see decrypted. */
+const VERSIONS = {
+  'TLSv1.3': {
+    labels: ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'EXPORTER_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0'],
+    // EncryptedExtensions, Certificate, CertificateVerify, Finished, NewSessionTicket.
+    encryptedTypes: ['8', '11', '15', '20', '4'],
+  },
+  'TLSv1.2': { labels: ['CLIENT_RANDOM'], encryptedTypes: ['20'] },
+} as const;
 
-      const lines = readFileSync(keylog, 'utf8').trimEnd().split('\n');
-      assert.deepEqual(
-        lines
-          .slice(1)
-          .map((l) => l.split(' ')[0])
-          .sort(),
-        ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'EXPORTER_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0'],
-      );
-      // Without the key log tshark sees only ciphertext.
-      const blind = tshark(['-r', pcap, '-q', '-z', 'follow,tls,ascii,0']);
-      assert.doesNotMatch(blind, /Secret Message From Client/);
-      const follow = tshark(['-r', pcap, '-o', `tls.keylog_file:${keylog}`, '-q', '-z', 'follow,tls,ascii,0']);
-      assert.match(follow, /Secret Message From Client/);
-      assert.match(follow, /secret message from client/);
-      const types = tshark(['-r', pcap, '-o', `tls.keylog_file:${keylog}`, '-Y', 'tls.handshake.type', '-T', 'fields', '-e', 'tls.handshake.type']);
-      // Decrypted handshake: EncryptedExtensions (8), Certificate (11), CertificateVerify (15), Finished (20), NewSessionTicket (4).
-      for (const type of ['8', '11', '15', '20', '4']) assert.match(types, new RegExp(`(^|[\\s,])${type}([\\s,]|$)`), `handshake type ${type} not decrypted:\n${types}`);
+for (const [version, expect] of Object.entries(VERSIONS)) {
+  test(`tshark decrypts our ${version} traffic with our key log and finds the application data both ways`, { skip: skipTshark }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sslsock-tshark-'));
+    try {
+      const keylog = join(dir, 'keys.log');
+      const [clientContext, serverContext, hostname] = testingContext();
+      clientContext.keylogFilename = keylog;
+      if (version === 'TLSv1.2') clientContext.maximumVersion = ssl.TLSVersion.TLSv1_2;
+      const server = await EchoServer.start({ context: serverContext });
+      try {
+        const relay = await recordingRelay(server.address[1]);
+        const s = (await clientContext.wrapSocket(new socket.socket(), { serverHostname: hostname })) as ssl.SSLSocket;
+        try {
+          await s.connect(['127.0.0.1', relay.port]);
+          assert.equal(s.version(), version);
+          await s.sendall(Buffer.from('Secret Message From Client'));
+          assert.equal((await s.recv(100)).toString(), 'secret message from client');
+          await s.unwrap();
+        } finally {
+          s.close();
+        }
+        await relay.done;
+        relay.close();
+        const pcap = join(dir, `${version}.pcap`);
+        writeFileSync(pcap, pcapOf(relay.chunks));
+
+        const lines = readFileSync(keylog, 'utf8').trimEnd().split('\n');
+        assert.deepEqual(
+          lines
+            .slice(1)
+            .map((l) => l.split(' ')[0])
+            .sort(),
+          [...expect.labels],
+        );
+        // Without the key log tshark sees only ciphertext.
+        const blind = tshark(['-r', pcap, '-q', '-z', 'follow,tls,ascii,0']);
+        assert.doesNotMatch(blind, /Secret Message From Client/);
+        const follow = tshark(['-r', pcap, '-o', `tls.keylog_file:${keylog}`, '-q', '-z', 'follow,tls,ascii,0']);
+        assert.match(follow, /Secret Message From Client/);
+        assert.match(follow, /secret message from client/);
+        const types = tshark(['-r', pcap, '-o', `tls.keylog_file:${keylog}`, '-Y', 'tls.handshake.type', '-T', 'fields', '-e', 'tls.handshake.type']);
+        for (const type of expect.encryptedTypes) assert.match(types, new RegExp(`(^|[\\s,])${type}([\\s,]|$)`), `handshake type ${type} not decrypted:\n${types}`);
+      } finally {
+        await server.stop();
+      }
     } finally {
-      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  });
+}
 
 test('key log: each TLS 1.3 connection logs its 5 secrets as whole lines, also with concurrent connections on both sides', { skip: certdataSkip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sslsock-keylog-'));

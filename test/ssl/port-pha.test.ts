@@ -2,8 +2,6 @@
  * CPython 3.11.7 Lib/test/test_ssl.py, class TestPostHandshakeAuth: our
  * client against our echo server (echo-server.ts answers PHA / HASCERT /
  * GETCERT / VERIFIEDCHAIN / UNVERIFIEDCHAIN as ThreadedEchoServer does).
- * Tests that need a TLS 1.2 connection are marked todo until the TLS 1.2
- * engine lands.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +11,6 @@ import { EchoServer } from './echo-server.js';
 import { SIGNED_CERTFILE, SIGNING_CA, certdataSkip, testingContext } from './port-fixtures.js';
 
 const skip = certdataSkip;
-const todo12 = 'TLS 1.2 connections come with the TLS 1.2 engine issue';
 const SIGNED_CERTFILE_HOSTNAME = 'localhost';
 
 async function withServer(context: ssl.SSLContext, body: (server: EchoServer) => Promise<void>): Promise<void> {
@@ -197,7 +194,7 @@ test('TestPostHandshakeAuth.test_pha_no_pha_server', { skip }, async () => {
   });
 });
 
-test('TestPostHandshakeAuth.test_pha_not_tls13', { skip, todo: todo12 }, async () => {
+test('TestPostHandshakeAuth.test_pha_not_tls13', { skip }, async () => {
   // TLS 1.2
   const [clientContext, serverContext, hostname] = testingContext();
   serverContext.verifyMode = ssl.CERT_REQUIRED;
@@ -273,7 +270,7 @@ test('TestPostHandshakeAuth.test_internal_chain_client', { skip }, async () => {
   });
 });
 
-test('TestPostHandshakeAuth.test_internal_chain_server', { skip, todo: todo12 }, async () => {
+test('TestPostHandshakeAuth.test_internal_chain_server', { skip }, async () => {
   const [clientContext, serverContext, hostname] = testingContext();
   clientContext.loadCertChain(SIGNED_CERTFILE);
   serverContext.verifyMode = ssl.CERT_REQUIRED;
