@@ -8,7 +8,7 @@ import { AlertDescription, AlertLevel, alertName } from './registry/alerts.js';
 import type { AlertName } from './registry/alerts.js';
 import { ContentType } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
-import { RecordLayer, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
+import { RecordLayer, type EarlyDataSkip, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
 import { HandshakeBuffer } from './handshake-buffer.js';
 import { encodeKeyUpdate } from './messages/key-update.js';
 import { acceptsChangeCipherSpec, decodeAs, describeType, frame } from './states.js';
@@ -326,6 +326,10 @@ export class Connection implements HandshakeContext {
     // The first read key of a server is the client's handshake key: open the plaintext-alert window.
     if (this.isServer && !this.readKeyInstalled) this.plainAlertWindow = true;
     this.readKeyInstalled = true;
+  }
+
+  skipRejectedEarlyData(mode: EarlyDataSkip): void {
+    this.records.skipRejectedEarlyData(mode);
   }
 
   setWriteKey(suite: CipherSuite, secret: Buffer): void {

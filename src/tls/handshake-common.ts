@@ -5,6 +5,7 @@ import type { CertifiedKey, ClientAuthMode, ConnectionConfig, KeyLogCallback, Se
 import { DEFAULT_GROUPS, DEFAULT_KEY_UPDATE_RECORD_LIMIT, DEFAULT_SUITES } from './config.js';
 import { TLSError } from './errors.js';
 import type { KeySchedule } from './keyschedule.js';
+import type { EarlyDataSkip } from './record.js';
 import type { ClientHello } from './messages/client-hello.js';
 import type { EncryptedExtension } from './messages/extensions.js';
 import type { AlertName } from './registry/alerts.js';
@@ -145,6 +146,8 @@ export interface HandshakeContext {
   sendChangeCipherSpec(): void;
   setReadKey(suite: CipherSuite, secret: Buffer): void;
   setWriteKey(suite: CipherSuite, secret: Buffer): void;
+  /** Server: the client's 0-RTT was rejected; skip it as RFC 8446 §4.2.10 says (see record.ts EarlyDataSkip). */
+  skipRejectedEarlyData(mode: EarlyDataSkip): void;
   /** The record layer sees a ServerHello that is a HelloRetryRequest / knows the version: lets it adjust record versions. */
   keyLog(label: string, secret: Buffer): void;
   /** Client random, for the key log. */

@@ -36,6 +36,7 @@ import { ContentType } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
 import { ProtocolVersion } from './registry/versions.js';
 import {
+  AEAD_TAG_LENGTH,
   Direction,
   MAX_CIPHERTEXT_LENGTH_TLS12,
   MAX_CIPHERTEXT_LENGTH_TLS13,
@@ -71,6 +72,22 @@ export type TLSRecord = PlainRecord;
  * - 'reject': unexpected_message (TLS 1.3 after the peer's Finished).
  */
 export type ChangeCipherSpecPolicy = 'deliver' | 'drop-once' | 'reject';
+
+/**
+ * How a server that rejected the client's 0-RTT skips it (RFC 8446 §4.2.10):
+ * - 'undecryptable': under the client's handshake key, records that fail to
+ *   authenticate are discarded; the first that opens ends the skipping;
+ * - 'protected': after a HelloRetryRequest (no key yet), every
+ *   application_data record is discarded until the second ClientHello.
+ */
+export type EarlyDataSkip = 'undecryptable' | 'protected';
+
+/**
+ * Bytes of rejected 0-RTT a server skips before it gives up with
+ * unexpected_message (RFC 8446 §4.2.10, "up to the configured
+ * max_early_data_size"): OpenSSL's default recv_max_early_data, 2^14.
+ */
+export const REJECTED_EARLY_DATA_LIMIT = 2 ** 14;
 
 /** Zero bytes of padding to add to a TLS 1.3 record carrying `contentLength` bytes of `type` (RFC 8446 §5.4). Clamped to the record limit. */
 export type PaddingPolicy = (type: number, contentLength: number) => number;
@@ -126,6 +143,8 @@ export class RecordLayer {
   private inBuffered = 0;
   /** TLS 1.2 once negotiated: the one record version every record must carry (null: any 0x03xx, see checkRecordVersion). */
   private exactVersion: number | null = null;
+  /** RFC 8446 §4.2.10: rejected 0-RTT being skipped, and how many bytes of it may still come. */
+  private earlySkip: { readonly mode: EarlyDataSkip; budget: number } | null = null;
   private readFailure: TLSError | null = null;
   private ccsPolicy: ChangeCipherSpecPolicy = 'deliver';
   private ccsDropped = 0;
@@ -275,6 +294,10 @@ export class RecordLayer {
     const header = this.take(RECORD_HEADER_LENGTH);
     const body = length === 0 ? EMPTY : this.take(length);
 
+    if (this.earlySkip !== null) {
+      const skipped = this.skipEarlyData(type, header, body);
+      if (skipped !== null) return skipped;
+    }
     if (type === ContentType.change_cipher_spec && dir.kind !== 'tls12') {
       if (this.ccsPolicy === 'drop-once' || dir.kind === 'tls13' || this.ccsPolicy === 'reject') {
         this.checkDroppableCcs(body);
@@ -289,6 +312,39 @@ export class RecordLayer {
     const plain = openRecord(dir, type, version, header, body);
     this.recordsRead++;
     this.checkContent(plain, dir.kind);
+    return plain;
+  }
+
+  /** Starts skipping the client's rejected 0-RTT (see EarlyDataSkip); `limit` bytes of it at most. */
+  skipRejectedEarlyData(mode: EarlyDataSkip, limit: number = REJECTED_EARLY_DATA_LIMIT): void {
+    this.earlySkip = { mode, budget: limit };
+  }
+
+  /** DROPPED for a rejected 0-RTT record, the opened record that ends the skipping, or null to read the record normally. */
+  private skipEarlyData(type: number, header: Buffer, body: Buffer): TLSRecord | typeof DROPPED | null {
+    const skip = this.earlySkip!;
+    if (type !== ContentType.application_data) {
+      // The second ClientHello (or anything else but the compatibility CCS) ends the skipping after a HelloRetryRequest.
+      if (skip.mode === 'protected' && type !== ContentType.change_cipher_spec) this.earlySkip = null;
+      return null;
+    }
+    const charge = (): typeof DROPPED => {
+      // Padding cannot be told from content without the key; only the tag and the type byte are known overhead.
+      skip.budget -= Math.max(0, body.length - AEAD_TAG_LENGTH - 1);
+      if (skip.budget < 0) throw new TLSError('unexpected_message', 'too much early data: the rejected 0-RTT exceeds what we skip (RFC 8446 §4.2.10)');
+      return DROPPED;
+    };
+    if (skip.mode === 'protected') return charge();
+    let plain: PlainRecord;
+    try {
+      plain = openRecord(this.readDirection, type, header.readUInt16BE(1), header, body);
+    } catch (e) {
+      if (e instanceof TLSError && e.alert === 'bad_record_mac') return charge();
+      throw e;
+    }
+    this.earlySkip = null;
+    this.recordsRead++;
+    this.checkContent(plain, this.readDirection.kind);
     return plain;
   }
 

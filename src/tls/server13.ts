@@ -132,6 +132,8 @@ function sendHelloRetryRequest(ctx: HandshakeContext, transcript: Transcript, ch
   transcript.add(hrr);
   ctx.sendHandshake(hrr);
   ctx.negotiated.helloRetry = true;
+  // RFC 8446 §4.2.10: 0-RTT sent with the first ClientHello is skipped until the second one.
+  if (findExtension(ch.extensions, 'early_data')) ctx.skipRejectedEarlyData('protected');
   // Appendix D.4: in compatibility mode the server's CCS follows its first handshake message.
   if (ch.legacySessionId.length > 0) ctx.sendChangeCipherSpec();
   return new ExpectSecondClientHello(ctx, transcript, { firstHello: ch, suite, group });
@@ -237,6 +239,8 @@ function sendServerFlight(
   const hsSecrets = hs.trafficSecrets(transcript.digest());
   ctx.setWriteKey(suite, hsSecrets.server);
   ctx.setReadKey(suite, hsSecrets.client);
+  // RFC 8446 §4.2.10: we never accept 0-RTT; the client's early data, sent under a key we do not have, is skipped.
+  if (!afterRetry && findExtension(ch.extensions, 'early_data')) ctx.skipRejectedEarlyData('undecryptable');
 
   const send = (type: number, body: Buffer) => sendMessage(ctx, transcript, type, body);
 

@@ -123,7 +123,7 @@ async function run(t: Target, s: Script): Promise<Outcome> {
 }
 
 /** Runs `script` against our server and openssl s_server (same bytes from the client); each must give its expected outcome. */
-function against(name: string, script: Script, expected: Outcome, opts: { openssl?: Outcome | 'skip'; ours?: Partial<ConnectionConfig> } = {}): void {
+function against(name: string, script: Script, expected: Outcome, opts: { openssl?: Outcome | 'skip'; ours?: Partial<ConnectionConfig>; opensslArgs?: string[] } = {}): void {
   test(`${name} (sslsock server)`, async () => {
     const t = ourServer(opts.ours);
     try {
@@ -135,7 +135,7 @@ function against(name: string, script: Script, expected: Outcome, opts: { openss
   });
   if (opts.openssl === 'skip') return;
   test(`${name} (openssl s_server, same bytes)`, { skip: skipOpenssl }, async () => {
-    const t = await opensslServer();
+    const t = await opensslServer(opts.opensslArgs);
     try {
       const got = await run(t, script);
       assert.deepEqual(got, opts.openssl ?? expected, `got ${JSON.stringify(got)}`);
@@ -321,3 +321,69 @@ against('a P-256 key share of the wrong length: illegal_parameter', { config: p2
 against('a P-256 key share that is not on the curve: illegal_parameter', { config: p256Share(Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)])) }, alert('illegal_parameter'));
 against('a compressed P-256 key share: illegal_parameter', { config: p256Share(Buffer.concat([Buffer.from([2]), Buffer.alloc(32, 1)])) }, alert('illegal_parameter'));
 against('an empty P-256 key share: decode_error', { config: p256Share(Buffer.alloc(0)) }, alert('decode_error'));
+
+// ---- 3. 0-RTT that the server does not accept (RFC 8446 §4.2.10) ----
+
+/** The first ClientHello offers a PSK nobody issued, with early_data; the second (after a HelloRetryRequest) offers neither. */
+const offerEarlyData = () => {
+  let n = 0;
+  return (h: ClientHello): ClientHello => {
+    if (n++ > 0) return h;
+    const rest = h.extensions.filter((e) => e.type !== 'pre_shared_key' && e.type !== 'psk_key_exchange_modes');
+    return {
+      ...h,
+      extensions: [
+        ...rest,
+        { type: 'psk_key_exchange_modes', modes: [1] },
+        { type: 'early_data' },
+        // RFC 8446 §4.2.11: pre_shared_key comes last.
+        { type: 'pre_shared_key', identities: [{ identity: Buffer.from('a ticket this server never issued'), obfuscatedTicketAge: 12345 }], binders: [Buffer.alloc(32, 0xbb)] },
+      ],
+    };
+  };
+};
+
+/** `n` records that look like 0-RTT: outer application_data, random bytes no key opens. */
+const earlyRecords = (n: number, size = 200) => joinRecords(Array.from({ length: n }, (_, i) => ({ type: ContentType.application_data, body: Buffer.alloc(size, 0x40 + i) })));
+
+against(
+  'rejected 0-RTT: records that fail to decrypt under the handshake key are skipped, then the handshake completes',
+  { config: () => ({ clientHelloHook: offerEarlyData() }), afterHello: () => Buffer.concat([CCS_RECORD, earlyRecords(5)]), flight: (f, c) => c.handshakeSealer().seal(ContentType.handshake, f.messages) },
+  COMPLETED,
+);
+
+against(
+  'rejected 0-RTT: garbage of odd sizes in place of early data (1 byte, a bare tag, a tag and a byte, 4000 bytes) is skipped too',
+  {
+    config: () => ({ clientHelloHook: offerEarlyData() }),
+    afterHello: () =>
+      Buffer.concat([
+        joinRecords([1, 16, 17, 4000].map((size, i) => ({ type: ContentType.application_data, body: Buffer.alloc(size, i + 1) }))),
+      ]),
+  },
+  COMPLETED,
+);
+
+against(
+  'rejected 0-RTT: more than 2^14 bytes of it is unexpected_message',
+  { config: () => ({ clientHelloHook: offerEarlyData() }), afterHello: () => earlyRecords(3, 2 ** 14) },
+  alert('unexpected_message'),
+  // OpenSSL 3.0 also refuses it, with the same alert (SSL_R_TOO_MUCH_EARLY_DATA).
+);
+
+against(
+  'rejected 0-RTT after a HelloRetryRequest: application_data records are skipped until the second ClientHello, CCS between them allowed',
+  {
+    // The honest client's compatibility CCS goes between the early data and its second ClientHello.
+    config: () => ({ groups: ['P-256', 'X25519'], clientHelloHook: offerEarlyData() }),
+    afterHello: () => earlyRecords(4),
+  },
+  COMPLETED,
+  { ours: { groups: ['X25519'] }, opensslArgs: ['-groups', 'X25519'] },
+);
+
+against(
+  'without an early_data offer, a record that fails to decrypt is bad_record_mac',
+  { afterHello: () => earlyRecords(1) },
+  alert('bad_record_mac'),
+);
