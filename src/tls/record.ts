@@ -105,17 +105,15 @@ const ALERT_LENGTH = 2;
 
 /**
  * Outgoing records are sealed straight into an arena; takeOutgoing() hands
- * out the filled part as one view (no concatenation) and later records go
- * after it. An arena is sized for a few batches (the bytes between two
- * takeOutgoing calls) of the largest seen so far, and is retired at a
- * takeOutgoing that leaves less than one such batch of room, so a batch
- * rarely has to be moved to a new arena to stay contiguous. A small writer
- * pins little memory; a bulk writer allocates one arena per few batches.
+ * out the filled part as one view (no concatenation). An arena serves one
+ * batch (the bytes between two takeOutgoing calls): it is sized for the
+ * largest batch seen so far, so a batch rarely has to be moved to stay
+ * contiguous, and it is let go at takeOutgoing, so a connection holds no
+ * output buffer between batches — an idle connection pins nothing, and a
+ * small batch comes from Node's shared pool (below 4 KiB).
  */
-/** Enough for a typical handshake flight; a connection that never sends much never holds more. */
-const MIN_ARENA = 4096;
+const MIN_ARENA = 512;
 const MAX_ARENA = 1024 * 1024;
-const ARENA_BATCHES = 4;
 const EMPTY = Buffer.alloc(0);
 
 /** readOne()'s result for a record that was read and discarded. */
@@ -151,7 +149,8 @@ export class RecordLayer {
 
   // Outgoing: content not yet sealed (same type), and sealed records in
   // `arena[outStart, outEnd)`; bytes before outStart belong to whoever took them.
-  private readonly pending = Buffer.allocUnsafe(MAX_PLAINTEXT_LENGTH);
+  /** Content written but not yet sealed (copies, joined only by sealing), pendingLength bytes in all. */
+  private pending: Buffer[] = [];
   private pendingLength = 0;
   private pendingType = 0;
   private arena: Buffer = EMPTY;
@@ -477,10 +476,11 @@ export class RecordLayer {
       // Top up the partial record; if that fills it, seal pending || data directly, without joining them.
       offset = Math.min(MAX_PLAINTEXT_LENGTH - this.pendingLength, data.length);
       if (this.pendingLength + offset === MAX_PLAINTEXT_LENGTH) {
-        this.seal([this.pending.subarray(0, this.pendingLength), data.subarray(0, offset)], MAX_PLAINTEXT_LENGTH);
+        this.seal([...this.pending, data.subarray(0, offset)], MAX_PLAINTEXT_LENGTH);
+        this.pending = [];
         this.pendingLength = 0;
       } else {
-        this.pending.set(data.subarray(0, offset), this.pendingLength);
+        this.pending.push(Buffer.from(data.subarray(0, offset)));
         this.pendingLength += offset;
       }
     }
@@ -489,7 +489,7 @@ export class RecordLayer {
       this.seal([data.subarray(offset, offset + MAX_PLAINTEXT_LENGTH)], MAX_PLAINTEXT_LENGTH);
     }
     if (offset < data.length) {
-      this.pending.set(data.subarray(offset), 0);
+      this.pending = [Buffer.from(data.subarray(offset))];
       this.pendingLength = data.length - offset;
     }
     // RFC 8446 §5.1 / §6: alerts are never coalesced; a ChangeCipherSpec stands alone too.
@@ -507,7 +507,8 @@ export class RecordLayer {
   }
 
   private sealPending(): void {
-    this.seal([this.pending.subarray(0, this.pendingLength)], this.pendingLength);
+    this.seal(this.pending, this.pendingLength);
+    this.pending = [];
     this.pendingLength = 0;
   }
 
@@ -528,7 +529,7 @@ export class RecordLayer {
   private reserve(n: number): void {
     if (this.outEnd + n <= this.arena.length) return;
     const untaken = this.outEnd - this.outStart;
-    const size = Math.max(2 * (untaken + n), MIN_ARENA, Math.min(MAX_ARENA, ARENA_BATCHES * this.maxBatch));
+    const size = Math.max(2 * (untaken + n), MIN_ARENA, Math.min(MAX_ARENA, this.maxBatch));
     const next = Buffer.allocUnsafe(size);
     // Rare (once per arena): the records not yet taken must stay contiguous with the new one.
     if (untaken > 0) this.arena.copy(next, 0, this.outStart, this.outEnd);
@@ -548,11 +549,9 @@ export class RecordLayer {
     if (this.outEnd === this.outStart) return EMPTY;
     const out = this.arena.subarray(this.outStart, this.outEnd);
     this.maxBatch = Math.max(this.maxBatch, out.length);
-    if (this.arena.length - this.outEnd < this.maxBatch) {
-      this.arena = EMPTY;
-      this.outEnd = 0;
-    }
-    this.outStart = this.outEnd;
+    this.arena = EMPTY;
+    this.outStart = 0;
+    this.outEnd = 0;
     return out;
   }
 
