@@ -83,16 +83,46 @@ export const SEC1_UNCOMPRESSED = 0x04;
 export const X25519_KEY_LENGTH = 32;
 export const ED25519_BITS = 256;
 
-/**
- * Fixed DER wrappers around raw X25519 keys (RFC 8410 §4 and §7: OID 1.3.101.110),
- * so raw values become KeyObjects without a JWK round trip.
- * SubjectPublicKeyInfo: SEQUENCE { SEQUENCE { OID id-X25519 }, BIT STRING (0 unused bits) key }.
- */
-export const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
-/** OneAsymmetricKey v0: SEQUENCE { INTEGER 0, SEQUENCE { OID id-X25519 }, OCTET STRING { OCTET STRING key } }. */
-export const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+/** A Montgomery curve used for Diffie-Hellman (RFC 7748): X25519 or X448. */
+export interface MontgomeryInfo {
+  /** node:crypto key type. */
+  readonly nodeType: 'x25519' | 'x448';
+  /** Length of a raw public value, private scalar and shared secret. */
+  readonly keyLength: number;
+  /**
+   * Fixed DER wrapper around a raw private key (RFC 8410 §7: OIDs 1.3.101.110 / .111), OneAsymmetricKey v0:
+   * SEQUENCE { INTEGER 0, SEQUENCE { OID }, OCTET STRING { OCTET STRING key } }.
+   */
+  readonly pkcs8Prefix: Buffer;
+}
 
-export const KEY_EXCHANGE_GROUPS: ReadonlySet<KeyExchangeGroup> = new Set(['X25519', 'P-256', 'P-384']);
+export const MONTGOMERY: Readonly<Record<'X25519' | 'X448', MontgomeryInfo>> = {
+  X25519: {
+    nodeType: 'x25519',
+    keyLength: X25519_KEY_LENGTH,
+    pkcs8Prefix: Buffer.from('302e020100300506032b656e04220420', 'hex'),
+  },
+  X448: {
+    nodeType: 'x448',
+    keyLength: 56,
+    pkcs8Prefix: Buffer.from('3046020100300506032b656f043a0438', 'hex'),
+  },
+};
+
+/**
+ * ML-KEM-768 (FIPS 203) sizes, and the SubjectPublicKeyInfo wrapper around a raw
+ * encapsulation key (OID 2.16.840.1.101.3.4.4.2, draft-ietf-lamps-kyber-certificates).
+ */
+export const MLKEM768 = {
+  nodeType: 'ml-kem-768',
+  encapsulationKeyLength: 1184,
+  ciphertextLength: 1088,
+  sharedSecretLength: 32,
+  spkiPrefix: Buffer.from('308204b2300b0609608648016503040402038204a100', 'hex'),
+} as const;
+
+/** Every group the provider knows; X25519MLKEM768 is usable only where node:crypto has ML-KEM (see kex-hybrid.ts). */
+export const KEY_EXCHANGE_GROUPS: ReadonlySet<KeyExchangeGroup> = new Set(['X25519', 'X448', 'P-256', 'P-384', 'P-521', 'X25519MLKEM768']);
 
 /** Cipher used by `PrivateKey.toPem(password)`: PKCS#8 with PBES2 (PBKDF2 + AES-256-CBC). */
 export const PEM_ENCRYPTION_CIPHER = 'aes-256-cbc';

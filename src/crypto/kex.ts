@@ -1,122 +1,39 @@
 /**
- * Ephemeral key exchange for TLS: X25519 (RFC 7748) and ECDH over P-256/P-384.
- * Public values travel in TLS encodings (RFC 8446 §4.2.8.2): 32 raw bytes for
- * X25519, uncompressed SEC 1 points for the NIST curves.
+ * Ephemeral key exchange for TLS: which implementation serves each group, and
+ * the responder's side (generate-and-derive for Diffie-Hellman, encapsulate
+ * for the ML-KEM hybrid).
  */
-import * as nodeCrypto from 'node:crypto';
-import {
-  CURVES,
-  KEY_EXCHANGE_GROUPS,
-  SEC1_UNCOMPRESSED,
-  X25519_KEY_LENGTH,
-  X25519_PKCS8_PREFIX,
-} from './algorithms.js';
-import { guard, requireBytes, requireLength, view } from './errors.js';
-import { CryptoError, type KeyExchange, type KeyExchangeGroup } from './provider.js';
+import { KEY_EXCHANGE_GROUPS } from './algorithms.js';
+import { generateDh, importDh } from './kex-dh.js';
+import { generateHybrid, mlkemAvailable, respondHybrid } from './kex-hybrid.js';
+import { CryptoError, type KeyExchange, type KeyExchangeGroup, type KeyExchangeResponse } from './provider.js';
+
+export function supportsKeyExchange(group: KeyExchangeGroup): boolean {
+  if (!KEY_EXCHANGE_GROUPS.has(group)) return false;
+  return group === 'X25519MLKEM768' ? mlkemAvailable() : true;
+}
 
 function checkGroup(group: KeyExchangeGroup): void {
-  if (!KEY_EXCHANGE_GROUPS.has(group)) throw new CryptoError('unsupported', `unsupported key exchange group ${String(group)}`);
+  if (!supportsKeyExchange(group)) {
+    const why = KEY_EXCHANGE_GROUPS.has(group) ? ' (node:crypto here has no ML-KEM-768)' : '';
+    throw new CryptoError('unsupported', `unsupported key exchange group ${String(group)}${why}`);
+  }
 }
 
 export function generateKeyExchange(group: KeyExchangeGroup): KeyExchange {
   checkGroup(group);
-  if (group === 'X25519') {
-    const { privateKey, publicKey } = guard('unsupported', 'X25519 key generation', () => nodeCrypto.generateKeyPairSync('x25519'));
-    return new X25519KeyExchange(privateKey, publicKey);
-  }
-  const ecdh = guard('unsupported', `${group} key generation`, () => {
-    const e = nodeCrypto.createECDH(CURVES[group].opensslName);
-    e.generateKeys();
-    return e;
-  });
-  return new EcdhKeyExchange(group, ecdh);
+  return group === 'X25519MLKEM768' ? generateHybrid() : generateDh(group);
 }
 
 export function importKeyExchange(group: KeyExchangeGroup, privateKey: Uint8Array): KeyExchange {
   checkGroup(group);
-  if (group === 'X25519') {
-    requireLength(privateKey, X25519_KEY_LENGTH, 'X25519 private key');
-    const key = guard('bad_key', 'X25519 private key import', () =>
-      nodeCrypto.createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8' }),
-    );
-    return new X25519KeyExchange(key);
-  }
-  const { coordinateLength, opensslName } = CURVES[group];
-  requireLength(privateKey, coordinateLength, `${group} private scalar`);
-  // setPrivateKey rejects 0 and values ≥ n, and derives the public point.
-  const ecdh = guard('bad_key', `${group} private scalar import`, () => {
-    const e = nodeCrypto.createECDH(opensslName);
-    e.setPrivateKey(view(privateKey));
-    return e;
-  });
-  return new EcdhKeyExchange(group, ecdh);
+  if (group === 'X25519MLKEM768') throw new CryptoError('unsupported', 'importing an X25519MLKEM768 private key is not supported');
+  return importDh(group, privateKey);
 }
 
-/**
- * X25519 keys cross the node:crypto boundary as JWK (RFC 8037 `OKP`), not as
- * DER SubjectPublicKeyInfo: OpenSSL 3 takes raw keys straight from a JWK but
- * runs its generic DER decoder/encoder for SPKI, which made import ~7× and
- * export ~3× slower than the X25519 operation itself (bench/tls-handshake:
- * key-share handling was ~12% of a handshake).
- */
-class X25519KeyExchange implements KeyExchange {
-  readonly group = 'X25519' as const;
-  readonly publicKey: Buffer;
-
-  constructor(
-    private readonly privateKey: nodeCrypto.KeyObject,
-    publicKey?: nodeCrypto.KeyObject,
-  ) {
-    const jwk = guard('bad_key', 'X25519 public key export', () => (publicKey ?? nodeCrypto.createPublicKey(privateKey)).export({ format: 'jwk' }));
-    this.publicKey = Buffer.from(jwk.x ?? '', 'base64url');
-    if (this.publicKey.length !== X25519_KEY_LENGTH) throw new CryptoError('bad_key', 'X25519 public key export gave no 32-byte key');
-  }
-
-  deriveSharedSecret(peerPublicKey: Uint8Array): Buffer {
-    requireBytes(peerPublicKey, 'X25519 peer public value');
-    if (peerPublicKey.length !== X25519_KEY_LENGTH) {
-      throw new CryptoError('bad_public_value', `X25519 public value must be ${X25519_KEY_LENGTH} bytes, got ${peerPublicKey.length}`);
-    }
-    const secret = guard('bad_public_value', 'X25519', () => {
-      const x = Buffer.from(peerPublicKey.buffer, peerPublicKey.byteOffset, peerPublicKey.byteLength).toString('base64url');
-      const publicKey = nodeCrypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
-      return nodeCrypto.diffieHellman({ privateKey: this.privateKey, publicKey });
-    });
-    // RFC 8446 §7.4.2 / RFC 7748 §6.1: an all-zero result means a low-order peer point; abort.
-    // (OpenSSL 3 already refuses it; the check keeps the rule independent of the backend.)
-    if (isAllZero(secret)) throw new CryptoError('bad_public_value', 'X25519 shared secret is all zero (low-order peer public value)');
-    return secret;
-  }
-}
-
-class EcdhKeyExchange implements KeyExchange {
-  readonly publicKey: Buffer;
-
-  constructor(
-    readonly group: Exclude<KeyExchangeGroup, 'X25519'>,
-    private readonly ecdh: nodeCrypto.ECDH,
-  ) {
-    this.publicKey = guard('bad_key', `${group} public key export`, () => ecdh.getPublicKey(undefined, 'uncompressed'));
-  }
-
-  deriveSharedSecret(peerPublicKey: Uint8Array): Buffer {
-    requireBytes(peerPublicKey, `${this.group} peer public value`);
-    const expected = 1 + 2 * CURVES[this.group].coordinateLength;
-    // RFC 8446 §4.2.8.2: only the uncompressed form is allowed; this also excludes the one-byte
-    // encoding of the point at infinity.
-    if (peerPublicKey.length !== expected || peerPublicKey[0] !== SEC1_UNCOMPRESSED) {
-      throw new CryptoError(
-        'bad_public_value',
-        `${this.group} public value must be an uncompressed point of ${expected} bytes starting 0x04, got ${peerPublicKey.length} bytes starting 0x${(peerPublicKey[0] ?? 0).toString(16).padStart(2, '0')}`,
-      );
-    }
-    // computeSecret decodes with EC_POINT_oct2point, which checks coordinates < p and that the point is on the curve.
-    return guard('bad_public_value', `${this.group} ECDH (peer point invalid)`, () => this.ecdh.computeSecret(view(peerPublicKey)));
-  }
-}
-
-function isAllZero(bytes: Uint8Array): boolean {
-  let acc = 0;
-  for (const b of bytes) acc |= b;
-  return acc === 0;
+export function respondKeyExchange(group: KeyExchangeGroup, peerPublicKey: Uint8Array): KeyExchangeResponse {
+  checkGroup(group);
+  if (group === 'X25519MLKEM768') return respondHybrid(peerPublicKey);
+  const mine = generateDh(group);
+  return { publicKey: mine.publicKey, sharedSecret: mine.deriveSharedSecret(peerPublicKey) };
 }

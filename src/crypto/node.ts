@@ -6,7 +6,7 @@
 import { NodeAeadKey } from './aead.js';
 import { hashInfo } from './algorithms.js';
 import { NodeHash, constantTimeEqual, hash, hkdfExpand, hkdfExtract, hmac, randomBytes } from './hash.js';
-import { generateKeyExchange, importKeyExchange } from './kex.js';
+import { generateKeyExchange, importKeyExchange, respondKeyExchange, supportsKeyExchange } from './kex.js';
 import { generateSigningKey, importPrivateKey, importPublicKey } from './keys.js';
 import type {
   AeadAlgorithm,
@@ -16,6 +16,7 @@ import type {
   HashAlgorithm,
   KeyExchange,
   KeyExchangeGroup,
+  KeyExchangeResponse,
   KeyGenSpec,
   PrivateKey,
   PublicKey,
@@ -58,6 +59,14 @@ export class NodeCryptoProvider implements CryptoProvider {
 
   createAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey {
     return new NodeAeadKey(algorithm, key);
+  }
+
+  supportsKeyExchange(group: KeyExchangeGroup): boolean {
+    return supportsKeyExchange(group);
+  }
+
+  respondKeyExchange(group: KeyExchangeGroup, peerPublicKey: Uint8Array): KeyExchangeResponse {
+    return respondKeyExchange(group, peerPublicKey);
   }
 
   generateKeyExchange(group: KeyExchangeGroup): KeyExchange {

@@ -31,8 +31,14 @@ export type HashAlgorithm = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 export type AeadAlgorithm = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305';
 
-/** Key-exchange groups. Public values use TLS encodings: raw 32 bytes for X25519, uncompressed SEC1 points (0x04||X||Y) for the NIST curves. */
-export type KeyExchangeGroup = 'X25519' | 'P-256' | 'P-384';
+/**
+ * Key-exchange groups. Public values use TLS encodings: raw 32 / 56 bytes for
+ * X25519 / X448, uncompressed SEC1 points (0x04||X||Y) for the NIST curves, and
+ * for the X25519MLKEM768 hybrid (draft-ietf-tls-ecdhe-mlkem) the ML-KEM-768
+ * part first: encapsulation key || X25519 value from the initiator,
+ * ciphertext || X25519 value from the responder, secret ML-KEM || X25519.
+ */
+export type KeyExchangeGroup = 'X25519' | 'X448' | 'P-256' | 'P-384' | 'P-521' | 'X25519MLKEM768';
 
 export type EcCurve = 'P-256' | 'P-384' | 'P-521';
 
@@ -81,6 +87,12 @@ export interface KeyExchange {
   readonly publicKey: Buffer;
   /** Validates the peer's public value and returns the shared secret (X coordinate for ECDH). Throws CryptoError('bad_public_value'). */
   deriveSharedSecret(peerPublicKey: Uint8Array): Buffer;
+}
+
+/** The responder's half of a key exchange (TLS server): its public value (a KEM ciphertext for ML-KEM) and the shared secret. */
+export interface KeyExchangeResponse {
+  readonly publicKey: Buffer;
+  readonly sharedSecret: Buffer;
 }
 
 export type KeyType = 'rsa' | 'rsa-pss' | 'ec' | 'ed25519';
@@ -132,9 +144,17 @@ export interface CryptoProvider {
 
   createAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey;
 
-  /** A fresh ephemeral key pair. */
+  /** Whether this provider can run `group` here (ML-KEM needs a node:crypto that has it). */
+  supportsKeyExchange(group: KeyExchangeGroup): boolean;
+  /** A fresh ephemeral key pair: the initiator's (TLS client's) side. */
   generateKeyExchange(group: KeyExchangeGroup): KeyExchange;
-  /** A key pair from a known private value (raw 32 bytes for X25519, the scalar for NIST curves): for tests and trace reproduction. */
+  /**
+   * The responder's (TLS server's) side against the initiator's public value:
+   * for Diffie-Hellman groups a fresh key pair and the derived secret, for a
+   * KEM an encapsulation. Throws CryptoError('bad_public_value') for an invalid peer value.
+   */
+  respondKeyExchange(group: KeyExchangeGroup, peerPublicKey: Uint8Array): KeyExchangeResponse;
+  /** A key pair from a known private value (raw bytes for X25519/X448, the scalar for NIST curves; not for the hybrid): for tests and trace reproduction. */
   importKeyExchange(group: KeyExchangeGroup, privateKey: Uint8Array): KeyExchange;
 
   /** PEM (PKCS#8, encrypted PKCS#8, traditional RSA/EC, encrypted traditional) or DER PKCS#8. Throws CryptoError('bad_password') / ('bad_key'). */

@@ -6,6 +6,8 @@
  * with verification, certificates, callbacks and wrapping.
  */
 import type { VersionName } from '../tls/registry/versions.js';
+import type { CryptoProvider, KeyExchangeGroup } from '../crypto/provider.js';
+import { defaultGroups } from '../tls/config.js';
 import { groupByName, SUPPORTED_GROUPS, type GroupInfo } from '../tls/registry/groups.js';
 import type { CipherSuite } from '../tls/registry/suites.js';
 import { TLS13_SUITES } from '../tls/registry/suites.js';
@@ -47,7 +49,7 @@ const LOWEST_IMPLEMENTED = TLSVersion.TLSv1_2;
 const DEPRECATED_VERSIONS: ReadonlySet<number> = new Set([TLSVersion.SSLv3, TLSVersion.TLSv1, TLSVersion.TLSv1_1]);
 const OP_NO_PROTOCOL_MASK = OP_NO_SSLv3 | OP_NO_TLSv1 | OP_NO_TLSv1_1 | OP_NO_TLSv1_2 | OP_NO_TLSv1_3;
 /** Curves OpenSSL knows that our engine does not implement. */
-const OPENSSL_ONLY_CURVES: ReadonlySet<string> = new Set(['secp521r1', 'X448', 'secp224r1', 'secp256k1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1']);
+const OPENSSL_ONLY_CURVES: ReadonlySet<string> = new Set(['secp224r1', 'secp256k1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1']);
 
 export class SSLContextProtocols {
   protected readonly _protocol: number;
@@ -57,7 +59,10 @@ export class SSLContextProtocols {
   protected _securityLevel: number;
   protected _tls12: readonly CipherSuite[];
   protected _tls13: readonly CipherSuite[] = TLS13_SUITES;
-  protected _groups: readonly GroupInfo[] = SUPPORTED_GROUPS;
+  /** Set by set_groups/set_ecdh_curve; null: the engine's default (OpenSSL's list for this platform). */
+  protected _groups: readonly GroupInfo[] | null = null;
+  /** The crypto provider (SSLContext sets it): which groups run here depends on it. */
+  declare readonly provider: CryptoProvider;
   protected _alpn: readonly string[] = [];
 
   /** Validates the protocol constant (with Python's deprecation warnings) and applies the default versions and cipher string. */
@@ -150,15 +155,35 @@ export class SSLContextProtocols {
     const out: GroupInfo[] = [];
     for (const name of groups.split(':')) {
       const g = groupByName(name);
-      if (g === null) throw makeSSLError(SSLError, 0, `unsupported group '${name}' (implemented: ${SUPPORTED_GROUPS.map((x) => x.name).join(', ')})`);
+      if (g === null || !this.provider.supportsKeyExchange(g.kex)) {
+        throw makeSSLError(SSLError, 0, `unsupported group '${name}' (implemented: ${this.implementedGroups().map((x) => x.name).join(', ')})`);
+      }
       if (!out.includes(g)) out.push(g);
     }
     this._groups = out;
   }
 
-  /** `get_groups()` (3.15): the enabled groups' names. */
-  getGroups(): string[] {
-    return this._groups.map((g) => g.name);
+  /**
+   * `get_groups(*, include_aliases=False)` (3.15): the groups implemented for key agreement
+   * (OpenSSL's SSL_CTX_get0_implemented_groups), limited to those usable between
+   * `minimumVersion` and `maximumVersion` (X25519MLKEM768 needs TLS 1.3); with
+   * `includeAliases`, OpenSSL's alias names ('P-256', 'X25519', …) follow each group.
+   */
+  getGroups(options: { includeAliases?: boolean } = {}): string[] {
+    const versions = this.enabledVersions();
+    const tls12Only = versions.length > 0 && !versions.includes('TLSv1.3');
+    return this.implementedGroups()
+      .filter((g) => g.tls12 || !tls12Only)
+      .flatMap((g) => (options.includeAliases === true ? [g.name, ...g.aliases] : [g.name]));
+  }
+
+  /** The groups handed to the engine: set_groups' list, else the default list for this provider. */
+  enabledGroups(): readonly KeyExchangeGroup[] {
+    return this._groups?.map((g) => g.kex) ?? defaultGroups(this.provider);
+  }
+
+  private implementedGroups(): GroupInfo[] {
+    return SUPPORTED_GROUPS.filter((g) => this.provider.supportsKeyExchange(g.kex));
   }
 
   /** `set_ecdh_curve(name)`: OpenSSL short curve names; restricts key exchange to that one group, as Python on OpenSSL 3 does. */
@@ -167,7 +192,7 @@ export class SSLContextProtocols {
     const n = typeof name === 'string' ? name : Buffer.from(name).toString('latin1');
     const g = SUPPORTED_GROUPS.find((x) => x.opensslName === n);
     if (!g) {
-      if (OPENSSL_ONLY_CURVES.has(n)) throw new ValueError(`elliptic curve '${n}' is not implemented by sslsock (use X25519, prime256v1 or secp384r1)`);
+      if (OPENSSL_ONLY_CURVES.has(n)) throw new ValueError(`elliptic curve '${n}' is not implemented by sslsock (use X25519, X448, prime256v1, secp384r1 or secp521r1)`);
       throw new ValueError(`unknown elliptic curve name '${n}'`);
     }
     this._groups = [g];

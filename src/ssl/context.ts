@@ -107,7 +107,7 @@ export class SSLContext extends SSLContextProtocols {
   sslobjectClass: typeof SSLObject = SSLObject;
   private _sslsocketClass: SSLSocketFactory | null = null;
 
-  readonly provider: CryptoProvider;
+  override readonly provider: CryptoProvider;
   private _verifyMode: number;
   private _checkHostname: boolean;
   private _verifyFlags: number = VERIFY_X509_TRUSTED_FIRST;
@@ -384,7 +384,7 @@ export class SSLContext extends SSLContextProtocols {
       securityLevel: this._securityLevel,
       versions: this.enabledVersions(),
       suites: this.enabledSuites(),
-      groups: this._groups.map((g) => g.kex),
+      groups: this.enabledGroups(),
       certificates: this._certs,
       alpnProtocols: this._alpn,
       keylogFilename: this._keylogFilename,

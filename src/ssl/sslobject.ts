@@ -16,6 +16,7 @@
 import { Connection } from '../tls/connection.js';
 import { TLSError } from '../tls/errors.js';
 import type { CipherSuite } from '../tls/registry/suites.js';
+import { groupByKex } from '../tls/registry/groups.js';
 import { MAX_CIPHERTEXT_LENGTH_TLS13, RECORD_HEADER_LENGTH } from '../tls/record.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { peerCertDict, type PeerCertDict } from '../x509/peercert.js';
@@ -338,6 +339,12 @@ export class SSLObject {
 
   version(): string | null {
     return this.conn.handshakeDone ? this.conn.negotiated.version : null;
+  }
+
+  /** `group()` (3.15): the key-exchange group's name as OpenSSL reports it ('x25519', 'secp256r1', 'X25519MLKEM768', …), or null before the handshake. */
+  group(): string | null {
+    const g = this.conn.handshakeDone ? this.conn.negotiated.group : null;
+    return g === null ? null : groupByKex(g).name;
   }
 
   selectedAlpnProtocol(): string | null {

@@ -131,6 +131,11 @@ export abstract class SSLSocketBase extends socket {
     return this._sslobj === null ? null : this._sslobj.version();
   }
 
+  /** `group()` (3.15): the negotiated key-exchange group's OpenSSL name, or null before the handshake. */
+  group(): string | null {
+    return this._sslobj === null ? null : this._sslobj.group();
+  }
+
   getChannelBinding(cbType = 'tls-unique'): Buffer | null {
     if (this._sslobj !== null) return this._sslobj.getChannelBinding(cbType);
     if (!CHANNEL_BINDING_TYPES.includes(cbType)) throw new ValueError(`${cbType} channel binding type not implemented`);

@@ -10,12 +10,12 @@
  */
 import type { KeyExchange } from '../crypto/provider.js';
 import type { HandshakeContext } from './handshake-common.js';
-import { fatal } from './handshake-common.js';
+import { fatal, initialKeyShares } from './handshake-common.js';
 import { encodeClientHello, MAX_SESSION_ID_LENGTH, NULL_COMPRESSION, RANDOM_LENGTH, type ClientHello } from './messages/client-hello.js';
 import { DOWNGRADE_TLS11, DOWNGRADE_TLS12, type HelloRetryRequest, type ServerHello } from './messages/server-hello.js';
 import { findExtension, type ClientHelloExtension, type HelloRetryRequestExtension, type ServerHelloExtension } from './messages/extensions.js';
 import { EcPointFormat, extensionName, PskKeyExchangeMode } from './registry/extensions.js';
-import { groupById, SUPPORTED_GROUPS, type GroupInfo } from './registry/groups.js';
+import { groupById, groupByKex } from './registry/groups.js';
 import { HandshakeType } from './registry/handshake-types.js';
 import { CERTIFICATE_SIGNATURE_SCHEMES } from './registry/signature-schemes.js';
 import { suiteById, SignalingSuite, type CipherSuite } from './registry/suites.js';
@@ -27,13 +27,6 @@ import { processServerHello13 } from './client13.js';
 import { processServerHello12 } from './client12.js';
 import { isIpAddress as isIpLiteral } from '../x509/hostname.js';
 import { bindClientHello, pskExtension, usableTicket, type OfferedPsk } from './psk.js';
-
-/** The registry entry for a provider group name. */
-export function groupInfo(kex: string): GroupInfo {
-  const g = SUPPORTED_GROUPS.find((x) => x.kex === kex);
-  if (!g) throw new Error(`group ${kex} is not implemented`);
-  return g;
-}
 
 /** Everything the client decided in its ClientHello; carried through the states of either version. */
 export interface ClientHelloState {
@@ -73,7 +66,7 @@ export function startClient(ctx: HandshakeContext): HandshakeState {
     sentServerName: serverName,
     transcript: new Transcript(ctx.provider),
     // TLS 1.2 generates its ECDHE key when the ServerKeyExchange names the group.
-    keyShares: offeredVersions.includes('TLSv1.3') ? [ctx.provider.generateKeyExchange(cfg.groups[0]!)] : [],
+    keyShares: offeredVersions.includes('TLSv1.3') ? initialKeyShares(ctx.provider, cfg.groups) : [],
     psk: offeredVersions.includes('TLSv1.3') ? usableTicket(ctx, offeredSuites) : null,
   };
   const st: ClientHelloState = { ...base, hello: buildClientHello(ctx, base, null) };
@@ -93,7 +86,7 @@ function buildClientHello(ctx: HandshakeContext, st: Omit<ClientHelloState, 'hel
     ext.push({ type: 'ec_point_formats', formats: [EcPointFormat.uncompressed] });
     ext.push({ type: 'extended_master_secret' });
   }
-  ext.push({ type: 'supported_groups', groups: cfg.groups.map((g) => groupInfo(g).id) });
+  ext.push({ type: 'supported_groups', groups: cfg.groups.map((g) => groupByKex(g).id) });
   if (st.alpn.length > 0) ext.push({ type: 'application_layer_protocol_negotiation', protocols: st.alpn.map((p) => Buffer.from(p, 'latin1')) });
   ext.push({ type: 'signature_algorithms', schemes: cfg.signatureSchemes.filter((s) => (v13 && s.tls13) || (v12 && s.tls12)).map((s) => s.id) });
   ext.push({ type: 'signature_algorithms_cert', schemes: CERTIFICATE_SIGNATURE_SCHEMES.map((s) => s.id) });
@@ -102,7 +95,7 @@ function buildClientHello(ctx: HandshakeContext, st: Omit<ClientHelloState, 'hel
     if (cookie !== null) ext.push({ type: 'cookie', cookie });
     // RFC 8446 §4.2.9: tickets may be used with (EC)DHE only.
     ext.push({ type: 'psk_key_exchange_modes', modes: [PskKeyExchangeMode.psk_dhe_ke] });
-    ext.push({ type: 'key_share', clientShares: st.keyShares.map((k) => ({ group: groupInfo(k.group).id, keyExchange: k.publicKey })) });
+    ext.push({ type: 'key_share', clientShares: st.keyShares.map((k) => ({ group: groupByKex(k.group).id, keyExchange: k.publicKey })) });
     if (cfg.postHandshakeAuth) ext.push({ type: 'post_handshake_auth' });
     // RFC 8446 §4.2.11: pre_shared_key comes last.
     if (st.psk !== null) ext.push(pskExtension(ctx, st.psk));
@@ -233,7 +226,7 @@ class ExpectServerHello implements HandshakeState {
     const cookie = findExtension(hrr.extensions, 'cookie');
     // "Clients MUST abort the handshake with an illegal_parameter alert if the HelloRetryRequest would not result in any change in the ClientHello."
     if (!ks && !cookie) fatal('illegal_parameter', 'HelloRetryRequest would not change the ClientHello');
-    let group = groupInfo(st.keyShares[0]!.group).id;
+    let group = groupByKex(st.keyShares[0]!.group).id;
     if (ks) {
       const g = groupById(ks.selectedGroup);
       if (!g || !ctx.config.groups.includes(g.kex)) fatal('illegal_parameter', `HelloRetryRequest selects group 0x${ks.selectedGroup.toString(16)}, which we did not offer`);

@@ -94,7 +94,7 @@ class ExpectServerKeyExchange implements HandshakeState {
     const ske = decodeAs12(msg, 'server_key_exchange');
     // RFC 8422 §5.4: a curve the client did not list is illegal_parameter.
     const group = groupById(ske.namedGroup);
-    if (!group || !ctx.config.groups.includes(group.kex)) fatal('illegal_parameter', `ServerKeyExchange uses group 0x${ske.namedGroup.toString(16).padStart(4, '0')}, which we did not offer`);
+    if (!group || !group.tls12 || !ctx.config.groups.includes(group.kex)) fatal('illegal_parameter', `ServerKeyExchange uses group 0x${ske.namedGroup.toString(16).padStart(4, '0')}, which we did not offer`);
     ctx.negotiated.peerSignatureScheme = verifyPeerSignature12(this.s, this.spki, ske.algorithm, ske.signature, signedParams(this.s, ske.params), 'ServerKeyExchange', true);
     transcript.add(msg.raw);
     const mine = ctx.provider.generateKeyExchange(group.kex);

@@ -71,7 +71,11 @@ export interface ConnectionConfig {
   readonly maxVersion?: VersionName;
   /** Suites of either version in preference order (the server uses its own order). Default: DEFAULT_SUITES. */
   readonly cipherSuites?: readonly CipherSuite[];
-  /** Key-exchange groups in preference order; the client sends a key share for the first. Default: X25519, P-256, P-384. */
+  /**
+   * Key-exchange groups in preference order; the client sends a key share for the first (and for X25519 too when the
+   * first is the X25519MLKEM768 hybrid). Default: OpenSSL's list (`defaultGroups`). Groups the provider cannot run here
+   * (ML-KEM on Node 20) and, without TLS 1.3, TLS 1.3-only groups are left out.
+   */
   readonly groups?: readonly KeyExchangeGroup[];
   /** Signature schemes we accept / use (CertificateVerify, TLS 1.2 ServerKeyExchange), in preference order. Default: every scheme usable in TLS 1.3 or 1.2. */
   readonly signatureSchemes?: readonly SignatureScheme[];
@@ -119,7 +123,15 @@ export interface ConnectionConfig {
   readonly postHandshakeAuth?: boolean;
 }
 
-export const DEFAULT_GROUPS: readonly KeyExchangeGroup[] = ['X25519', 'P-256', 'P-384'];
+/** OpenSSL 3.0's default groups (Node 20), without FFDHE: x25519, secp256r1, x448, secp521r1, secp384r1. */
+export const DEFAULT_GROUPS: readonly KeyExchangeGroup[] = ['X25519', 'P-256', 'X448', 'P-521', 'P-384'];
+/** OpenSSL 3.5's default groups (Node 24), without FFDHE: the ML-KEM hybrid first, shares sent for it and X25519. */
+export const DEFAULT_GROUPS_MLKEM: readonly KeyExchangeGroup[] = ['X25519MLKEM768', 'X25519', 'P-256', 'X448', 'P-384', 'P-521'];
+
+/** The default group list for a provider: OpenSSL 3.5's where ML-KEM runs, else OpenSSL 3.0's. */
+export function defaultGroups(provider: CryptoProvider): readonly KeyExchangeGroup[] {
+  return provider.supportsKeyExchange('X25519MLKEM768') ? DEFAULT_GROUPS_MLKEM : DEFAULT_GROUPS;
+}
 export const DEFAULT_TLS13_SUITES: readonly CipherSuite[] = TLS13_SUITES;
 /** TLS 1.3 suites first, then the TLS 1.2 ECDHE + AEAD suites, each in OpenSSL's order. */
 export const DEFAULT_SUITES: readonly CipherSuite[] = [...TLS13_SUITES, ...TLS12_SUITES];

@@ -1,8 +1,8 @@
 import type { CryptoProvider, KeyExchange, KeyExchangeGroup } from '../crypto/provider.js';
 import { CryptoError } from '../crypto/provider.js';
-import type { GroupInfo } from './registry/groups.js';
+import { groupByKex, X25519, type GroupInfo } from './registry/groups.js';
 import type { CertifiedKey, ClientAuthMode, ConnectionConfig, KeyLogCallback, ServerOverrides, VerifyPeer, ClientHelloInfo } from './config.js';
-import { DEFAULT_GROUPS, DEFAULT_KEY_UPDATE_RECORD_LIMIT, DEFAULT_SUITES } from './config.js';
+import { DEFAULT_KEY_UPDATE_RECORD_LIMIT, DEFAULT_SUITES, defaultGroups } from './config.js';
 import { TLSError } from './errors.js';
 import type { KeySchedule } from './keyschedule.js';
 import type { EarlyDataSkip } from './record.js';
@@ -54,7 +54,7 @@ export function resolveConfig(c: ConnectionConfig): ResolvedConfig {
     minVersion: c.minVersion ?? 'TLSv1.2',
     maxVersion: c.maxVersion ?? 'TLSv1.3',
     cipherSuites: suites,
-    groups: c.groups ?? DEFAULT_GROUPS,
+    groups: usableGroups(c),
     signatureSchemes: (c.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES).filter((s) => s.tls13 || s.tls12),
     certificates: c.certificates ?? [],
     alpnProtocols: c.alpnProtocols ?? [],
@@ -76,6 +76,12 @@ export function resolveConfig(c: ConnectionConfig): ResolvedConfig {
     onTicket: c.onTicket ?? null,
     postHandshakeAuth: c.postHandshakeAuth ?? false,
   };
+}
+
+/** The configured (or default) groups this provider can run, without TLS 1.3-only ones when TLS 1.3 is off. */
+function usableGroups(c: ConnectionConfig): KeyExchangeGroup[] {
+  const tls13 = (c.maxVersion ?? 'TLSv1.3') === 'TLSv1.3';
+  return (c.groups ?? defaultGroups(c.provider)).filter((g) => c.provider.supportsKeyExchange(g) && (tls13 || groupByKex(g).tls12));
 }
 
 /** What the handshake negotiated; filled in by the state machines as they go. */
@@ -168,14 +174,42 @@ export function fatal(alert: AlertName, reason: string, detail?: TLSError['detai
 }
 
 /**
- * Checks the peer's key_share value for `group` and derives the (EC)DHE shared
- * secret with our key. A wrong length or an invalid point is illegal_parameter
- * (RFC 8446 §4.2.8.2).
+ * The client's first key shares: one for the first group, plus one for X25519
+ * when the first is a hybrid that contains it and X25519 is offered too (as
+ * OpenSSL 3.5's default list does), so a server without the hybrid needs no
+ * HelloRetryRequest.
+ */
+export function initialKeyShares(provider: CryptoProvider, groups: readonly KeyExchangeGroup[]): KeyExchange[] {
+  const first = groups[0]!;
+  const shares = [provider.generateKeyExchange(first)];
+  if (!groupByKex(first).tls12 && first.startsWith('X25519') && groups.includes(X25519.kex)) shares.push(provider.generateKeyExchange(X25519.kex));
+  return shares;
+}
+
+/**
+ * Checks the peer's key_share value for `group` and derives the shared secret
+ * with our key (the client's side). A wrong length or an invalid value is
+ * illegal_parameter (RFC 8446 §4.2.8.2).
  */
 export function deriveSharedSecret(mine: KeyExchange, group: GroupInfo, peerShare: Uint8Array, peer: 'client' | 'server'): Buffer {
-  if (peerShare.length !== group.publicKeyLength) fatal('illegal_parameter', `${peer} key_share for ${group.name} is ${peerShare.length} bytes, expected ${group.publicKeyLength}`);
+  checkShareLength(group, peerShare, peer);
+  return asIllegalParameter(peer, () => mine.deriveSharedSecret(peerShare));
+}
+
+/** The server's side: checks the client's value and answers it (a fresh DH share, or a KEM ciphertext) with the shared secret. */
+export function respondToKeyShare(provider: CryptoProvider, group: GroupInfo, clientShare: Uint8Array): { publicKey: Buffer; sharedSecret: Buffer } {
+  checkShareLength(group, clientShare, 'client');
+  return asIllegalParameter('client', () => provider.respondKeyExchange(group.kex, clientShare));
+}
+
+function checkShareLength(group: GroupInfo, share: Uint8Array, peer: 'client' | 'server'): void {
+  const expected = peer === 'client' ? group.publicKeyLength : group.serverShareLength;
+  if (share.length !== expected) fatal('illegal_parameter', `${peer} key_share for ${group.name} is ${share.length} bytes, expected ${expected}`);
+}
+
+function asIllegalParameter<T>(peer: 'client' | 'server', fn: () => T): T {
   try {
-    return mine.deriveSharedSecret(peerShare);
+    return fn();
   } catch (e) {
     if (e instanceof CryptoError) fatal('illegal_parameter', `${peer} key share is invalid: ${e.message}`);
     throw e;

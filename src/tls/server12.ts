@@ -23,7 +23,7 @@ import { DOWNGRADE_TLS12, encodeServerHello } from './messages/server-hello.js';
 import { encodeEcdheParams, encodeServerKeyExchange } from './messages/server-key-exchange.js';
 import { acceptPeerChain } from './peer-cert.js';
 import { EcPointFormat } from './registry/extensions.js';
-import { SUPPORTED_GROUPS, type GroupInfo } from './registry/groups.js';
+import { groupByKex, type GroupInfo } from './registry/groups.js';
 import { ClientCertificateType, HandshakeType } from './registry/handshake-types.js';
 import { SignalingSuite, type CipherSuite } from './registry/suites.js';
 import { ProtocolVersion, versionsBetween } from './registry/versions.js';
@@ -32,10 +32,13 @@ import type { HandshakeState, IncomingMessage } from './states.js';
 import { decodeAs12, expectType, sendMessage } from './states.js';
 import type { Transcript } from './transcript.js';
 
-/** The group for ECDHE: ours in preference order, among the client's supported_groups (RFC 8422 §5.1.1; absent means any). */
+/**
+ * The group for ECDHE: ours in preference order, among the client's supported_groups (RFC 8422 §5.1.1; absent
+ * means any), leaving out TLS 1.3-only groups (the ML-KEM hybrid).
+ */
 function chooseGroup(ctx: HandshakeContext, ch: ClientHello): GroupInfo | null {
   const theirs = findExtension(ch.extensions, 'supported_groups');
-  const ours = ctx.config.groups.map((k) => SUPPORTED_GROUPS.find((g) => g.kex === k)!);
+  const ours = ctx.config.groups.map(groupByKex).filter((g) => g.tls12);
   return ours.find((g) => !theirs || theirs.groups.includes(g.id)) ?? null;
 }
 

@@ -6,12 +6,11 @@
  *   → [ExpectClientCertificate → ExpectClientCertificateVerify]
  *   → ExpectClientFinished → traffic
  */
-import type { KeyExchange } from '../crypto/provider.js';
 import type { CertificateChoice } from './cert-select.js';
 import { selectCertificate, signCertificateVerify, verifyCertificateVerify } from './cert-select.js';
 import { Writer } from './codec.js';
 import type { HandshakeContext } from './handshake-common.js';
-import { deriveSharedSecret, fatal, recordNegotiated13, schemesFor } from './handshake-common.js';
+import { fatal, recordNegotiated13, respondToKeyShare, schemesFor } from './handshake-common.js';
 import { KeySchedule } from './keyschedule.js';
 import type { HandshakeSecret } from './keyschedule.js';
 import { encodeCertificate } from './messages/certificate.js';
@@ -22,7 +21,7 @@ import { encodeEncryptedExtensions } from './messages/encrypted-extensions.js';
 import { findExtension, writeExtension, type EncryptedExtension, type CertificateRequestExtension } from './messages/extensions.js';
 import { encodeFinished } from './messages/finished.js';
 import { encodeServerHello } from './messages/server-hello.js';
-import { SUPPORTED_GROUPS } from './registry/groups.js';
+import { groupByKex } from './registry/groups.js';
 import type { GroupInfo } from './registry/groups.js';
 import { HandshakeType } from './registry/handshake-types.js';
 import { CERTIFICATE_SIGNATURE_SCHEMES } from './registry/signature-schemes.js';
@@ -78,7 +77,7 @@ export function respond13(ctx: HandshakeContext, transcript: Transcript, ch: Cli
     if (!groupsExt.groups.includes(share.group)) fatal('illegal_parameter', `key_share for group ${hex16(share.group)} not listed in supported_groups`);
   }
 
-  const ours = cfg.groups.map((k) => SUPPORTED_GROUPS.find((g) => g.kex === k)!);
+  const ours = cfg.groups.map(groupByKex);
   let chosen: { group: GroupInfo; share: Buffer } | null = null;
   if (retry) {
     // RFC 8446 §4.1.2: the retried ClientHello carries exactly one share, for the group we asked for.
@@ -204,8 +203,7 @@ function sendServerFlight(
   resumed: AcceptedPsk | null,
 ): HandshakeState {
   const cfg = ctx.config;
-  const kex: KeyExchange = ctx.provider.generateKeyExchange(group.kex);
-  const shared = deriveSharedSecret(kex, group, clientShare, 'client');
+  const { publicKey: ourShare, sharedSecret: shared } = respondToKeyShare(ctx.provider, group, clientShare);
   const n = ctx.negotiated;
   recordNegotiated13(n, suite, group);
   n.alpn = alpn;
@@ -223,7 +221,7 @@ function sendServerFlight(
       cipherSuite: suite.id,
       legacyCompressionMethod: NULL_COMPRESSION,
       extensions: [
-        { type: 'key_share', serverShare: { group: group.id, keyExchange: kex.publicKey } },
+        { type: 'key_share', serverShare: { group: group.id, keyExchange: ourShare } },
         { type: 'supported_versions', selectedVersion: ProtocolVersion.TLSv1_3 },
         ...(resumed ? [{ type: 'pre_shared_key' as const, selectedIdentity: resumed.index }] : []),
       ],

@@ -9,6 +9,8 @@ const GROUPS: readonly [KeyExchangeGroup, number, number][] = [
   ['X25519', 32, 32],
   ['P-256', 65, 32],
   ['P-384', 97, 48],
+  ['P-521', 133, 66],
+  ['X448', 56, 56],
 ];
 
 for (const [group, publicLength, secretLength] of GROUPS) {
@@ -17,7 +19,7 @@ for (const [group, publicLength, secretLength] of GROUPS) {
     const b = provider.generateKeyExchange(group);
     assert.equal(a.group, group);
     assert.equal(a.publicKey.length, publicLength);
-    if (group !== 'X25519') assert.equal(a.publicKey[0], 0x04, 'uncompressed point');
+    if (group.startsWith('P-')) assert.equal(a.publicKey[0], 0x04, 'uncompressed point');
     const secret = a.deriveSharedSecret(b.publicKey);
     assert.equal(secret.length, secretLength);
     assert.deepEqual(b.deriveSharedSecret(a.publicKey), secret);
@@ -100,5 +102,7 @@ test('importKeyExchange: NIST scalars must be in [1, n-1] and the right length; 
   assert.throws(() => provider.importKeyExchange('P-256', Buffer.alloc(31, 1)), isCode('bad_argument'));
   assert.throws(() => provider.importKeyExchange('P-384', Buffer.alloc(32, 1)), isCode('bad_argument'));
   assert.throws(() => provider.importKeyExchange('X25519', Buffer.alloc(31, 1)), isCode('bad_argument'));
-  assert.throws(() => provider.generateKeyExchange('P-521' as KeyExchangeGroup), isCode('unsupported'));
+  assert.throws(() => provider.generateKeyExchange('P-192' as KeyExchangeGroup), isCode('unsupported'));
+  assert.throws(() => provider.importKeyExchange('P-521', Buffer.alloc(65, 1)), isCode('bad_argument'));
+  assert.throws(() => provider.importKeyExchange('X448', Buffer.alloc(32, 1)), isCode('bad_argument'));
 });

@@ -46,6 +46,9 @@ export const GNUTLS_GROUP: Record<KeyExchangeGroup, string> = {
   X25519: 'X25519',
   'P-256': 'SECP256R1',
   'P-384': 'SECP384R1',
+  'P-521': 'SECP521R1',
+  X448: 'X448',
+  X25519MLKEM768: 'X25519-MLKEM768',
 };
 
 export function gnutlsCipher(suite: CipherSuite): string {

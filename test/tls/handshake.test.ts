@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultProvider } from '../../src/crypto/index.js';
 import { Connection } from '../../src/tls/connection.js';
-import type { ConnectionConfig } from '../../src/tls/config.js';
 import { TLSError } from '../../src/tls/errors.js';
 import { ContentType } from '../../src/tls/registry/content-types.js';
 import { AlertDescription, AlertLevel } from '../../src/tls/registry/alerts.js';
@@ -17,24 +16,11 @@ import { drain, expectTLSError, pumpMemory } from '../helpers/pump.js';
 import { KeySchedule } from '../../src/tls/keyschedule.js';
 import { RecordLayer } from '../../src/tls/record.js';
 import { testPki } from './connection-certs.js';
+import { connected, pair } from './helpers/memory-pair.js';
 import { TrustStore } from '../../src/x509/store.js';
 import { defaultVerifier } from '../../src/tls/verify-default.js';
 
 const provider = defaultProvider;
-
-function pair(client: Partial<ConnectionConfig> = {}, server: Partial<ConnectionConfig> = {}): [Connection, Connection] {
-  const pki = testPki();
-  const c = Connection.client({ provider, serverName: 'localhost', ...client });
-  const s = Connection.server({ provider, certificates: [pki.servers.p256.certified], ...server });
-  return [c, s];
-}
-
-function connected(client: Partial<ConnectionConfig> = {}, server: Partial<ConnectionConfig> = {}): [Connection, Connection] {
-  const [c, s] = pair(client, server);
-  pumpMemory(c, s);
-  assert.ok(c.handshakeDone && s.handshakeDone);
-  return [c, s];
-}
 
 /** Moves one direction only, so a test can inspect what arrives in between. */
 function deliver(from: Connection, to: Connection): void {

@@ -22,7 +22,7 @@ import { Peer, connectWhenListening, digitPayload, listenOnce, sha256 } from './
 const provider = defaultProvider;
 const servSkip = HAVE_GNUTLS_SERV ? false : 'gnutls-serv not installed (apt-get install gnutls-bin)';
 const cliSkip = HAVE_GNUTLS_CLI ? false : 'gnutls-cli not installed (apt-get install gnutls-bin)';
-const GROUPS: readonly KeyExchangeGroup[] = ['X25519', 'P-256', 'P-384'];
+const GROUPS: readonly KeyExchangeGroup[] = ['X25519', 'P-256', 'P-384', 'P-521', 'X448'];
 const KiB = 1024;
 const TIMEOUT = 30_000;
 /** gnutls-serv's in-band commands (src/common.c check_command) and its answer. */

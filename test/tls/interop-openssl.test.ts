@@ -75,7 +75,7 @@ for (const suite of TLS13_SUITES) {
   });
 }
 
-for (const group of ['X25519', 'P-256', 'P-384'] as KeyExchangeGroup[]) {
+for (const group of ['X25519', 'P-256', 'P-384', 'P-521', 'X448'] as KeyExchangeGroup[]) {
   test(`our client against openssl s_server with group ${group}`, { skip }, async () => {
     const { pump, peer } = await clientRoundTrip({}, { groups: [group] });
     assert.equal(pump.conn.negotiated.group, group);
@@ -197,11 +197,22 @@ for (const kind of LEAF_KINDS) {
   });
 }
 
-for (const group of ['X25519', 'P-256', 'P-384'] as KeyExchangeGroup[]) {
+/** How s_client names each group in its "Server Temp Key" line. */
+const OPENSSL_TEMP_KEY: Partial<Record<KeyExchangeGroup, string>> = {
+  X25519: 'X25519, 253 bits',
+  X448: 'X448, 448 bits',
+  'P-256': 'ECDH, prime256v1, 256 bits',
+  'P-384': 'ECDH, secp384r1, 384 bits',
+  'P-521': 'ECDH, secp521r1, 521 bits',
+};
+
+for (const group of ['X25519', 'P-256', 'P-384', 'P-521', 'X448'] as KeyExchangeGroup[]) {
   test(`openssl s_client against our server with group ${group}`, { skip }, async () => {
-    const { pump, peer } = await serverRoundTrip({ groups: [group] }, ['-groups', group === 'X25519' ? 'X25519' : group]);
+    const { pump, peer } = await serverRoundTrip({ groups: [group] }, ['-groups', group]);
     assert.equal(pump.conn.negotiated.group, group);
     await finish(pump, peer);
+    // s_client's own view of the key exchange.
+    assert.match(peer.out.toString() + peer.err, new RegExp(`Server Temp Key: ${OPENSSL_TEMP_KEY[group]}`));
   });
 }
 

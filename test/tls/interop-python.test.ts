@@ -229,6 +229,25 @@ test('a Python server limited to secp384r1 makes our client retry (HelloRetryReq
   assert.equal(pump.conn.negotiated.group, 'P-384');
 });
 
+for (const [group, curve] of [
+  ['P-521', 'secp521r1'],
+  ['X448', 'X448'],
+] as const) {
+  test(`our client and a Python server limited to ${curve} agree on ${group} without a retry`, { skip }, async () => {
+    const { pump, info } = await clientAgainstPython({ groups: [group] }, { curve });
+    assert.equal(info.version, 'TLSv1.3');
+    assert.equal(pump.conn.negotiated.helloRetry, false);
+    assert.equal(pump.conn.negotiated.group, group);
+  });
+
+  test(`our server limited to ${group} retries a Python client (x25519 share) to ${group}`, { skip }, async () => {
+    const { pump, info } = await pythonClientAgainstUs({ groups: [group] });
+    assert.equal(info.echoed, true);
+    assert.equal(pump.conn.negotiated.helloRetry, true);
+    assert.equal(pump.conn.negotiated.group, group);
+  });
+}
+
 test('our server limited to P-384 sends a Python client a HelloRetryRequest', { skip }, async () => {
   const { pump, info } = await pythonClientAgainstUs({ groups: ['P-384'] });
   assert.equal(info.echoed, true);

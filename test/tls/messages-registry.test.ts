@@ -36,12 +36,20 @@ describe('registries', () => {
   });
 
   it('groups map to the provider key exchange with exact public value lengths', () => {
-    assert.deepEqual(SUPPORTED_GROUPS.map((g) => [g.id, g.kex, g.publicKeyLength]), [
-      [0x001d, 'X25519', 32],
-      [0x0017, 'P-256', 65],
-      [0x0018, 'P-384', 97],
+    assert.deepEqual(SUPPORTED_GROUPS.map((g) => [g.id, g.kex, g.publicKeyLength, g.serverShareLength, g.tls12]), [
+      [0x0017, 'P-256', 65, 65, true],
+      [0x0018, 'P-384', 97, 97, true],
+      [0x0019, 'P-521', 133, 133, true],
+      [0x001d, 'X25519', 32, 32, true],
+      [0x001e, 'X448', 56, 56, true],
+      [0x11ec, 'X25519MLKEM768', 1216, 1120, false],
     ]);
-    assert.equal(groupById(NamedGroup.secp521r1), null);
+    assert.equal(groupById(NamedGroup.ffdhe2048), null);
+    assert.equal(groupById(0x11ec)?.name, 'X25519MLKEM768');
+    assert.equal(groupByName('x25519mlkem768')?.id, 0x11ec);
+    assert.equal(groupByName('secp521r1')?.id, 0x0019);
+    assert.equal(groupByName('P-521')?.id, 0x0019);
+    assert.equal(groupByName('x448')?.id, 0x001e);
     assert.equal(groupByName('prime256v1')?.id, 0x0017);
     assert.equal(groupByName('P-384')?.id, 0x0018);
     assert.equal(groupByName('X25519')?.id, 0x001d);

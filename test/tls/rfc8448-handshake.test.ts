@@ -136,6 +136,13 @@ function pinned(random: Buffer | null, x25519Private: Buffer): CryptoProvider {
     get(target, key) {
       if (key === 'randomBytes' && random) return (n: number) => (n === random.length ? Buffer.from(random) : target.randomBytes(n));
       if (key === 'generateKeyExchange') return (g: KeyExchangeGroup) => target.importKeyExchange(g, x25519Private);
+      // The server's side: the pinned key pair answers the client's share.
+      if (key === 'respondKeyExchange') {
+        return (g: KeyExchangeGroup, peer: Uint8Array) => {
+          const mine = target.importKeyExchange(g, x25519Private);
+          return { publicKey: mine.publicKey, sharedSecret: mine.deriveSharedSecret(peer) };
+        };
+      }
       const v = Reflect.get(target, key, target) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },

@@ -16,6 +16,8 @@ export const NamedGroup = {
   ffdhe4096: 0x0102,
   ffdhe6144: 0x0103,
   ffdhe8192: 0x0104,
+  /** draft-ietf-tls-ecdhe-mlkem: ML-KEM-768 + X25519 hybrid (TLS 1.3 only). */
+  X25519MLKEM768: 0x11ec,
 } as const;
 
 export type NamedGroupName = keyof typeof NamedGroup;
@@ -23,26 +25,53 @@ export type NamedGroupName = keyof typeof NamedGroup;
 /** A group we implement. */
 export interface GroupInfo {
   readonly id: number;
-  /** IANA name. */
+  /** IANA name; also OpenSSL's TLS group name, what SSL_get0_group_name (Python's `group()`) reports. */
   readonly name: NamedGroupName;
-  /** OpenSSL's name, as SSLContext.set_ecdh_curve() accepts it. */
-  readonly opensslName: string;
+  /** OpenSSL's curve object name, as SSLContext.set_ecdh_curve() accepts it; null for the hybrid. */
+  readonly opensslName: string | null;
+  /** OpenSSL's alias group names ('P-256', 'X25519', …): accepted by set1_groups_list, listed by get0_implemented_groups(all=1). */
+  readonly aliases: readonly string[];
   /** The provider's name for it. */
   readonly kex: KeyExchangeGroup;
   /**
-   * Exact length of a public value (key_share / ECDHE point): 32 raw bytes
-   * for X25519, an uncompressed SEC1 point (0x04 || X || Y) for the NIST
-   * curves (RFC 8446 §4.2.8.2: only the uncompressed form is allowed).
+   * Exact length of the client's public value (key_share / TLS 1.2 ECDHE
+   * point): raw bytes for X25519/X448, an uncompressed SEC1 point (0x04 || X
+   * || Y) for the NIST curves (RFC 8446 §4.2.8.2: only that form), ML-KEM
+   * encapsulation key || X25519 value for the hybrid.
    */
   readonly publicKeyLength: number;
+  /** Exact length of the server's key_share value (differs from the client's only for a KEM: ciphertext || X25519 value). */
+  readonly serverShareLength: number;
+  /** Usable for TLS 1.2 ECDHE (RFC 8422); the hybrid is TLS 1.3 only. */
+  readonly tls12: boolean;
 }
 
-export const X25519: GroupInfo = { id: NamedGroup.x25519, name: 'x25519', opensslName: 'X25519', kex: 'X25519', publicKeyLength: 32 };
-export const SECP256R1: GroupInfo = { id: NamedGroup.secp256r1, name: 'secp256r1', opensslName: 'prime256v1', kex: 'P-256', publicKeyLength: 65 };
-export const SECP384R1: GroupInfo = { id: NamedGroup.secp384r1, name: 'secp384r1', opensslName: 'secp384r1', kex: 'P-384', publicKeyLength: 97 };
+function dh(name: NamedGroupName, opensslName: string, aliases: readonly string[], kex: KeyExchangeGroup, length: number): GroupInfo {
+  return { id: NamedGroup[name], name, opensslName, aliases, kex, publicKeyLength: length, serverShareLength: length, tls12: true };
+}
 
-/** Every group we implement, in our default preference order (OpenSSL's). */
-export const SUPPORTED_GROUPS: readonly GroupInfo[] = [X25519, SECP256R1, SECP384R1];
+export const X25519 = dh('x25519', 'X25519', ['X25519'], 'X25519', 32);
+export const X448 = dh('x448', 'X448', ['X448'], 'X448', 56);
+export const SECP256R1 = dh('secp256r1', 'prime256v1', ['P-256'], 'P-256', 65);
+export const SECP384R1 = dh('secp384r1', 'secp384r1', ['P-384'], 'P-384', 97);
+export const SECP521R1 = dh('secp521r1', 'secp521r1', ['P-521'], 'P-521', 133);
+export const X25519MLKEM768: GroupInfo = {
+  id: NamedGroup.X25519MLKEM768,
+  name: 'X25519MLKEM768',
+  opensslName: null,
+  aliases: [],
+  kex: 'X25519MLKEM768',
+  publicKeyLength: 1184 + 32,
+  serverShareLength: 1088 + 32,
+  tls12: false,
+};
+
+/**
+ * Every group we implement, in OpenSSL's order of implemented groups
+ * (SSL_CTX_get0_implemented_groups, Python's `get_groups()`). The hybrid
+ * runs only where the crypto provider has ML-KEM (`supportsKeyExchange`).
+ */
+export const SUPPORTED_GROUPS: readonly GroupInfo[] = [SECP256R1, SECP384R1, SECP521R1, X25519, X448, X25519MLKEM768];
 
 const byId = new Map(SUPPORTED_GROUPS.map((g) => [g.id, g]));
 
@@ -51,10 +80,17 @@ export function groupById(id: number): GroupInfo | null {
   return byId.get(id) ?? null;
 }
 
-/** Looks a group up by IANA, OpenSSL or provider name (case-insensitive), e.g. 'prime256v1', 'P-256', 'X25519'. */
+/** The registry entry for a provider group. */
+export function groupByKex(kex: KeyExchangeGroup): GroupInfo {
+  const g = SUPPORTED_GROUPS.find((x) => x.kex === kex);
+  if (!g) throw new Error(`group ${String(kex)} is not in the registry`);
+  return g;
+}
+
+/** Looks a group up by IANA/OpenSSL group name, alias or curve name, case-insensitively as OpenSSL 3.5 does, e.g. 'prime256v1', 'P-256', 'X25519'. */
 export function groupByName(name: string): GroupInfo | null {
   const n = name.toLowerCase();
-  return SUPPORTED_GROUPS.find((g) => g.name === n || g.opensslName.toLowerCase() === n || g.kex.toLowerCase() === n) ?? null;
+  return SUPPORTED_GROUPS.find((g) => [g.name, g.opensslName, ...g.aliases].some((a) => a?.toLowerCase() === n)) ?? null;
 }
 
 const nameById = new Map<number, NamedGroupName>(
