@@ -53,7 +53,6 @@ const FILE_CLASSES = [
 ];
 
 // Why a test that is not ported waits (a later issue brings the feature).
-const TLS12 = 'TLS 1.2 (the engine is TLS 1.3-only until the TLS 1.2 issue)';
 const PENDING = {};
 
 // Tests that do not apply to a TypeScript library, and why.
@@ -93,9 +92,9 @@ const NOTES = [
   'ThreadedTests.test_recv_into_buffer_protocol_len: `array(\'I\')` is a Uint32Array, the bytearray subclass whose `__len__` raises is a Uint8Array subclass whose `length` getter throws. It found that SSLSocket.read/recv_into sized buffers by `length` and refused non-Uint8Array views (fixed in src/ssl/sslsocket.ts).',
   'ThreadedTests.test_socketserver and TestPreHandshakeClose.test_https_client_non_tls_response_ignored: http.server/urllib/http.client are replaced by the least HTTP/1.0 written over our SSLSocket; the TLS side is unchanged.',
   'ThreadedTests.test_PROTOCOL_TLS: only the try_protocol_combo rows that CPython runs on an OpenSSL without SSLv2/SSLv3/TLS 1.0 (has_tls_version false), as here.',
-  'ThreadedTests tests that need a TLS 1.2 connection are ported in port-threaded-tls12.test.ts and marked todo until the TLS 1.2 engine lands (test_wrong_cert_tls12 also refuses to count the UNSUPPORTED_PROTOCOL refusal itself as the expected failure).',
+  'ThreadedTests tests that need a TLS 1.2 connection are ported in port-threaded-tls12.test.ts and run on the TLS 1.2 engine (test_wrong_cert_tls12 also refuses to count an UNSUPPORTED_PROTOCOL refusal as the expected failure).',
   'ThreadedTests.test_session and test_session_handling pin TLS 1.2 ("sessions aren\'t compatible with TLSv1.3 yet"): ported faithfully in port-threaded-tls12.test.ts, todo until TLS 1.2 resumption; TLS 1.3 resumption through the same API is tested in sslsocket-session.test.ts. SSLSession `==` is `equals()`.',
-  'TestPostHandshakeAuth.test_internal_chain_client: the chains are DER Buffers (3.13\'s public get_verified_chain()), so _ssl.Certificate equality/hash/repr/public_bytes become byte comparisons and DER↔PEM. test_pha_required_nocert drops the verbose-only _msg_callback. test_pha_not_tls13 and test_internal_chain_server need TLS 1.2: todo.',
+  'TestPostHandshakeAuth.test_internal_chain_client: the chains are DER Buffers (3.13\'s public get_verified_chain()), so _ssl.Certificate equality/hash/repr/public_bytes become byte comparisons and DER↔PEM. test_pha_required_nocert drops the verbose-only _msg_callback. test_pha_not_tls13 and test_internal_chain_server run over TLS 1.2.',
   'Ported by others with a different setup: SimpleBackgroundTests.test_bio_* also have in-memory variants in sslobject.test.ts (the faithful socket versions are in port-background.test.ts); ThreadedTests.test_asyncore_server also has a python3-client variant in python-peer.test.ts (the faithful one, our client against an asyncore-style server of ours, is in port-threaded.test.ts); SSLErrorTests.test_lib_reason is inside context.test.ts test_load_dh_params.',
 ];
 
