@@ -10,19 +10,24 @@ import { Connection } from '../../src/tls/connection.js';
 import type { ConnectionConfig } from '../../src/tls/config.js';
 import { TcpPump } from '../helpers/pump.js';
 import { TLSError } from '../../src/tls/errors.js';
-import { testPki } from './connection-certs.js';
+import { testPki, type LeafKind } from './connection-certs.js';
+import { TLS12_SUITES } from '../../src/tls/registry/suites.js';
 import { HAVE_PYTHON, Peer, connectWhenListening, digitPayload, freePort, listenOnce, sha256 } from './interop-peers.js';
 
 const provider = defaultProvider;
 const skip = HAVE_PYTHON ? false : 'python3 (with ssl) not installed';
 const MiB = 1 << 20;
 
-/** argv: port certfile keyfile cafile|'' alpn-csv|'' curve|'' ; echoes until close_notify, then unwraps and reports. */
+/** argv: port certfile keyfile cafile|'' alpn-csv|'' curve|'' [tls12-cipher] ; echoes until close_notify, then unwraps and reports. */
 const PY_SERVER = `
 import json, socket, ssl, sys
 port, certfile, keyfile, cafile, alpn, curve = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+if len(sys.argv) > 7:
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.set_ciphers(sys.argv[7])
+else:
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
 ctx.load_cert_chain(certfile, keyfile)
 if cafile:
     ctx.load_verify_locations(cafile)
@@ -47,11 +52,14 @@ s.unwrap()
 print(json.dumps(info), flush=True)
 `;
 
-/** argv: port cafile certfile|'' keyfile|'' alpn-csv|'' nbytes ; sends nbytes, reads the echo, closes, reports. */
+/** argv: port cafile certfile|'' keyfile|'' alpn-csv|'' nbytes [tls12-cipher] ; sends nbytes, reads the echo, closes, reports. */
 const PY_CLIENT = `
 import hashlib, json, socket, ssl, sys
 port, cafile, certfile, keyfile, alpn, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
 ctx = ssl.create_default_context(cafile=cafile)
+if len(sys.argv) > 7:
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.set_ciphers(sys.argv[7])
 if certfile:
     ctx.load_cert_chain(certfile, keyfile)
 if alpn:
@@ -94,11 +102,22 @@ async function report(peer: Peer): Promise<PyReport> {
   }
 }
 
-async function clientAgainstPython(config: Partial<ConnectionConfig>, opts: { cafile?: string; alpn?: string; bytes?: number; curve?: string } = {}) {
+interface PyOpts {
+  cafile?: string;
+  alpn?: string;
+  bytes?: number;
+  curve?: string;
+  /** Python limited to TLS 1.2 (maximum_version) with this OpenSSL cipher string. */
+  tls12Cipher?: string;
+  kind?: LeafKind;
+}
+
+async function clientAgainstPython(config: Partial<ConnectionConfig>, opts: PyOpts = {}) {
   const pki = testPki();
   const port = await freePort();
-  const leaf = pki.servers.p256;
-  const peer = Peer.start('python3', ['-c', PY_SERVER, String(port), leaf.certFile, leaf.keyFile, opts.cafile ?? '', opts.alpn ?? '', opts.curve ?? '']);
+  const leaf = pki.servers[opts.kind ?? 'p256'];
+  const tls12 = opts.tls12Cipher !== undefined ? [opts.tls12Cipher] : [];
+  const peer = Peer.start('python3', ['-c', PY_SERVER, String(port), leaf.certFile, leaf.keyFile, opts.cafile ?? '', opts.alpn ?? '', opts.curve ?? '', ...tls12]);
   try {
     const pump = TcpPump.fromSocket(Connection.client({ provider, serverName: 'localhost', ...config }), await connectWhenListening(port));
     await pump.handshake();
@@ -146,11 +165,12 @@ test('ALPN with a Python server: the server preference wins', { skip }, async ()
   assert.equal(pump.conn.negotiated.alpn, 'h2');
 });
 
-async function pythonClientAgainstUs(config: Partial<ConnectionConfig>, opts: { withCert?: boolean; alpn?: string; bytes?: number } = {}) {
+async function pythonClientAgainstUs(config: Partial<ConnectionConfig>, opts: { withCert?: boolean; alpn?: string; bytes?: number; tls12Cipher?: string } = {}) {
   const pki = testPki();
   const l = await listenOnce();
   const n = opts.bytes ?? 10_000;
-  const peer = Peer.start('python3', ['-c', PY_CLIENT, String(l.port), pki.caFile, opts.withCert ? pki.client.certFile : '', opts.withCert ? pki.client.keyFile : '', opts.alpn ?? '', String(n)]);
+  const tls12 = opts.tls12Cipher !== undefined ? [opts.tls12Cipher] : [];
+  const peer = Peer.start('python3', ['-c', PY_CLIENT, String(l.port), pki.caFile, opts.withCert ? pki.client.certFile : '', opts.withCert ? pki.client.keyFile : '', opts.alpn ?? '', String(n), ...tls12]);
   try {
     const socket = await l.accepted;
     l.close();
@@ -253,4 +273,71 @@ test('our server limited to P-384 sends a Python client a HelloRetryRequest', { 
   assert.equal(info.echoed, true);
   assert.equal(pump.conn.negotiated.helloRetry, true);
   assert.equal(pump.conn.negotiated.group, 'P-384');
+});
+
+// ---- TLS 1.2: Python limited to TLS 1.2 (maximum_version = TLSv1_2), every suite, both directions ----
+
+for (const suite of TLS12_SUITES) {
+  const kind: LeafKind = suite.auth === 'RSA' ? 'rsa2048' : 'p256';
+  for (const clientCert of [false, true]) {
+    const withCert = clientCert ? ', client certificate' : '';
+    test(`TLS 1.2: our client against a Python server (maximum_version TLSv1_2) with ${suite.opensslName}${withCert}, ALPN, 1 MiB, close_notify`, { skip }, async () => {
+      const pki = testPki();
+      const { pump, info } = await clientAgainstPython(
+        { alpnProtocols: ['h2', 'http/1.1'], certificates: clientCert ? [pki.client.certified] : [] },
+        { tls12Cipher: suite.opensslName, kind, alpn: 'http/1.1', bytes: MiB, cafile: clientCert ? pki.caFile : undefined },
+      );
+      assert.equal(info.version, 'TLSv1.2');
+      assert.equal(info.cipher, suite.opensslName);
+      assert.equal(info.alpn, 'http/1.1');
+      assert.equal(info.received, MiB);
+      assert.equal(pump.conn.negotiated.version, 'TLSv1.2');
+      assert.equal(pump.conn.negotiated.suite, suite);
+      // tls-unique: the first Finished, 12 bytes, the same as Python's.
+      assert.equal(pump.conn.channelBinding('tls-unique')?.toString('hex'), info.cb);
+      assert.equal(info.cb.length, 24);
+      if (clientCert) assert.deepEqual((info.peer as string[][][]).find((rdn) => rdn[0]![0] === 'commonName'), [['commonName', 'sslsock client']]);
+    });
+
+    test(`TLS 1.2: a Python client (maximum_version TLSv1_2) against our server with ${suite.opensslName}${withCert}, ALPN, 1 MiB, close_notify`, { skip }, async () => {
+      const pki = testPki();
+      const { pump, info, data } = await pythonClientAgainstUs(
+        { certificates: [pki.servers[kind].certified], clientAuth: clientCert ? 'required' : 'none', alpnProtocols: ['http/1.1'] },
+        { withCert: clientCert, alpn: 'h2,http/1.1', bytes: MiB, tls12Cipher: suite.opensslName },
+      );
+      assert.equal(info.version, 'TLSv1.2');
+      assert.equal(info.cipher, suite.opensslName);
+      assert.equal(info.alpn, 'http/1.1');
+      assert.equal(info.echoed, true);
+      assert.equal(info.sha, sha256(data));
+      assert.equal(pump.conn.negotiated.suite, suite);
+      assert.equal(pump.conn.channelBinding('tls-unique')?.toString('hex'), info.cb);
+      if (clientCert) assert.deepEqual(pump.conn.negotiated.peerCertificates[0], pki.client.chain[0]);
+    });
+  }
+}
+
+test('TLS 1.2: a default (1.3-capable) Python client and our 1.2-only server settle on TLS 1.2', { skip }, async () => {
+  const { pump, info } = await pythonClientAgainstUs({ maxVersion: 'TLSv1.2' });
+  assert.equal(info.version, 'TLSv1.2');
+  assert.equal(pump.conn.negotiated.version, 'TLSv1.2');
+});
+
+test('TLS 1.2: our 1.2-only client and a default (1.3-capable) Python server settle on TLS 1.2 (Python writes the downgrade sentinel; a 1.2-only client does not check it)', { skip }, async () => {
+  const port = await freePort();
+  const leaf = testPki().servers.p256;
+  // The default server (1.2 and 1.3): PY_SERVER with an empty-cipher-string slot would pin 1.3, so a tiny server here.
+  const script = `import json, socket, ssl, sys\nctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\nctx.load_cert_chain(sys.argv[2], sys.argv[3])\nls = socket.create_server(('127.0.0.1', int(sys.argv[1])))\nc, _ = ls.accept()\ns = ctx.wrap_socket(c, server_side=True)\nprint(s.version(), flush=True)\ns.recv(1)\n`;
+  const peer = Peer.start('python3', ['-c', script, String(port), leaf.certFile, leaf.keyFile]);
+  try {
+    const pump = TcpPump.fromSocket(Connection.client({ provider, serverName: 'localhost', maxVersion: 'TLSv1.2' }), await connectWhenListening(port));
+    await pump.handshake();
+    assert.equal(pump.conn.negotiated.version, 'TLSv1.2');
+    await pump.write(Buffer.from('x'));
+    await peer.exit();
+    assert.equal(peer.out.toString().trim(), 'TLSv1.2');
+    pump.destroy();
+  } finally {
+    peer.kill();
+  }
 });
