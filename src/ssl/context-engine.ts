@@ -8,6 +8,7 @@
 import { appendFileSync } from 'node:fs';
 import type { CryptoProvider, KeyExchangeGroup } from '../crypto/provider.js';
 import type { CertifiedKey, ClientAuthMode, ConnectionConfig, ServerOverrides, VerifyPeer } from '../tls/config.js';
+import { keepBytes } from '../tls/handshake-common.js';
 import { TLSError } from '../tls/errors.js';
 import { alertName } from '../tls/registry/alerts.js';
 import { defaultVerifier } from '../tls/verify-default.js';
@@ -89,7 +90,7 @@ function verifier<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>): 
     flags: s.verifyFlags,
     hostFlags: s.hostFlags,
     authLevel: s.securityLevel,
-    onVerified: (chain) => link.onVerified(chain.map((c) => Buffer.from(c.raw))),
+    onVerified: (chain) => link.onVerified(chain.map((c) => keepBytes(c.raw))),
   });
 }
 

@@ -1,7 +1,7 @@
 import type { ConnectionConfig } from './config.js';
 import { TLSError } from './errors.js';
 import type { HandshakeContext, Negotiated, ResolvedConfig, Secrets12, TrafficSecrets } from './handshake-common.js';
-import { emptyNegotiated, fatal, resolveConfig } from './handshake-common.js';
+import { emptyNegotiated, fatal, keepBytes, resolveConfig } from './handshake-common.js';
 import { startClient } from './client-hs.js';
 import { startServer } from './server-hs.js';
 import { AlertDescription, AlertLevel, alertName } from './registry/alerts.js';
@@ -338,7 +338,7 @@ export class Connection implements HandshakeContext {
   }
 
   setClientRandom(random: Buffer): void {
-    this.clientRandom = random;
+    this.clientRandom = keepBytes(random);
   }
 
   keyLog(label: string, secret: Buffer): void {
@@ -347,7 +347,7 @@ export class Connection implements HandshakeContext {
 
   handshakeComplete(schedule: KeySchedule, secrets: TrafficSecrets, transcript?: Transcript): void {
     this.schedule = schedule;
-    this.secrets = secrets;
+    this.secrets = { ...secrets, clientFinished: keepBytes(secrets.clientFinished) };
     this.handshakeTranscript = transcript ?? null;
     this._handshakeDone = true;
     // RFC 8446 §5: after the peer's Finished a change_cipher_spec is unexpected_message.

@@ -103,6 +103,19 @@ export interface Negotiated {
   postHandshakeAuthOffered: boolean;
 }
 
+/**
+ * A copy of bytes that outlive the handshake (peer certificates, tickets,
+ * channel-binding values) in a buffer of their own and exact size. Decoded
+ * fields are views into the record or message they came in, or slices of
+ * Node's shared 8 KiB pool; kept as they are, a few dozen bytes would pin
+ * those whole buffers for as long as the connection (or session) lives.
+ */
+export function keepBytes(bytes: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafeSlow(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
 export function emptyNegotiated(): Negotiated {
   return {
     version: null,

@@ -7,7 +7,7 @@ import { Tag } from '../x509/der-tags.js';
 import { X509Error } from '../x509/errors.js';
 import { TLSError } from './errors.js';
 import type { HandshakeContext } from './handshake-common.js';
-import { fatal } from './handshake-common.js';
+import { fatal, keepBytes } from './handshake-common.js';
 
 /** X.509 tbsCertificate [0] EXPLICIT version. */
 const VERSION_TAG = 0;
@@ -48,7 +48,7 @@ export function verifyPeerChain(ctx: HandshakeContext, chain: readonly Buffer[],
 
 /** Records the peer's chain, verifies it, and returns the leaf's key (SPKI) for its signature checks. */
 export function acceptPeerChain(ctx: HandshakeContext, chain: Buffer[], isServer: boolean): Buffer {
-  ctx.negotiated.peerCertificates = chain;
+  ctx.negotiated.peerCertificates = chain.map(keepBytes);
   const spki = leafSpki(chain[0]!);
   verifyPeerChain(ctx, chain, isServer);
   return spki;

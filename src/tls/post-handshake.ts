@@ -3,7 +3,7 @@
  * §4.6.1): the server's NewSessionTickets and the client's keeping of them.
  */
 import type { HandshakeContext, TrafficSecrets } from './handshake-common.js';
-import { fatal } from './handshake-common.js';
+import { fatal, keepBytes } from './handshake-common.js';
 import type { KeySchedule } from './keyschedule.js';
 import { encodeNewSessionTicket, type NewSessionTicket13 } from './messages/new-session-ticket.js';
 import { HandshakeType } from './registry/handshake-types.js';
@@ -51,7 +51,7 @@ export function keepTicket(ctx: HandshakeContext, schedule: KeySchedule, secrets
   return {
     version: 'TLSv1.3',
     suite: n.suite!,
-    ticket: nst.ticket,
+    ticket: keepBytes(nst.ticket),
     psk: schedule.resumptionPsk(secrets.resumptionMaster, nst.nonce),
     ageAdd: nst.ageAdd,
     lifetime: nst.lifetime,
