@@ -2,7 +2,7 @@
  * `sslsock serve`, the built binary: `--www` answering curl, openssl
  * s_client and `sslsock connect` with a 200 page; client certificates;
  * concurrent connections; `--naccept`; graceful SIGTERM; `--echo`; exit
- * codes; colour on a terminal only.
+ * codes.
  */
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { CA } from '../../src/testing/index.js';
-import { openssl, pythonSkipReason, runPython, tempDir } from '../helpers/openssl.js';
-import { CLI, ESC, exitCode, assertUsage, killAll, labelled, peerSkip, runCli, startCli, startPeer, startServe } from './cli-helpers.js';
+import { openssl, tempDir } from '../helpers/openssl.js';
+import { ESC, exitCode, assertUsage, killAll, labelled, peerSkip, runCli, startCli, startPeer, startServe } from './cli-helpers.js';
 
 const opensslSkip = peerSkip('openssl', 'openssl', 'version');
 const curlSkip = peerSkip('curl', 'curl');
-const pythonSkip = pythonSkipReason() ?? false;
 const TIMEOUT = 60_000;
 const SOCKET_TIMEOUT_S = 20;
 const HTTP_GET = 'GET / HTTP/1.0\r\n\r\n';
@@ -190,44 +189,4 @@ test('sslsock serve usage errors exit 2 and say what was wrong; --help exits 0',
   const bench = runCli(['bench', '--help']);
   assert.equal(bench.status, 0);
   assert.match(bench.stdout, /npm run bench/);
-});
-
-/** Runs `sslsock serve --www --naccept 1` on a pseudo-terminal, fetches one page with Python's ssl, returns what the terminal showed. */
-function serveOnTerminal(env: Record<string, string>): string {
-  const script = `
-import json, os, pty, re, socket, ssl, sys
-spec = json.loads(sys.argv[1])
-env = {k: v for k, v in os.environ.items() if k != 'NO_COLOR'}
-env.update(spec['env'])
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvpe(spec['argv'][0], spec['argv'], env)
-buf = b''
-while not re.search(rb'listening on [^ ]+:\\d+', buf):
-    buf += os.read(fd, 4096)
-port = int(re.search(rb'listening on [^ ]+:(\\d+)', buf).group(1).split(b':')[-1])
-ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
-with ctx.wrap_socket(socket.create_connection(('127.0.0.1', port), 20)) as t:
-    t.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n')
-    while t.recv(4096): pass
-while True:
-    try: chunk = os.read(fd, 4096)
-    except OSError: break
-    if not chunk: break
-    buf += chunk
-os.waitpid(pid, 0)
-print(json.dumps(buf.decode('latin1')))
-`;
-  const r = runPython(`import sys; sys.argv[1:] = [${JSON.stringify(JSON.stringify({ argv: [process.execPath, CLI, 'serve', '--www', '--port', '0', '--naccept', '1'], env }))}]\n${script}`);
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as string;
-}
-
-test('on a terminal sslsock serve uses colour; NO_COLOR turns it off', { skip: pythonSkip, timeout: TIMEOUT }, () => {
-  const coloured = serveOnTerminal({});
-  assert.match(coloured, /\x1b\[1mlistening on 127\.0\.0\.1:\d+ \(www mode; Ctrl-C stops\)\x1b\[0m/);
-  assert.match(coloured, /\x1b\[36m\[1\]\x1b\[0m 127\.0\.0\.1:\d+ TLSv1\.3/);
-  const plain = serveOnTerminal({ NO_COLOR: '1' });
-  assert.match(plain, /listening on 127\.0\.0\.1:\d+ \(www mode; Ctrl-C stops\)/);
-  assert.ok(!plain.includes(ESC), JSON.stringify(plain));
 });
