@@ -23,7 +23,7 @@ export interface ConnectionInfo {
   readonly version: string | null;
   readonly cipher: string | null;
   readonly bits: number | null;
-  /** The key exchange group, once SSLSocket has Python 3.13's group(); null before that. */
+  /** The key exchange group, OpenSSL's name (SSLSocket.group()); null when none was used. */
   readonly group: string | null;
   readonly alpn: string | null;
   readonly resumed: boolean;
@@ -50,19 +50,13 @@ export function summarizeCert(der: Uint8Array): CertSummary {
   };
 }
 
-/** Python 3.13's SSLSocket.group(), when this build has it. */
-function groupOf(s: ssl.SSLSocket): string | null {
-  const group = (s as unknown as { group?: unknown }).group;
-  return typeof group === 'function' ? ((group.call(s) as string | null) ?? null) : null;
-}
-
 export function connectionInfo(s: ssl.SSLSocket, sni: string | null): ConnectionInfo {
   const cipher = s.cipher();
   return {
     version: s.version(),
     cipher: cipher?.[0] ?? null,
     bits: cipher?.[2] ?? null,
-    group: groupOf(s),
+    group: s.group(),
     alpn: s.selectedAlpnProtocol(),
     resumed: s.sessionReused === true,
     sni,
@@ -77,7 +71,7 @@ export function connectionRows(info: ConnectionInfo): [string, string][] {
   return [
     ['version', info.version ?? NONE],
     ['cipher', info.cipher === null ? NONE : `${info.cipher} (${info.bits} bits)`],
-    ['group', info.group ?? '(not reported by this build)'],
+    ['group', info.group ?? NONE],
     ['alpn', info.alpn ?? NONE],
     ['sni', info.sni ?? NONE],
     ['resumed', info.resumed ? 'yes' : 'no'],

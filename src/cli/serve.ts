@@ -146,7 +146,7 @@ function address(a: socket.Address): string {
 
 function logLine(info: ConnectionInfo): string {
   const client = info.peerChain[0]?.subject ?? 'none';
-  return `${info.version} ${info.cipher} group ${info.group ?? '?'} alpn ${info.alpn ?? '-'} sni ${info.sni ?? '-'} client-cert ${client}${info.resumed ? ' resumed' : ''}`;
+  return `${info.version} ${info.cipher} group ${info.group ?? '-'} alpn ${info.alpn ?? '-'} sni ${info.sni ?? '-'} client-cert ${client}${info.resumed ? ' resumed' : ''}`;
 }
 
 class Server {

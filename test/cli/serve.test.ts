@@ -71,6 +71,7 @@ test('sslsock serve --www answers curl with a 200 page describing the connection
   assert.match(page, /^sslsock serve: connection 1 from 127\.0\.0\.1:\d+$/m);
   assert.match(page, /^request +GET \/hello HTTP\/1\.1$/m);
   assert.match(page, /^version +TLSv1\.3$/m);
+  assert.match(page, /^group +x25519$/m);
   assert.match(page, /^alpn +http\/1\.1$/m);
   assert.match(page, /^sni +localhost$/m);
   assert.match(page, /^resumed +no$/m);
@@ -107,7 +108,7 @@ test('sslsock connect talks to sslsock serve: client certificate on the page, fi
   assert.match(doc.received, /^client certificate\n {2}0 s: OU=Testing cert #\w+,O=sslsock testing\n {4}i: OU=Testing CA #\w+,O=sslsock testing$/m);
   assert.equal(await exitCode(peer), 0);
   assert.equal(doc.peerChain[0]!.sha256, labelled(peer.out.toString(), 'server certificate SHA-256'));
-  assert.match(peer.out.toString(), /^\[1\] 127\.0\.0\.1:\d+ TLSv1\.3 TLS_\w+ .* client-cert OU=Testing cert #\w+,O=sslsock testing$/m);
+  assert.match(peer.out.toString(), /^\[1\] 127\.0\.0\.1:\d+ TLSv1\.3 TLS_\w+ group x25519 alpn - sni localhost client-cert OU=Testing cert #\w+,O=sslsock testing$/m);
 });
 
 test('sslsock serve resumes the session sslsock connect saved (--sess-out / --sess-in): the page and the log say so', { timeout: TIMEOUT }, async () => {
