@@ -63,6 +63,8 @@ export class Connection implements HandshakeContext {
   private _closed = false;
   /** RFC 8446 §4.6.3: answer a burst of update_requested with a single KeyUpdate until we write again. */
   private answeredKeyUpdate = false;
+  /** We asked the peer to update the key it writes with (RFC 8446 §5.5 read side); cleared when it does. */
+  private peerKeyUpdateRequested = false;
   /** Server: the first ClientHello has been read (from then on the compatibility CCS may come). */
   private helloReceived = false;
   private ticketsSent = 0;
@@ -451,6 +453,7 @@ export class Connection implements HandshakeContext {
           this.plaintext.push(fragment);
           this.plaintextBytes += fragment.length;
         }
+        this.requestPeerKeyUpdateIfDue();
         return;
       default:
         fatal('unexpected_message', `unexpected record content type ${type}`);
@@ -519,6 +522,20 @@ export class Connection implements HandshakeContext {
     fatal('unexpected_message', `${describeType(msg.type)} after the handshake`);
   }
 
+  /**
+   * RFC 8446 §5.5 on the read side: receivers SHOULD NOT enforce the AEAD
+   * limits (no alert), but when the peer's key has protected as many records
+   * as we would before updating our own (the AES-GCM threshold, or the
+   * configured record limit), we ask the peer for a KeyUpdate, once per key.
+   */
+  private requestPeerKeyUpdateIfDue(): void {
+    if (this.peerKeyUpdateRequested || this._closed || this.negotiated.version !== 'TLSv1.3') return;
+    const read = this.records.readDirection;
+    if (read.recordCount < this.config.keyUpdateRecordLimit && !read.needsKeyUpdate) return;
+    this.peerKeyUpdateRequested = true;
+    this.sendKeyUpdate(true);
+  }
+
   private processKeyUpdate(requested: boolean): void {
     const suite = this.negotiated.suite!;
     const s = this.secrets!;
@@ -527,6 +544,7 @@ export class Connection implements HandshakeContext {
     const next = this.schedule!.nextApplicationTrafficSecret(peerIsClient ? s.clientApplication : s.serverApplication);
     this.secrets = peerIsClient ? { ...s, clientApplication: next } : { ...s, serverApplication: next };
     this.setReadKey(suite, next);
+    this.peerKeyUpdateRequested = false;
     if (requested && !this.answeredKeyUpdate && !this._closed) {
       this.answeredKeyUpdate = true;
       this.sendKeyUpdate(false);

@@ -42,7 +42,12 @@ interface RetryState {
   readonly firstHello: ClientHello;
   readonly suite: CipherSuite;
   readonly group: GroupInfo;
+  /** The cookie our HelloRetryRequest carried; the second ClientHello must echo it (RFC 8446 §4.2.2). */
+  readonly cookie: Buffer;
 }
+
+/** Bytes of the HelloRetryRequest cookie: random, so a client cannot answer without having seen our HRR. */
+const HRR_COOKIE_LENGTH = 32;
 
 function hex16(v: number): string {
   return `0x${v.toString(16).padStart(4, '0')}`;
@@ -114,6 +119,9 @@ export function respond13(ctx: HandshakeContext, transcript: Transcript, ch: Cli
 function sendHelloRetryRequest(ctx: HandshakeContext, transcript: Transcript, ch: ClientHello, raw: Buffer, suite: CipherSuite, group: GroupInfo): HandshakeState {
   transcript.add(raw);
   transcript.replaceWithMessageHash(suite.hash);
+  // RFC 8446 §4.2.2: the cookie proves the second ClientHello answers this HelloRetryRequest (the stateless
+  // servers' tool; we keep state, so a random value we remember is enough), and it is checked on return.
+  const cookie = ctx.provider.randomBytes(HRR_COOKIE_LENGTH);
   const hrr = frame(
     HandshakeType.server_hello,
     encodeServerHello({
@@ -125,6 +133,7 @@ function sendHelloRetryRequest(ctx: HandshakeContext, transcript: Transcript, ch
       extensions: [
         { type: 'key_share', selectedGroup: group.id },
         { type: 'supported_versions', selectedVersion: ProtocolVersion.TLSv1_3 },
+        { type: 'cookie', cookie },
       ],
     }),
   );
@@ -135,7 +144,7 @@ function sendHelloRetryRequest(ctx: HandshakeContext, transcript: Transcript, ch
   if (findExtension(ch.extensions, 'early_data')) ctx.skipRejectedEarlyData('protected');
   // Appendix D.4: in compatibility mode the server's CCS follows its first handshake message.
   if (ch.legacySessionId.length > 0) ctx.sendChangeCipherSpec();
-  return new ExpectSecondClientHello(ctx, transcript, { firstHello: ch, suite, group });
+  return new ExpectSecondClientHello(ctx, transcript, { firstHello: ch, suite, group, cookie });
 }
 
 /** RFC 8446 §4.1.4: after a HelloRetryRequest, the client's second ClientHello (TLS 1.3 only). */
@@ -151,6 +160,10 @@ class ExpectSecondClientHello implements HandshakeState {
     expectType(msg, HandshakeType.client_hello, this.name);
     const ch = decodeAs(msg, 'client_hello');
     checkSecondClientHello(this.retry.firstHello, ch);
+    // RFC 8446 §4.2.2: the client MUST copy our cookie into its second ClientHello.
+    const cookie = findExtension(ch.extensions, 'cookie');
+    if (!cookie) fatal('missing_extension', 'second ClientHello does not echo the HelloRetryRequest cookie');
+    if (!this.ctx.provider.constantTimeEqual(cookie.cookie, this.retry.cookie)) fatal('illegal_parameter', 'second ClientHello carries a cookie we did not send');
     return respond13(this.ctx, this.transcript, ch, msg.raw, this.retry);
   }
 }

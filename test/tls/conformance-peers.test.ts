@@ -16,7 +16,10 @@ import { ContentType } from '../../src/tls/registry/content-types.js';
 import { NamedGroup } from '../../src/tls/registry/groups.js';
 import { testPki } from './connection-certs.js';
 import { HAVE_OPENSSL, Peer, freePort } from './interop-peers.js';
-import { CCS_RECORD, ScriptedClient, type Heard, fragments, joinRecords, memoryWire, provider, tcpWire, type Wire } from './helpers/scripted-peer.js';
+import { CCS_RECORD, ScriptedClient, type Heard, fragments, joinRecords, memoryWire, provider, splitRecords, tcpWire, type Wire } from './helpers/scripted-peer.js';
+import { decodeServerHello } from '../../src/tls/messages/server-hello.js';
+import type { RecordLayer } from '../../src/tls/record.js';
+import { pumpMemory } from '../helpers/pump.js';
 
 const skipOpenssl = HAVE_OPENSSL ? false : 'openssl not installed';
 
@@ -387,3 +390,58 @@ against(
   { afterHello: () => earlyRecords(1) },
   alert('bad_record_mac'),
 );
+
+// ---- 7. HelloRetryRequest cookie (RFC 8446 §4.2.2) and read-side AEAD limits (§5.5) ----
+
+/** A second ClientHello (after our HelloRetryRequest) rewritten by `edit`. */
+const secondHelloEdit = (edit: (h: ClientHello) => ClientHello) => () => {
+  let n = 0;
+  return { groups: ['P-256' as const, 'X25519' as const], clientHelloHook: (h: ClientHello) => (n++ === 0 ? h : edit(h)) };
+};
+
+against('HelloRetryRequest cookie: echoed by the client, the handshake completes', { config: secondHelloEdit((h) => h) }, COMPLETED, { ours: { groups: ['X25519'] }, opensslArgs: ['-groups', 'X25519'] });
+
+against(
+  'HelloRetryRequest cookie: a second ClientHello without it is missing_extension',
+  { config: secondHelloEdit((h) => ({ ...h, extensions: h.extensions.filter((e) => e.type !== 'cookie') })) },
+  alert('missing_extension'),
+  // openssl s_server sends no cookie unless it runs stateless (-stateless), so there is nothing to leave out.
+  { ours: { groups: ['X25519'] }, openssl: 'skip' },
+);
+
+against(
+  'HelloRetryRequest cookie: a second ClientHello with a different cookie is illegal_parameter',
+  { config: secondHelloEdit((h) => ext(h, (e) => (e.type === 'cookie' ? { type: 'cookie' as const, cookie: Buffer.alloc(e.cookie.length, 0x55) } : e))) },
+  alert('illegal_parameter'),
+  { ours: { groups: ['X25519'] }, openssl: 'skip' },
+);
+
+test('HelloRetryRequest from our server carries a cookie of 32 random bytes', () => {
+  const client = new ScriptedClient({ groups: ['P-256', 'X25519'] });
+  const s = Connection.server({ provider, certificates: [testPki().servers.p256.certified], groups: ['X25519'] });
+  s.receive(joinRecords([hs(client.clientHello())]));
+  const recs = splitRecords(s.takeOutgoing());
+  const hrr = decodeServerHello(recs[0]!.body.subarray(4));
+  assert.equal(hrr.type, 'hello_retry_request');
+  const cookie = hrr.extensions.find((e) => e.type === 'cookie');
+  assert.ok(cookie && 'cookie' in cookie && cookie.cookie.length === 32);
+});
+
+test('read-side AEAD limit: once the peer has sent as many records under one key as our limit, we request a KeyUpdate and its key changes', () => {
+  const pki = testPki();
+  const c = Connection.client({ provider, serverName: 'localhost', verifyPeer: null });
+  const s = Connection.server({ provider, certificates: [pki.servers.p256.certified], keyUpdateRecordLimit: 4 });
+  pumpMemory(c, s);
+  assert.ok(c.handshakeDone && s.handshakeDone);
+  const clientWrite = (c as unknown as { records: RecordLayer }).records.writeDirection;
+  const sequences: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    c.write(Buffer.from(`record ${i}\n`));
+    pumpMemory(c, s);
+    sequences.push(clientWrite.recordCount);
+  }
+  assert.equal(s.read().toString(), Array.from({ length: 10 }, (_, i) => `record ${i}\n`).join(''));
+  // Without the request the client's key would have protected 10 records; the server asks after every 4th
+  // (the client's KeyUpdate is the 4th record under the old key), and the client's new key starts at 0.
+  assert.deepEqual(sequences, [1, 2, 3, 0, 1, 2, 3, 0, 1, 2], `client write sequence per record: ${sequences.join(',')}`);
+});

@@ -458,7 +458,7 @@ test('the client echoes a HelloRetryRequest cookie in its second ClientHello', (
   const hrr = decodeServerHello(m!.body);
   assert.equal(hrr.type, 'hello_retry_request');
   const cookie = Buffer.from('a cookie the server wants back');
-  const edited = encodeServerHello({ ...hrr, extensions: [...hrr.extensions, { type: 'cookie', cookie }] } as never);
+  const edited = encodeServerHello({ ...hrr, extensions: [...hrr.extensions.filter((e) => e.type !== 'cookie'), { type: 'cookie', cookie }] } as never);
   o.c.receive(joinRecords([{ type: ContentType.handshake, body: joinMessages([{ type: HandshakeType.server_hello, body: edited }]) }]));
   const [rec2] = splitRecords(o.c.takeOutgoing());
   const [m2] = splitMessages(rec2!.body);
