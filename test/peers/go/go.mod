@@ -1,0 +1,3 @@
+module sslsock.test/peer
+
+go 1.19
