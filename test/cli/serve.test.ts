@@ -96,6 +96,19 @@ test('sslsock serve --www answers openssl s_client with a 200 page, and s_client
   assert.equal(await exitCode(peer), 0);
 });
 
+test('sslsock serve --tls1_2 answers openssl s_client over TLS 1.2 (ECDHE, AEAD) and its page says so', { skip: opensslSkip, timeout: TIMEOUT }, async () => {
+  const { peer, port, caFile } = await serve('--www', '--tls1_2', '--naccept', '1');
+  const client = startPeer('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', caFile, '-verify_return_error', '-ign_eof']);
+  client.proc.stdin.end(HTTP_GET);
+  assert.equal(await exitCode(client), 0, client.err);
+  const text = client.out.toString();
+  assert.match(text, /^ {4}Protocol {2}: TLSv1\.2$/m);
+  assert.match(text, /^version +TLSv1\.2$/m);
+  assert.match(text, /^cipher +ECDHE-(ECDSA|RSA)-(AES\d+-GCM-SHA\d+|CHACHA20-POLY1305) \(\d+ bits\)$/m);
+  assert.match(text, /^group +x25519$/m);
+  assert.equal(await exitCode(peer), 0);
+});
+
 test('sslsock connect talks to sslsock serve: client certificate on the page, fingerprints agree', { skip: opensslSkip, timeout: TIMEOUT }, async () => {
   const { peer, port, caFile } = await serve('--www', '--verify', '--cafile', files.clientCa, '--naccept', '1');
   const client = startCli(['connect', '--json', '--cafile', caFile, '--cert', files.client, '--key', files.clientKey, `localhost:${port}`]);
