@@ -5,8 +5,9 @@
  * echoed each way, then holds them idle and prints, as one JSON line, the
  * growth per connection (both ends) of RSS, V8 heap, external memory and
  * ArrayBuffers, measured after garbage collection against the same process
- * before the N connections (server, contexts and one warm-up connection
- * already made, so code and caches are not counted).
+ * before the N connections (server, contexts and WARMUP connections already
+ * made and held, so code, caches and the V8 heap's own growth to a working
+ * size are not counted: the figure is the cost of one more connection).
  * TLS: 1.3, TLS_AES_256_GCM_SHA384, X25519, ECDSA P-256, client verifying.
  */
 import * as net from 'node:net';
@@ -18,6 +19,8 @@ import { certs, nodeConnect, nodeEndpoint, oursConnect, oursEndpoint } from './t
 const BATCH = 32;
 const KIB = 1024;
 const GC_PASSES = 4;
+/** Connections opened (and held) before the baseline is taken. */
+const WARMUP = 200;
 const SETTLE_MS = 50;
 const ONE_BYTE = Buffer.from([0x2a]);
 
@@ -74,6 +77,14 @@ async function netOpener(): Promise<Opener> {
   };
 }
 
+async function openMany(opener: Opener, n: number, held: unknown[]): Promise<void> {
+  for (let opened = 0; opened < n; ) {
+    const k = Math.min(BATCH, n - opened);
+    held.push(...(await Promise.all(Array.from({ length: k }, opener))));
+    opened += k;
+  }
+}
+
 async function echo(send: () => Promise<void>, receive: () => Promise<Buffer>, serve: () => Promise<void>): Promise<void> {
   const served = serve();
   await send();
@@ -95,18 +106,15 @@ async function settle(): Promise<NodeJS.MemoryUsage> {
 export async function measure(kind: string, n: number): Promise<MemoryPerConnection> {
   const opener = kind === 'ours' ? await oursOpener() : kind === 'tls' ? await tlsOpener() : kind === 'net' ? await netOpener() : null;
   if (opener === null) throw new Error(`memory-child: unknown kind ${kind}`);
-  const held: unknown[] = [await opener()];
+  const held: unknown[] = [];
+  await openMany(opener, WARMUP, held);
   const before = await settle();
   const start = process.hrtime.bigint();
-  for (let opened = 0; opened < n; ) {
-    const k = Math.min(BATCH, n - opened);
-    held.push(...(await Promise.all(Array.from({ length: k }, opener))));
-    opened += k;
-  }
+  await openMany(opener, n, held);
   const setupSeconds = Number(process.hrtime.bigint() - start) / 1e9;
   const after = await settle();
   const per = (a: number, b: number): number => (a - b) / n / KIB;
-  if (held.length !== n + 1) throw new Error('memory-child: lost connections');
+  if (held.length !== n + WARMUP) throw new Error('memory-child: lost connections');
   return {
     conns: n,
     rssKB: per(after.rss, before.rss),

@@ -6,8 +6,10 @@
  * alternate. sslsock `SSLSocket` pairs vs node:tls TLSSocket pairs, with a
  * plain node:net pair as the floor. `--conns=N` sets N (default 500); the
  * V8 heap and ArrayBuffer parts of our figure are printed beside it.
- * For scale (`npm run bench -- memory --conns=9900`): both ends take a file
- * descriptor, so N is bounded by half of `ulimit -n`.
+ * For scale (`npm run bench -- memory --conns=9700`, or one side alone:
+ * `node --expose-gc build/bench/memory-child.js ours 9700`): both ends take
+ * a file descriptor and 200 warm-up connections are held first, so N is
+ * bounded by half of `ulimit -n` minus 200.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
