@@ -34,11 +34,11 @@ process.once('exit', () => {
 export const HAVE_GNUTLS_SERV = havePeer('gnutls-serv', ['--version']);
 export const HAVE_GNUTLS_CLI = havePeer('gnutls-cli', ['--version']);
 
-/** GnuTLS priority-string cipher names for our TLS 1.3 suites (gnutls-cli --list). */
-const GNUTLS_CIPHER: Record<string, string> = {
-  TLS_AES_128_GCM_SHA256: 'AES-128-GCM',
-  TLS_AES_256_GCM_SHA384: 'AES-256-GCM',
-  TLS_CHACHA20_POLY1305_SHA256: 'CHACHA20-POLY1305',
+/** GnuTLS priority-string cipher names for our suites' AEADs (gnutls-cli --list), both versions. */
+const GNUTLS_CIPHER: Record<CipherSuite['aead'], string> = {
+  'AES-128-GCM': 'AES-128-GCM',
+  'AES-256-GCM': 'AES-256-GCM',
+  'CHACHA20-POLY1305': 'CHACHA20-POLY1305',
 };
 
 /** GnuTLS group names (as in `+GROUP-…` and in its "Description" line). */
@@ -52,7 +52,7 @@ export const GNUTLS_GROUP: Record<KeyExchangeGroup, string> = {
 };
 
 export function gnutlsCipher(suite: CipherSuite): string {
-  const name = GNUTLS_CIPHER[suite.ianaName];
+  const name = GNUTLS_CIPHER[suite.aead];
   if (name === undefined) throw new Error(`no GnuTLS cipher name for ${suite.ianaName}`);
   return name;
 }
@@ -67,6 +67,13 @@ export function tls13Priority(o: PriorityOpts = {}): string {
   let p = 'NORMAL:-VERS-ALL:+VERS-TLS1.3';
   if (o.suites) p += ':-CIPHER-ALL' + o.suites.map((s) => `:+${gnutlsCipher(s)}`).join('');
   if (o.groups) p += ':-GROUP-ALL' + o.groups.map((g) => `:+GROUP-${GNUTLS_GROUP[g]}`).join('');
+  return p;
+}
+
+/** A TLS 1.2-only priority string, optionally forcing one of our TLS 1.2 suites (cipher + ECDHE key exchange with its authentication). */
+export function tls12Priority(suite?: CipherSuite): string {
+  let p = 'NORMAL:-VERS-ALL:+VERS-TLS1.2';
+  if (suite) p += `:-CIPHER-ALL:+${gnutlsCipher(suite)}:-KX-ALL:+ECDHE-${suite.auth}`;
   return p;
 }
 
