@@ -17,7 +17,7 @@ import { Connection } from '../tls/connection.js';
 import { TLSError } from '../tls/errors.js';
 import type { CipherSuite } from '../tls/registry/suites.js';
 import { groupByKex } from '../tls/registry/groups.js';
-import { MAX_CIPHERTEXT_LENGTH_TLS13, RECORD_HEADER_LENGTH } from '../tls/record.js';
+import { BioRecords } from './bio-records.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { peerCertDict, type PeerCertDict } from '../x509/peercert.js';
 import { ValueError } from '../socket/errors.js';
@@ -75,8 +75,8 @@ export class SSLObject {
   private outgoing!: MemoryBIO;
   private conn!: Connection;
   private owner: unknown = this;
-  /** A partial record taken from `incoming`. */
-  private inbuf: Buffer = Buffer.alloc(0);
+  /** Takes whole records out of `incoming`. */
+  private records!: BioRecords;
   private started = false;
   private counted = false;
   private eofReported = false;
@@ -113,6 +113,7 @@ export class SSLObject {
     this._serverSide = o.serverSide;
     this._serverHostname = hostname;
     this.incoming = incoming;
+    this.records = new BioRecords(incoming);
     this.outgoing = outgoing;
     if (o.owner !== undefined) this.owner = o.owner;
     const link: ConnectionLink<SSLContext> = {
@@ -420,7 +421,7 @@ export class SSLObject {
    */
   private step(): boolean {
     if (this.conn.error) this.raise(this.conn.error);
-    const record = this.takeRecord();
+    const record = this.conn.error ? null : this.records.next();
     if (record === null) {
       if (this.incoming.eof) {
         const first = !this.eofReported;
@@ -432,44 +433,6 @@ export class SSLObject {
     for (const part of record) this.guard(() => this.conn.receive(part));
     this.flush();
     return true;
-  }
-
-  /**
-   * The next whole TLS record from `incoming`, leaving later bytes there;
-   * null when it has not all arrived. When the body is all there it comes
-   * back apart from the header (a view of `incoming`'s buffer, not joined to
-   * the header: the engine opens it in place).
-   */
-  private takeRecord(): Buffer[] | null {
-    if (this.conn.error) return null;
-    if (this.inbuf.length < RECORD_HEADER_LENGTH) {
-      this.inbuf = concat(this.inbuf, this.incoming.read(RECORD_HEADER_LENGTH - this.inbuf.length));
-      if (this.inbuf.length < RECORD_HEADER_LENGTH) return null;
-    }
-    const length = this.inbuf.readUInt16BE(RECORD_HEADER_LENGTH - 2);
-    // An over-long record is handed over at once so the engine rejects it (record_overflow) without waiting for it.
-    if (length > MAX_CIPHERTEXT_LENGTH_TLS13) {
-      const header = this.inbuf;
-      this.inbuf = Buffer.alloc(0);
-      return [header];
-    }
-    if (this.inbuf.length === RECORD_HEADER_LENGTH) {
-      if (this.incoming.pending >= length) {
-        const header = this.inbuf;
-        this.inbuf = Buffer.alloc(0);
-        return [header, this.incoming.read(length)];
-      }
-      // The body stays in `incoming` until all of it is there: joining its pieces as they
-      // come would copy it again and again. (At EOF they are taken below, so that
-      // `incoming.eof` reports the truncated record.)
-      if (!this.incoming._eofWritten) return null;
-    }
-    const total = RECORD_HEADER_LENGTH + length;
-    if (this.inbuf.length < total) this.inbuf = concat(this.inbuf, this.incoming.read(total - this.inbuf.length));
-    if (this.inbuf.length < total) return null;
-    const record = this.inbuf;
-    this.inbuf = Buffer.alloc(0);
-    return [record];
   }
 
   private flush(): void {
@@ -511,10 +474,4 @@ export class SSLObject {
   toString(): string {
     return `<ssl.SSLObject object${this._serverHostname !== null ? ` server_hostname=${this._serverHostname}` : ''}>`;
   }
-}
-
-function concat(a: Buffer, b: Buffer): Buffer {
-  if (a.length === 0) return Buffer.from(b);
-  if (b.length === 0) return a;
-  return Buffer.concat([a, b]);
 }
