@@ -45,6 +45,22 @@ function selectVersion(ctx: HandshakeContext, ch: ClientHello): VersionName {
   return version;
 }
 
+/**
+ * RFC 8446 Appendix D.5: a hello saying SSL 3.0 or older is refused, whatever
+ * it offers; RFC 9846 §4.1.2 / D.5: a ClientHello that negotiates through
+ * supported_versions must say 0x0303 in legacy_version (protocol_version
+ * otherwise). A hello without supported_versions is a pre-1.3 client's, for
+ * which legacy_version is the version it asks for.
+ */
+function checkLegacyVersion(ch: ClientHello): void {
+  const v = ch.legacyVersion;
+  const hex = `0x${v.toString(16).padStart(4, '0')}`;
+  if (v <= ProtocolVersion.SSLv3) fatal('protocol_version', `unsupported protocol: ClientHello legacy_version is ${hex} (SSL 3.0 or older)`);
+  if (v !== ProtocolVersion.TLSv1_2 && findExtension(ch.extensions, 'supported_versions')) {
+    fatal('protocol_version', `unsupported protocol: ClientHello with supported_versions says legacy_version ${hex}, not 0x0303`);
+  }
+}
+
 class ExpectClientHello implements HandshakeState {
   readonly name = 'ExpectClientHello';
   constructor(private readonly ctx: HandshakeContext) {}
@@ -53,8 +69,7 @@ class ExpectClientHello implements HandshakeState {
     const { ctx } = this;
     expectType(msg, HandshakeType.client_hello, this.name);
     const ch = decodeAs(msg, 'client_hello');
-    // RFC 8446 Appendix D.5: a hello saying SSL 3.0 or older is refused, whatever supported_versions offers.
-    if (ch.legacyVersion <= ProtocolVersion.SSLv3) fatal('protocol_version', `unsupported protocol: ClientHello legacy_version is 0x${ch.legacyVersion.toString(16).padStart(4, '0')} (SSL 3.0 or older)`);
+    checkLegacyVersion(ch);
     const version = selectVersion(ctx, ch);
     const cfg = ctx.config;
     const sni = findExtension(ch.extensions, 'server_name');

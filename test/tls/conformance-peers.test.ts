@@ -202,6 +202,14 @@ against(
   { openssl: 'skip' },
 );
 
+against(
+  'legacy_version: a ClientHello with supported_versions and legacy_version 0x0301 gets protocol_version (RFC 9846: it must be 0x0303)',
+  { config: { clientHelloHook: (h) => ({ ...h, legacyVersion: 0x0301 }) } },
+  alert('protocol_version'),
+  // OpenSSL 3.0 follows RFC 8446, which only forbids 0x0300 and below: it negotiates TLS 1.3.
+  { openssl: COMPLETED },
+);
+
 // ---- 4. alert choices ----
 
 // Once the server has sent its flight it reads under the client's handshake key: an empty
