@@ -2,7 +2,8 @@
  * Interop over real TCP with node:tls (OpenSSL in this Node) limited to
  * TLS 1.2 (maxVersion 'TLSv1.2'): every TLS 1.2 suite both directions, with
  * and without client certificates, ALPN, 1 MiB each way checked by SHA-256,
- * close_notify; version and suite asserted from both sides.
+ * close_notify; version and suite asserted from both sides. Then P-521 and
+ * X448 cells for TLS 1.3 and 1.2 in both directions.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import * as tls from 'node:tls';
 import { defaultProvider } from '../../src/crypto/index.js';
 import { Connection } from '../../src/tls/connection.js';
 import { TLS12_SUITES } from '../../src/tls/registry/suites.js';
+import type { KeyExchangeGroup } from '../../src/crypto/provider.js';
 import { TcpPump } from '../helpers/pump.js';
 import { testPki, type LeafKind } from './connection-certs.js';
 import { digitPayload, listenOnce, sha256 } from './interop-peers.js';
@@ -158,3 +160,64 @@ test('TLS 1.2: a default node:tls client (1.2 and 1.3) and our 1.2-only server s
     client.destroy();
   }
 });
+
+/** node:tls's getEphemeralKeyInfo() name for each group (OpenSSL's curve names). */
+const NODE_GROUP: Partial<Record<KeyExchangeGroup, string>> = { 'P-521': 'secp521r1', X448: 'X448' };
+
+// RSA server keys: in TLS 1.2 an ECDSA certificate's curve must be one of the client's groups too (RFC 8422 §5.1),
+// and these peers offer a single group.
+
+for (const group of ['P-521', 'X448'] as const) {
+  for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+    test(`${version} ${group}: our client against a node:tls server limited to ${group} (ecdhCurve), data both ways, close_notify`, async () => {
+      const pki = testPki();
+      const leaf = pki.servers.rsa2048;
+      const server = tls.createServer({ cert: readFileSync(leaf.certFile), key: readFileSync(leaf.keyFile), ecdhCurve: group, maxVersion: version }, (s) => s.pipe(s));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const socket = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      const pump = TcpPump.fromSocket(Connection.client({ provider, serverName: 'localhost', groups: ['X25519', group] }), socket);
+      try {
+        await pump.handshake();
+        assert.equal(pump.conn.negotiated.version, version);
+        assert.equal(pump.conn.negotiated.group, group);
+        // TLS 1.3: our X25519 share does not fit, so node:tls asked for a retry.
+        assert.equal(pump.conn.negotiated.helloRetry, version === 'TLSv1.3');
+        const up = digitPayload(64 * 1024, 8);
+        await pump.write(up);
+        assert.equal(sha256(await pump.readExactly(up.length)), sha256(up));
+        await pump.close();
+      } finally {
+        pump.destroy();
+        server.close();
+      }
+    });
+
+    test(`${version} ${group}: a node:tls client limited to ${group} against our server; both report the group`, async () => {
+      const pki = testPki();
+      const l = await listenOnce();
+      const client = tls.connect({ port: l.port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(pki.caFile), ecdhCurve: group, maxVersion: version });
+      const secure = new Promise<void>((resolve, reject) => (client.once('secureConnect', resolve), client.once('error', reject)));
+      const socket = await l.accepted;
+      l.close();
+      const pump = TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.rsa2048.certified] }), socket);
+      try {
+        await pump.handshake();
+        await secure;
+        assert.equal(client.getProtocol(), version);
+        assert.equal((client.getEphemeralKeyInfo() as { name?: string } | null)?.name, NODE_GROUP[group]);
+        assert.equal(pump.conn.negotiated.group, group);
+        const up = digitPayload(64 * 1024, 9);
+        client.write(up);
+        assert.equal(sha256(await pump.readExactly(up.length)), sha256(up));
+        client.end();
+        assert.equal((await pump.readToClose()).length, 0);
+        assert.equal(pump.conn.peerClosed, true);
+        await pump.close();
+      } finally {
+        pump.destroy();
+        client.destroy();
+      }
+    });
+  }
+}
