@@ -5,6 +5,8 @@
  * Readiness comes from the sockets' own events (../socket/readiness.ts):
  * no polling, and an idle select costs nothing however many sockets it
  * watches. Every subscription and timer is gone once the promise settles.
+ * Every call lets Node's event loop turn once (as the system call lets the
+ * kernel deliver), so a loop around select() never starves I/O.
  *
  * Deliberate differences from Python:
  * - An SSLSocket whose TLS layer already holds decrypted bytes
@@ -17,7 +19,7 @@
  *   Linux reports there for a socket, is not visible through node:net.
  */
 import { OverflowError, ValueError } from '../socket/errors.js';
-import { type Awaited, waitAny } from '../socket/readiness.js';
+import { type Awaited, turnEventLoop, waitAny } from '../socket/readiness.js';
 import { deadlineAfter, remaining } from '../socket/wait.js';
 import { selectTarget } from './resolve.js';
 
@@ -78,6 +80,7 @@ export async function select(
   entries(x, null);
   const waited = [...reads, ...writes].flatMap((e) => (e.awaited === null ? [] : [e.awaited]));
   const deadline = deadlineAfter(seconds);
+  await turnEventLoop();
   for (;;) {
     await waitAny(waited, deadline);
     const result: [unknown[], unknown[], unknown[]] = [readyOnes(reads), readyOnes(writes), []];

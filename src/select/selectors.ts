@@ -20,7 +20,7 @@
  */
 import { KeyError, RuntimeError, ValueError } from '../socket/errors.js';
 import { pyTypeName } from '../socket/address.js';
-import { type Awaited, waitAny } from '../socket/readiness.js';
+import { type Awaited, turnEventLoop, waitAny } from '../socket/readiness.js';
 import { SocketCore } from '../socket/socket-core.js';
 import { deadlineAfter, remaining } from '../socket/wait.js';
 import { pyRepr, socketOfDescriptor } from './resolve.js';
@@ -192,6 +192,7 @@ export class DefaultSelector<D = unknown> extends BaseSelector<D> {
     if (timeout !== null && Number.isNaN(timeout)) throw new ValueError('cannot convert float NaN to integer');
     if (this.closed) throw new ValueError(CLOSED_TEXT);
     const deadline = deadlineAfter(timeout === null ? null : Math.max(0, timeout));
+    await turnEventLoop();
     for (;;) {
       const watched: Awaited[] = [];
       for (const { key, sock } of this.byObject.values()) {

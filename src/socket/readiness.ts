@@ -29,6 +29,16 @@ export interface Awaited {
   ready(): boolean;
 }
 
+/**
+ * Lets Node's event loop turn once, so I/O callbacks run: what a select()
+ * system call gives the kernel. A loop around select() that always finds
+ * something ready (a writable socket, say) would otherwise run on
+ * microtasks alone and starve the very I/O it waits for.
+ */
+export function turnEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** setTimeout's longest delay; longer waits re-arm (node would otherwise fire after 1 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

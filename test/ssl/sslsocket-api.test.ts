@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
+import { select } from '../../src/select/index.js';
 import { ERRNO } from '../../src/socket/errno.js';
 import { certdataSkip, connectClient, plainListener, testingContext, withEchoServer, CERTFILE } from './echo-server-fixtures.js';
 
@@ -118,18 +119,18 @@ test('test_nonblocking_send: filling the buffers eventually raises SSLWantWriteE
   });
 });
 
-test('test_handshake_timeout: a server that never speaks TLS times out wrapSocket() and connect()', { skip }, async () => {
+test('test_handshake_timeout: a server that never speaks TLS (accepting in a select() loop) times out wrapSocket() and connect()', { skip }, async () => {
   const [clientContext] = testingContext();
   const listener = await plainListener();
-  const held: socket.socket[] = [];
-  const acceptLoop = (async () => {
-    for (;;) {
-      try {
-        held.push((await listener.accept())[0]);
-      } catch {
-        return;
-      }
+  const conns: socket.socket[] = [];
+  let finish = false;
+  // CPython's serve(): select([server], [], [], 0.1) until told to finish, keeping the accepted sockets.
+  const serve = (async () => {
+    while (!finish) {
+      const [r] = await select([listener], [], [], 0.1);
+      if (r.includes(listener)) conns.push((await listener.accept())[0]);
     }
+    for (const sock of conns) sock.close();
   })();
   try {
     const c = new socket.socket(socket.AF_INET);
@@ -148,9 +149,9 @@ test('test_handshake_timeout: a server that never speaks TLS times out wrapSocke
     assert.ok(Date.now() - t0 < 2000);
     s.close();
   } finally {
+    finish = true;
+    await serve;
     listener.close();
-    await acceptLoop;
-    for (const h of held) h.close();
   }
 });
 
