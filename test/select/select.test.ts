@@ -74,7 +74,7 @@ test('an empty select with a timeout sleeps for it; timeout 0 only looks', async
   try {
     t0 = performance.now();
     assert.deepEqual(await select([p.client], [], [], 0), [[], [], []]);
-    assert.ok(performance.now() - t0 < 50);
+    assert.ok(performance.now() - t0 < 500, "a poll does not wait");
   } finally {
     p.close();
   }
