@@ -17,6 +17,7 @@ import { tlsBulkSection } from './tls-bulk.js';
 import { tlsRecordSection } from './tls-record.js';
 import { tlsSocketSection } from './tls-socket.js';
 import { tlsResumeSection } from './tls-resume.js';
+import { tls12Section } from './tls12.js';
 import { x509Section } from './x509.js';
 
 /** Every section, in the order they run. */
@@ -28,6 +29,7 @@ const SECTIONS: readonly BenchSection[] = [
   tlsSocketSection,
   tlsHandshakeSection,
   tlsResumeSection,
+  tls12Section,
   memorySection,
 ];
 

@@ -59,7 +59,8 @@ export interface OursEndpoint {
   readonly cctx: ssl.SSLContext;
 }
 
-export async function oursEndpoint(c: Certs): Promise<OursEndpoint> {
+/** `tls12Cipher`: a TLS 1.2 endpoint with this one OpenSSL suite (the client limited to TLS 1.2), for the tls12 section. */
+export async function oursEndpoint(c: Certs, tls12Cipher?: string): Promise<OursEndpoint> {
   const sctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
   sctx.loadCertChain(writeTemp(c));
   sctx.setCiphersuites(SUITE);
@@ -68,6 +69,10 @@ export async function oursEndpoint(c: Certs): Promise<OursEndpoint> {
   c.ca.configureTrust(cctx);
   cctx.setCiphersuites(SUITE);
   cctx.setGroups(GROUP);
+  if (tls12Cipher !== undefined) {
+    cctx.maximumVersion = ssl.TLSVersion.TLSv1_2;
+    cctx.setCiphers(tls12Cipher);
+  }
   const raw = await socket.createServer([LOOPBACK, 0]);
   const listener = (await sctx.wrapSocket(raw, { serverSide: true })) as ssl.SSLSocket;
   return { listener, port: (listener.getsockname() as [string, number])[1], cctx };
@@ -81,7 +86,7 @@ export async function oursConnect(e: OursEndpoint, session: ssl.SSLSession | nul
   return [client, server];
 }
 
-async function oursBulk(client: ssl.SSLSocket, server: ssl.SSLSocket, chunk: Buffer, total: number): Promise<void> {
+export async function oursBulk(client: ssl.SSLSocket, server: ssl.SSLSocket, chunk: Buffer, total: number): Promise<void> {
   const send = async (): Promise<void> => {
     for (let sent = 0; sent < total; sent += chunk.length) await client.sendall(chunk);
   };
@@ -120,10 +125,13 @@ export interface NodeEndpoint {
   nextConnection(): Promise<tls.TLSSocket>;
 }
 
-export async function nodeEndpoint(c: Certs): Promise<NodeEndpoint> {
+export async function nodeEndpoint(c: Certs, tls12Cipher?: string): Promise<NodeEndpoint> {
   const waiting: ((s: tls.TLSSocket) => void)[] = [];
   const arrived: tls.TLSSocket[] = [];
-  const server = tls.createServer({ key: c.keyPem, cert: c.chainPem, ciphers: SUITE, ecdhCurve: GROUP, minVersion: 'TLSv1.3' }, (s) => {
+  // TLS 1.2: OpenSSL serves an ECDSA P-256 certificate only to a client that lists P-256 (RFC 8422 §5.1); X25519 stays first.
+  const versions: tls.SecureContextOptions =
+    tls12Cipher === undefined ? { ciphers: SUITE, minVersion: 'TLSv1.3' } : { ciphers: tls12Cipher, maxVersion: 'TLSv1.2', ecdhCurve: `${GROUP}:P-256` };
+  const server = tls.createServer({ key: c.keyPem, cert: c.chainPem, ecdhCurve: GROUP, ...versions }, (s) => {
     const w = waiting.shift();
     if (w !== undefined) w(s);
     else arrived.push(s);
@@ -133,7 +141,7 @@ export async function nodeEndpoint(c: Certs): Promise<NodeEndpoint> {
   return {
     server,
     port,
-    clientOptions: { host: LOOPBACK, port, ca: c.ca.root.certPem, servername: HOSTNAME, ciphers: SUITE, ecdhCurve: GROUP, minVersion: 'TLSv1.3' },
+    clientOptions: { host: LOOPBACK, port, ca: c.ca.root.certPem, servername: HOSTNAME, ecdhCurve: GROUP, ...versions },
     nextConnection: () => {
       const s = arrived.shift();
       return s !== undefined ? Promise.resolve(s) : new Promise((resolve) => waiting.push(resolve));
@@ -154,7 +162,7 @@ export async function nodeConnect(e: NodeEndpoint): Promise<[tls.TLSSocket, tls.
 }
 
 /** Counts bytes arriving on `server` and resolves each `expect(n)` when n more have arrived. */
-function nodeReceiver(server: tls.TLSSocket): (n: number) => Promise<void> {
+export function nodeReceiver(server: tls.TLSSocket): (n: number) => Promise<void> {
   let received = 0;
   let target = 0;
   let done: (() => void) | null = null;
@@ -173,7 +181,7 @@ function nodeReceiver(server: tls.TLSSocket): (n: number) => Promise<void> {
   };
 }
 
-async function nodeSend(client: tls.TLSSocket, chunk: Buffer, total: number): Promise<void> {
+export async function nodeSend(client: tls.TLSSocket, chunk: Buffer, total: number): Promise<void> {
   for (let sent = 0; sent < total; sent += chunk.length) {
     if (!client.write(chunk)) await new Promise<void>((resolve) => client.once('drain', resolve));
   }
