@@ -453,3 +453,17 @@ test('read-side AEAD limit: once the peer has sent as many records under one key
   // (the client's KeyUpdate is the 4th record under the old key), and the client's new key starts at 0.
   assert.deepEqual(sequences, [1, 2, 3, 0, 1, 2, 3, 0, 1, 2], `client write sequence per record: ${sequences.join(',')}`);
 });
+
+// ---- 5 (continued). P-521 and X448 shares ----
+
+const share = (kex: 'X448' | 'P-521', group: number, keyExchange: Buffer) => ({
+  groups: [kex],
+  clientHelloHook: (h: ClientHello) => ext(h, (e) => (e.type === 'key_share' ? { type: 'key_share' as const, clientShares: [{ group, keyExchange }] } : e)),
+});
+
+against('an X448 key share one byte short: illegal_parameter', { config: share('X448', NamedGroup.x448, Buffer.alloc(55, 9)) }, alert('illegal_parameter'));
+against('an empty X448 key share: decode_error', { config: share('X448', NamedGroup.x448, Buffer.alloc(0)) }, alert('decode_error'));
+against('a P-521 key share of the wrong length: illegal_parameter', { config: share('P-521', NamedGroup.secp521r1, Buffer.concat([Buffer.from([4]), Buffer.alloc(131, 1)])) }, alert('illegal_parameter'));
+against('a P-521 key share that is not on the curve: illegal_parameter', { config: share('P-521', NamedGroup.secp521r1, Buffer.concat([Buffer.from([4]), Buffer.alloc(132, 1)])) }, alert('illegal_parameter'));
+against('an X448 handshake completes with the same scripted client', { config: { groups: ['X448'] } }, COMPLETED);
+against('a P-521 handshake completes with the same scripted client', { config: { groups: ['P-521'] } }, COMPLETED);
