@@ -38,7 +38,7 @@ export class SessionFileError extends Error {
 /** Writes the connection's session; false when the server sent no ticket (nothing to resume with). */
 export function writeSessionFile(path: string, session: unknown): boolean {
   const t = session instanceof SSLSession ? session._ticket : null;
-  if (t === null) return false;
+  if (t === null || t.version !== 'TLSv1.3') return false;
   const doc: SessionFile = {
     format: FORMAT,
     version: t.version,

@@ -15,7 +15,7 @@ import { defaultVerifier } from '../tls/verify-default.js';
 import type { CipherSuite } from '../tls/registry/suites.js';
 import type { VersionName } from '../tls/registry/versions.js';
 import type { TrustStore } from '../x509/store.js';
-import type { ClientTicket, TicketKeys } from '../tls/tickets.js';
+import type { AnyClientTicket, TicketKeys } from '../tls/tickets.js';
 import { buildChain } from '../x509/chain.js';
 import { certFacts } from '../x509/cert-facts.js';
 import { parseCertificate } from '../x509/certificate.js';
@@ -36,7 +36,7 @@ export interface ConnectionLink<C = unknown> {
   /** An exception a user callback raised (Python reports it and chains it onto the SSLError). */
   onCallbackError(error: unknown): void;
   /** Client: a NewSessionTicket arrived (it becomes the connection's session). */
-  onTicket?(ticket: ClientTicket): void;
+  onTicket?(ticket: AnyClientTicket): void;
 }
 
 /** The settings of a context that the engine wiring reads, at the moment it reads them. */

@@ -12,7 +12,7 @@
  */
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { Connection } from '../tls/connection.js';
-import type { ClientTicket } from '../tls/tickets.js';
+import type { AnyClientTicket } from '../tls/tickets.js';
 import { ValueError } from '../socket/errors.js';
 
 const CREATE = Symbol('SSLSession');
@@ -23,7 +23,7 @@ export class SSLSession {
   /** @internal The context the session belongs to (set_session refuses another one). */
   readonly _context!: object;
   /** @internal What the engine resumes with; null for a session without a ticket. */
-  readonly _ticket!: ClientTicket | null;
+  readonly _ticket!: AnyClientTicket | null;
   readonly id!: Buffer;
   /** Seconds since the epoch. */
   readonly time!: number;
@@ -33,13 +33,13 @@ export class SSLSession {
   /** Not constructible, as in Python. */
   constructor(...args: unknown[]) {
     if (args[0] !== CREATE) throw new TypeError("cannot create '_ssl.SSLSession' instances");
-    const [, context, ticket, id, time, timeout, hint] = args as [symbol, object, ClientTicket | null, Buffer, number, number, number];
+    const [, context, ticket, id, time, timeout, hint] = args as [symbol, object, AnyClientTicket | null, Buffer, number, number, number];
     Object.assign(this, { _context: context, _ticket: ticket, id, time, timeout, ticketLifetimeHint: hint });
     Object.freeze(this);
   }
 
   get hasTicket(): boolean {
-    return this._ticket !== null;
+    return this._ticket !== null && this._ticket.ticket.length > 0;
   }
 
   /** Python's `==`: the same session id. */
@@ -48,9 +48,15 @@ export class SSLSession {
   }
 
   /** @internal A client's session from a ticket. */
-  static _fromTicket(context: object, provider: CryptoProvider, ticket: ClientTicket, nowMs: number): SSLSession {
-    const id = provider.hash('SHA-256', ticket.ticket);
-    return new SSLSession(CREATE, context, ticket, id, Math.floor(nowMs / 1000), ticket.lifetime, ticket.lifetime);
+  static _fromTicket(context: object, provider: CryptoProvider, ticket: AnyClientTicket, nowMs: number, defaultTimeout = 7200): SSLSession {
+    // TLS 1.2: the session id the server gave (RFC 5246 §7.4.1.3); TLS 1.3 (and ticket-only 1.2): SHA-256 of the ticket.
+    const id = ticket.version === 'TLSv1.2' && ticket.sessionId.length > 0 ? Buffer.from(ticket.sessionId) : provider.hash('SHA-256', ticket.ticket);
+    return new SSLSession(CREATE, context, ticket, id, Math.floor(nowMs / 1000), ticket.lifetime || defaultTimeout, ticket.lifetime);
+  }
+
+  /** @internal The same session in a new wrapper (Python's `session` getter makes a new object each time, equal by id). */
+  static _rewrap(s: SSLSession): SSLSession {
+    return new SSLSession(CREATE, s._context, s._ticket, s.id, s.time, s.timeout, s.ticketLifetimeHint);
   }
 
   /** @internal A session without a ticket: a server's, or a client's before any ticket arrived (id empty then). */
@@ -80,7 +86,7 @@ export class SessionSlot {
     if (!conn.handshakeDone) return null;
     this.current ??=
       conn.negotiated.resumed && this.offered !== null
-        ? this.offered
+        ? SSLSession._rewrap(this.offered)
         : SSLSession._withoutTicket(context, serverSide ? context.provider : null, context._ticketLifetime, Date.now());
     return this.current;
   }
@@ -96,7 +102,7 @@ export class SessionSlot {
   }
 
   /** A NewSessionTicket arrived: it is the connection's session from now on. */
-  onTicket(context: SessionOwner, ticket: ClientTicket): void {
-    this.current = SSLSession._fromTicket(context, context.provider, ticket, Date.now());
+  onTicket(context: SessionOwner, ticket: AnyClientTicket): void {
+    this.current = SSLSession._fromTicket(context, context.provider, ticket, Date.now(), context._ticketLifetime);
   }
 }

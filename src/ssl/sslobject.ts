@@ -29,7 +29,7 @@ import type { ConnectionLink } from './context-engine.js';
 import { pyTypeName, requireInt } from './pyargs.js';
 import { SessionSlot, type SSLSession } from './session.js';
 import { exportKeyingMaterial, keyUpdate, verifyClientPostHandshake } from './post-handshake.js';
-import type { ClientTicket } from '../tls/tickets.js';
+import type { AnyClientTicket } from '../tls/tickets.js';
 import { eofError, makeSSLError, SSLError, sslErrorFromTLSError, wantReadError, zeroReturnError } from './errors.js';
 
 const CREATE = Symbol('SSLObject._create');
@@ -127,7 +127,7 @@ export class SSLObject {
       onCallbackError: (e) => {
         this.callbackError = e;
       },
-      onTicket: (t: ClientTicket) => this.sessions.onTicket(ctx, t),
+      onTicket: (t: AnyClientTicket) => this.sessions.onTicket(ctx, t),
     };
     const config = ctx.connectionConfig(link);
     const onClientHello = config.onClientHello;

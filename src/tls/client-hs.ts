@@ -27,6 +27,8 @@ import { processServerHello13 } from './client13.js';
 import { processServerHello12 } from './client12.js';
 import { isIpAddress as isIpLiteral } from '../x509/hostname.js';
 import { bindClientHello, pskExtension, usableTicket, type OfferedPsk } from './psk.js';
+import { offeredSession12 } from './resume12.js';
+import type { ClientTicket12 } from './tickets.js';
 
 /** Everything the client decided in its ClientHello; carried through the states of either version. */
 export interface ClientHelloState {
@@ -42,6 +44,8 @@ export interface ClientHelloState {
   hello: ClientHello;
   /** The ticket offered for resumption (dropped after a HelloRetryRequest for another hash). */
   psk: OfferedPsk | null;
+  /** A TLS 1.2 session offered for an abbreviated handshake (RFC 5077 ticket, or its session id). */
+  readonly session12: ClientTicket12 | null;
 }
 
 /** Sends the first ClientHello and returns the first state. */
@@ -55,7 +59,14 @@ export function startClient(ctx: HandshakeContext): HandshakeState {
   const random = ctx.provider.randomBytes(RANDOM_LENGTH);
   // RFC 8446 Appendix D.4: a non-empty legacy_session_id makes a TLS 1.3 handshake look like a TLS 1.2
   // resumption to middleboxes. A TLS 1.2-only client has no session to resume and sends none.
-  const sessionId = cfg.middleboxCompat && offeredVersions.includes('TLSv1.3') ? ctx.provider.randomBytes(MAX_SESSION_ID_LENGTH) : Buffer.alloc(0);
+  // RFC 5077 §3.4: with a TLS 1.2 ticket, a fresh session id the server echoes when it resumes; without one, the session's id.
+  const session12 = offeredVersions.includes('TLSv1.2') ? offeredSession12(ctx) : null;
+  const sessionId =
+    session12 !== null && session12.ticket.length === 0
+      ? session12.sessionId
+      : (cfg.middleboxCompat && offeredVersions.includes('TLSv1.3')) || session12 !== null
+        ? ctx.provider.randomBytes(MAX_SESSION_ID_LENGTH)
+        : Buffer.alloc(0);
   const serverName = cfg.serverName && !isIpLiteral(cfg.serverName) ? cfg.serverName : null;
   const base: Omit<ClientHelloState, 'hello'> = {
     random,
@@ -68,6 +79,7 @@ export function startClient(ctx: HandshakeContext): HandshakeState {
     // TLS 1.2 generates its ECDHE key when the ServerKeyExchange names the group.
     keyShares: offeredVersions.includes('TLSv1.3') ? initialKeyShares(ctx.provider, cfg.groups) : [],
     psk: offeredVersions.includes('TLSv1.3') ? usableTicket(ctx, offeredSuites) : null,
+    session12,
   };
   const st: ClientHelloState = { ...base, hello: buildClientHello(ctx, base, null) };
   ctx.setClientRandom(st.hello.random);
@@ -85,6 +97,8 @@ function buildClientHello(ctx: HandshakeContext, st: Omit<ClientHelloState, 'hel
     // RFC 8422 §5.1.2: only the uncompressed point format. RFC 7627 §5.1: extended master secret.
     ext.push({ type: 'ec_point_formats', formats: [EcPointFormat.uncompressed] });
     ext.push({ type: 'extended_master_secret' });
+    // RFC 5077 §3.2: our ticket, or empty to ask for one.
+    ext.push({ type: 'session_ticket', ticket: st.session12?.ticket ?? Buffer.alloc(0) });
   }
   ext.push({ type: 'supported_groups', groups: cfg.groups.map((g) => groupByKex(g).id) });
   if (st.alpn.length > 0) ext.push({ type: 'application_layer_protocol_negotiation', protocols: st.alpn.map((p) => Buffer.from(p, 'latin1')) });
@@ -167,8 +181,8 @@ function selectedVersion(st: ClientHelloState, sh: ServerHello | HelloRetryReque
 /** Checks common to every ServerHello and HelloRetryRequest of either version (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3). Returns the suite. */
 function checkServerHelloCommon(st: ClientHelloState, sh: ServerHello | HelloRetryRequest, version: VersionName, what: string): CipherSuite {
   if (version === 'TLSv1.3' && !sh.legacySessionIdEcho.equals(st.hello.legacySessionId)) fatal('illegal_parameter', `${what} echoes a different legacy_session_id`);
-  // We never offer a TLS 1.2 session, so a TLS 1.2 server echoing our (compatibility) session id claims a resumption.
-  if (version === 'TLSv1.2' && sh.legacySessionIdEcho.length > 0 && sh.legacySessionIdEcho.equals(st.hello.legacySessionId)) {
+  // Without a TLS 1.2 session offered, a TLS 1.2 server echoing our (compatibility) session id claims a resumption.
+  if (version === 'TLSv1.2' && st.session12 === null && sh.legacySessionIdEcho.length > 0 && sh.legacySessionIdEcho.equals(st.hello.legacySessionId)) {
     fatal('illegal_parameter', `${what} resumes a session we did not offer`);
   }
   if (sh.legacyCompressionMethod !== NULL_COMPRESSION) fatal('illegal_parameter', `${what} selects compression method ${sh.legacyCompressionMethod}`);

@@ -23,6 +23,7 @@ import { encodeClientKeyExchange } from './messages/client-key-exchange.js';
 import { findExtension } from './messages/extensions.js';
 import type { ServerHello } from './messages/server-hello.js';
 import { acceptPeerChain } from './peer-cert.js';
+import { ExpectNewSessionTicket12, keepSession12, resumeClient12 } from './resume12.js';
 import { EcPointFormat } from './registry/extensions.js';
 import { groupById } from './registry/groups.js';
 import { ClientCertificateType, HandshakeType } from './registry/handshake-types.js';
@@ -37,7 +38,7 @@ import { decodeAs12, expectType, sendMessage } from './states.js';
 export function processServerHello12(ctx: HandshakeContext, st: ClientHelloState, sh: ServerHello, raw: Buffer, suite: CipherSuite): HandshakeState {
   const offered = st.hello.extensions.map((e) => e.type as string);
   const answers = ['server_name', 'application_layer_protocol_negotiation'].filter((t) => offered.includes(t));
-  rejectUnsolicited(sh.extensions, ['renegotiation_info', 'extended_master_secret', 'ec_point_formats', ...answers], 'ServerHello');
+  rejectUnsolicited(sh.extensions, ['renegotiation_info', 'extended_master_secret', 'ec_point_formats', 'session_ticket', ...answers], 'ServerHello');
   // RFC 5746 §3.4: an initial handshake's renegotiation_info is empty. Without it the server may be open to the
   // renegotiation attack; OpenSSL 3 refuses such servers unless told otherwise (SSL_OP_LEGACY_SERVER_CONNECT).
   const ri = findExtension(sh.extensions, 'renegotiation_info');
@@ -61,7 +62,12 @@ export function processServerHello12(ctx: HandshakeContext, st: ClientHelloState
     // RFC 7627 §5.2: used when both hellos carry it; a server without it still gets a connection, as with OpenSSL 3.
     ems: !!findExtension(sh.extensions, 'extended_master_secret') && !!findExtension(st.hello.extensions, 'extended_master_secret'),
   };
-  return new ExpectCertificate(s);
+  const ticketAck = !!findExtension(sh.extensions, 'session_ticket');
+  // RFC 5246 §7.4.1.3: the server echoing the session id we offered resumes that session.
+  const echo = sh.legacySessionIdEcho;
+  if (st.session12 !== null && echo.length > 0 && echo.equals(st.hello.legacySessionId)) return resumeClient12(s, st.session12, ticketAck);
+  const full: FullSession12 = { ...s, ticketAck, sessionId: Buffer.from(echo) };
+  return new ExpectCertificate(full);
 }
 
 class ExpectCertificate implements HandshakeState {
@@ -143,8 +149,21 @@ class ExpectCertificateRequestOrDone implements HandshakeState {
       send(HandshakeType.certificate_verify, encodeCertificateVerify({ type: 'certificate_verify', algorithm: choice.scheme.id, signature }));
     }
     const clientFinished = sendChangeCipherSpecAndFinished(k, 'client');
-    return new ExpectChangeCipherSpec12(k, 'server', () => complete12(k, clientFinished));
+    const s = this.s as FullSession12;
+    const expectCcs = () =>
+      new ExpectChangeCipherSpec12(k, 'server', () => {
+        // A server that gave a session id but no ticket may still resume it from its cache.
+        if (!s.ticketAck) keepSession12(k, s.sessionId, Buffer.alloc(0), 0);
+        return complete12(k, clientFinished);
+      });
+    return s.ticketAck ? new ExpectNewSessionTicket12(k, s.sessionId, expectCcs) : expectCcs();
   }
+}
+
+/** A full handshake's session: whether the server will send a ticket, and the session id it gave. */
+interface FullSession12 extends Session12 {
+  readonly ticketAck: boolean;
+  readonly sessionId: Buffer;
 }
 
 /** RFC 5246 §7.4.4: a certificate whose key type the request names and that can sign a scheme it lists. */

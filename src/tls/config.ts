@@ -6,7 +6,7 @@ import type { SignatureScheme } from './registry/signature-schemes.js';
 import type { CipherSuite } from './registry/suites.js';
 import { TLS12_SUITES, TLS13_SUITES } from './registry/suites.js';
 import type { VersionName } from './registry/versions.js';
-import type { ClientTicket, TicketKeys } from './tickets.js';
+import type { AnyClientTicket, TicketKeys } from './tickets.js';
 
 /**
  * Engine configuration. The ssl layer (SSLContext) builds one of these per
@@ -116,9 +116,9 @@ export interface ConnectionConfig {
   /** Server: the outcome of each ClientHello that offered a ticket (session_stats hits/misses/timeouts). */
   readonly onResumption?: ((outcome: 'hit' | 'miss' | 'timeout') => void) | null;
   /** Client: a ticket to offer (psk_dhe_ke); the handshake falls back to a full one if the server declines. */
-  readonly resumeTicket?: ClientTicket | null;
+  readonly resumeTicket?: AnyClientTicket | null;
   /** Client: called with each ticket the server sends after the handshake. */
-  readonly onTicket?: ((ticket: ClientTicket) => void) | null;
+  readonly onTicket?: ((ticket: AnyClientTicket) => void) | null;
   /** Client: offer post_handshake_auth (RFC 8446 §4.2.6). */
   readonly postHandshakeAuth?: boolean;
 }

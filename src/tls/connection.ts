@@ -19,7 +19,7 @@ import { HandshakeType } from './registry/handshake-types.js';
 import { ProtocolVersion } from './registry/versions.js';
 import { KeySchedule } from './keyschedule.js';
 import { keepTicket, sendTickets } from './post-handshake.js';
-import type { ClientTicket } from './tickets.js';
+import type { AnyClientTicket } from './tickets.js';
 import { answerCertificateRequest, PostHandshakeAuthDone, requestClientCertificate } from './pha.js';
 import type { Transcript } from './transcript.js';
 
@@ -367,7 +367,7 @@ export class Connection implements HandshakeContext {
   }
 
   /** Client: the ticket to offer for resumption; only before the connection starts. */
-  offerTicket(ticket: ClientTicket | null): void {
+  offerTicket(ticket: AnyClientTicket | null): void {
     if (this.started) throw new TLSError('internal_error', 'a session can only be offered before the handshake starts');
     this.config.resumeTicket = ticket;
   }

@@ -12,7 +12,7 @@ import type { AlertName } from './registry/alerts.js';
 import type { CipherSuite } from './registry/suites.js';
 import type { VersionName } from './registry/versions.js';
 import type { SignatureScheme } from './registry/signature-schemes.js';
-import type { ClientTicket, TicketKeys } from './tickets.js';
+import type { AnyClientTicket, TicketKeys } from './tickets.js';
 import type { Transcript } from './transcript.js';
 import { DEFAULT_TICKET_LIFETIME_SECONDS, MAX_TICKET_LIFETIME_SECONDS } from './tickets.js';
 import { DEFAULT_SIGNATURE_SCHEMES } from './registry/signature-schemes.js';
@@ -42,8 +42,8 @@ export interface ResolvedConfig {
   readonly ticketLifetime: number;
   readonly onResumption: ((outcome: 'hit' | 'miss' | 'timeout') => void) | null;
   /** Settable until the connection starts (SSLObject.session = ...). */
-  resumeTicket: ClientTicket | null;
-  readonly onTicket: ((ticket: ClientTicket) => void) | null;
+  resumeTicket: AnyClientTicket | null;
+  readonly onTicket: ((ticket: AnyClientTicket) => void) | null;
   readonly postHandshakeAuth: boolean;
 }
 

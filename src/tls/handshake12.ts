@@ -26,6 +26,8 @@ export interface Session12 {
   readonly serverRandom: Buffer;
   /** Both hellos carried extended_master_secret (RFC 7627 §5.2). */
   readonly ems: boolean;
+  /** Server: a NewSessionTicket goes before our ChangeCipherSpec (RFC 5077 §3.3). */
+  readonly issueTicket?: boolean;
 }
 
 /** Keys once the pre-master secret is known. */

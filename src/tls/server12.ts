@@ -17,7 +17,7 @@ import type { Keyed12, Session12 } from './handshake12.js';
 import { complete12, deriveKeys12, ExpectChangeCipherSpec12, keyFitsSuite, sendChangeCipherSpecAndFinished, signedParams, verifyPeerSignature12 } from './handshake12.js';
 import { encodeCertificate } from './messages/certificate.js';
 import { encodeCertificateRequest } from './messages/certificate-request.js';
-import { NULL_COMPRESSION, RANDOM_LENGTH, type ClientHello } from './messages/client-hello.js';
+import { MAX_SESSION_ID_LENGTH as SESSION_ID_LENGTH, NULL_COMPRESSION, RANDOM_LENGTH, type ClientHello } from './messages/client-hello.js';
 import { findExtension, type ServerHelloExtension } from './messages/extensions.js';
 import { DOWNGRADE_TLS12, encodeServerHello } from './messages/server-hello.js';
 import { encodeEcdheParams, encodeServerKeyExchange } from './messages/server-key-exchange.js';
@@ -28,6 +28,7 @@ import { ClientCertificateType, HandshakeType } from './registry/handshake-types
 import { SignalingSuite, type CipherSuite } from './registry/suites.js';
 import { ProtocolVersion, versionsBetween } from './registry/versions.js';
 import { chooseAlpn } from './server-hs.js';
+import { acceptTicket12, resumeServer12, sendTicket12 } from './resume12.js';
 import type { HandshakeState, IncomingMessage } from './states.js';
 import { decodeAs12, expectType, sendMessage } from './states.js';
 import type { Transcript } from './transcript.js';
@@ -73,18 +74,16 @@ export function respond12(ctx: HandshakeContext, transcript: Transcript, ch: Cli
   const secureRenegotiation = !!ri || ch.cipherSuites.includes(SignalingSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
   const pf = findExtension(ch.extensions, 'ec_point_formats');
   if (pf && !pf.formats.includes(EcPointFormat.uncompressed)) fatal('illegal_parameter', 'ClientHello ec_point_formats lacks the uncompressed format (RFC 8422 §5.1.2)');
+  const resumable = acceptTicket12(ctx, ch);
   const group = chooseGroup(ctx, ch);
-  const picked = group ? chooseSuiteAndCertificate(ctx, ch) : null;
-  if (!group || !picked) fatal('handshake_failure', `no shared cipher: no TLS 1.2 suite, group and certificate in common${cfg.certificates.length === 0 ? ' (no certificate configured)' : ''}`);
-  const { suite, choice } = picked;
+  const picked = resumable ? null : group ? chooseSuiteAndCertificate(ctx, ch) : null;
+  if (resumable === null && (!group || !picked)) fatal('handshake_failure', `no shared cipher: no TLS 1.2 suite, group and certificate in common${cfg.certificates.length === 0 ? ' (no certificate configured)' : ''}`);
   const alpn = chooseAlpn(ctx, ch);
   const ems = !!findExtension(ch.extensions, 'extended_master_secret');
 
   ctx.useTls12();
   const n = ctx.negotiated;
   n.version = 'TLSv1.2';
-  n.suite = suite;
-  n.group = group.kex;
   n.alpn = alpn;
   ctx.setClientRandom(ch.random);
 
@@ -97,25 +96,34 @@ export function respond12(ctx: HandshakeContext, transcript: Transcript, ch: Cli
   if (pf) exts.push({ type: 'ec_point_formats', formats: [EcPointFormat.uncompressed] });
   if (alpn !== null) exts.push({ type: 'application_layer_protocol_negotiation', protocols: [Buffer.from(alpn, 'latin1')] });
   if (n.serverName !== null) exts.push({ type: 'server_name', hostName: null });
+  if (resumable) return resumeServer12(ctx, transcript, ch, raw, resumable, exts, serverRandom);
+  const { suite, choice } = picked!;
+  const g = group!;
+  n.suite = suite;
+  n.group = g.kex;
+  // RFC 5077 §3.2: a client asking for a ticket gets one (with a session id naming the session, as OpenSSL gives).
+  const issueTicket = ctx.config.ticketKeys !== null && findExtension(ch.extensions, 'session_ticket') !== undefined;
+  if (issueTicket) exts.push({ type: 'session_ticket', ticket: Buffer.alloc(0) });
 
   transcript.start(suite.hash, true);
   transcript.add(raw);
   const send = (type: number, body: Buffer) => sendMessage(ctx, transcript, type, body);
-  // No session id: we keep no TLS 1.2 session cache, so nothing is resumable (RFC 5246 §7.4.1.3).
+  // A session id only with a ticket: we keep no TLS 1.2 session cache (RFC 5246 §7.4.1.3).
+  const sessionId = issueTicket ? ctx.provider.randomBytes(SESSION_ID_LENGTH) : Buffer.alloc(0);
   send(
     HandshakeType.server_hello,
-    encodeServerHello({ type: 'server_hello', legacyVersion: ProtocolVersion.TLSv1_2, random: serverRandom, legacySessionIdEcho: Buffer.alloc(0), cipherSuite: suite.id, legacyCompressionMethod: NULL_COMPRESSION, extensions: exts }),
+    encodeServerHello({ type: 'server_hello', legacyVersion: ProtocolVersion.TLSv1_2, random: serverRandom, legacySessionIdEcho: sessionId, cipherSuite: suite.id, legacyCompressionMethod: NULL_COMPRESSION, extensions: exts }),
   );
   n.ourCertificates = [...choice.certified.chain];
   n.signatureScheme = choice.scheme.id;
   send(HandshakeType.certificate, encodeCertificate({ type: 'certificate', version: 'TLSv1.2', certificates: choice.certified.chain }));
 
-  const s: Session12 = { ctx, suite, transcript, clientRandom: ch.random, serverRandom, ems };
+  const s: Session12 = { ctx, suite, transcript, clientRandom: ch.random, serverRandom, ems, issueTicket };
   // RFC 8422 §5.4: ServerKeyExchange, signed over both randoms and the parameters.
-  const kex = ctx.provider.generateKeyExchange(group.kex);
-  const params = encodeEcdheParams(group.id, kex.publicKey);
+  const kex = ctx.provider.generateKeyExchange(g.kex);
+  const params = encodeEcdheParams(g.id, kex.publicKey);
   const signature = choice.certified.key.sign(choice.scheme.algorithm, signedParams(s, params));
-  send(HandshakeType.server_key_exchange, encodeServerKeyExchange({ type: 'server_key_exchange', namedGroup: group.id, publicKey: kex.publicKey, algorithm: choice.scheme.id, signature }));
+  send(HandshakeType.server_key_exchange, encodeServerKeyExchange({ type: 'server_key_exchange', namedGroup: g.id, publicKey: kex.publicKey, algorithm: choice.scheme.id, signature }));
 
   const requestCert = cfg.clientAuth !== 'none';
   if (requestCert) {
@@ -131,7 +139,7 @@ export function respond12(ctx: HandshakeContext, transcript: Transcript, ch: Cli
     );
   }
   send(HandshakeType.server_hello_done, Buffer.alloc(0));
-  const k: Pending12 = { s, kex, group };
+  const k: Pending12 = { s, kex, group: g };
   return requestCert ? new ExpectClientCertificate(k) : new ExpectClientKeyExchange(k, null);
 }
 
@@ -201,6 +209,7 @@ class ExpectClientCertificateVerify implements HandshakeState {
 /** The client's ChangeCipherSpec and Finished; then ours, and the handshake is complete. */
 function expectClientFinished(k: Keyed12): HandshakeState {
   return new ExpectChangeCipherSpec12(k, 'client', (clientFinished) => {
+    if (k.issueTicket) sendTicket12(k);
     sendChangeCipherSpecAndFinished(k, 'server');
     return complete12(k, clientFinished);
   });

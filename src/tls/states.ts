@@ -15,7 +15,7 @@ import { decodeClientHello, type ClientHello } from './messages/client-hello.js'
 import { decodeEncryptedExtensions, type EncryptedExtensions } from './messages/encrypted-extensions.js';
 import { decodeFinished, type Finished } from './messages/finished.js';
 import { decodeKeyUpdate, type KeyUpdate } from './messages/key-update.js';
-import { decodeNewSessionTicket13, type NewSessionTicket13 } from './messages/new-session-ticket.js';
+import { decodeNewSessionTicket13, type NewSessionTicket12, type NewSessionTicket13 } from './messages/new-session-ticket.js';
 import { decodeServerHello, type HelloRetryRequest, type ServerHello } from './messages/server-hello.js';
 import { HANDSHAKE_HEADER_LENGTH, HandshakeType, handshakeTypeName } from './registry/handshake-types.js';
 import { TLSError } from './errors.js';
@@ -110,6 +110,7 @@ interface Decoded12 {
   client_key_exchange: ClientKeyExchange;
   certificate_verify: CertificateVerify;
   finished: Finished;
+  new_session_ticket: NewSessionTicket12;
 }
 
 /** Decodes a TLS 1.2 message body with the codec for `kind` (RFC 5246 §7.4.9: verify_data is 12 bytes). */

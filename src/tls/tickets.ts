@@ -26,6 +26,7 @@ export const MAX_TICKET_LIFETIME_SECONDS = 604800;
 export const DEFAULT_TICKET_LIFETIME_SECONDS = 7200;
 /** Format of the sealed state; a ticket of another format is not ours. */
 const STATE_FORMAT_TLS13 = 1;
+const STATE_FORMAT_TLS12 = 2;
 
 interface TicketKey {
   readonly period: number;
@@ -99,6 +100,20 @@ export class TicketKeys {
   }
 }
 
+/** The peer's chain inside a sealed state: a uint24-prefixed list of uint24-prefixed DER certificates. */
+function writeCertificates(w: Writer, certs: readonly Buffer[]): void {
+  w.u24Prefixed(() => {
+    for (const c of certs) w.opaque24(c);
+  });
+}
+
+function readCertificates(r: Reader): Buffer[] {
+  const certs = r.vec24('certificates');
+  const out: Buffer[] = [];
+  while (!certs.atEnd) out.push(certs.opaque24('certificate', 1));
+  return out;
+}
+
 /** What a TLS 1.3 server seals into a ticket: enough to resume without remembering anything. */
 export interface TicketState13 {
   readonly suite: CipherSuite;
@@ -118,9 +133,7 @@ export function encodeTicketState13(s: TicketState13): Buffer {
   w.u32(Math.floor(s.issuedAt / 2 ** 32)).u32(s.issuedAt >>> 0);
   w.u32(s.lifetime).u32(s.ageAdd).opaque8(s.psk);
   w.u8(s.alpn === null ? 0 : 1).opaque8(Buffer.from(s.alpn ?? '', 'latin1'));
-  w.u24Prefixed(() => {
-    for (const c of s.peerCertificates) w.opaque24(c);
-  });
+  writeCertificates(w, s.peerCertificates);
   return w.finish();
 }
 
@@ -136,9 +149,7 @@ export function decodeTicketState13(data: Uint8Array): TicketState13 | null {
     const psk = r.opaque8('psk', 1);
     const hasAlpn = r.u8() === 1;
     const alpnBytes = r.opaque8('alpn');
-    const certs = r.vec24('certificates');
-    const peerCertificates: Buffer[] = [];
-    while (!certs.atEnd) peerCertificates.push(certs.opaque24('certificate', 1));
+    const peerCertificates = readCertificates(r);
     r.expectEnd();
     if (!suite || suite.version !== 'TLSv1.3') return null;
     return { suite, issuedAt, lifetime, ageAdd, psk, alpn: hasAlpn ? alpnBytes.toString('latin1') : null, peerCertificates };
@@ -146,6 +157,64 @@ export function decodeTicketState13(data: Uint8Array): TicketState13 | null {
     return null;
   }
 }
+
+/** What a TLS 1.2 server seals into a ticket (RFC 5077 §4): the master secret and what the session negotiated. */
+export interface TicketState12 {
+  readonly suite: CipherSuite;
+  readonly issuedAt: number;
+  readonly lifetime: number;
+  readonly master: Buffer;
+  /** RFC 7627 §5.3: resumption only with the same extended_master_secret state. */
+  readonly ems: boolean;
+  readonly peerCertificates: readonly Buffer[];
+}
+
+export function encodeTicketState12(s: TicketState12): Buffer {
+  const w = new Writer(256);
+  w.u8(STATE_FORMAT_TLS12).u16(s.suite.id);
+  w.u32(Math.floor(s.issuedAt / 2 ** 32)).u32(s.issuedAt >>> 0);
+  w.u32(s.lifetime).opaque8(s.master).u8(s.ems ? 1 : 0);
+  writeCertificates(w, s.peerCertificates);
+  return w.finish();
+}
+
+export function decodeTicketState12(data: Uint8Array): TicketState12 | null {
+  try {
+    const r = new Reader(data, 'ticket state');
+    if (r.u8() !== STATE_FORMAT_TLS12) return null;
+    const suite = suiteById(r.u16());
+    const issuedAt = r.u32() * 2 ** 32 + r.u32();
+    const lifetime = r.u32();
+    const master = r.opaque8('master', 48, 48);
+    const ems = r.u8() === 1;
+    const peerCertificates = readCertificates(r);
+    r.expectEnd();
+    if (!suite || suite.version !== 'TLSv1.2') return null;
+    return { suite, issuedAt, lifetime, master, ems, peerCertificates };
+  } catch {
+    return null;
+  }
+}
+
+/** A TLS 1.2 session the client can resume (RFC 5077 ticket, or the server's session id alone). */
+export interface ClientTicket12 {
+  readonly version: 'TLSv1.2';
+  readonly suite: CipherSuite;
+  /** Empty when the server gave only a session id. */
+  readonly ticket: Buffer;
+  readonly sessionId: Buffer;
+  readonly master: Buffer;
+  readonly ems: boolean;
+  /** Seconds (the ticket_lifetime_hint; 0: unspecified). */
+  readonly lifetime: number;
+  readonly receivedAt: number;
+  readonly serverName: string | null;
+  readonly alpn: string | null;
+  readonly peerCertificates: readonly Buffer[];
+}
+
+/** A resumable session of either version, as the client keeps it. */
+export type AnyClientTicket = ClientTicket | ClientTicket12;
 
 /**
  * What a client keeps from a NewSessionTicket to resume later (RFC 8446

@@ -383,3 +383,77 @@ test("post-handshake auth: openssl s_server's c command asks our client, which a
     }
   });
 });
+
+test('TLS 1.2 resumption (RFC 5077 tickets): openssl s_client -tls1_2 -sess_out/-sess_in against ours, ours against s_server -tls1_2, Python and node:tls both ways', { skip: skipOpenssl || skipPython }, async () => {
+  const [clientContext, serverContext] = testingContext();
+  clientContext.maximumVersion = ssl.TLSVersion.TLSv1_2;
+  const t = tempDir();
+  try {
+    const sess = join(t.dir, 'sess12.pem');
+    await withServer(serverContext, async (server) => {
+      assert.match(await sClient(server.address[1], ['-tls1_2', '-sess_out', sess]), /New, TLSv1\.2/);
+      assert.match(await sClient(server.address[1], ['-tls1_2', '-sess_in', sess]), /Reused, TLSv1\.2/);
+      // Python's client, pinned to TLS 1.2 as CPython's own session tests are.
+      const py = await python(PY_CLIENT_RESUME.replace('ctx.minimum_version = ssl.TLSVersion.TLSv1_3', 'ctx.maximum_version = ssl.TLSVersion.TLSv1_2'), [String(server.address[1]), SIGNING_CA]);
+      try {
+        assert.equal(await py.done, '0 TLSv1.2 False\n1 TLSv1.2 True\n');
+      } finally {
+        py.peer.kill();
+      }
+      // node:tls client.
+      let saved: Buffer | undefined;
+      for (let i = 0; i < 2; i++) {
+        const reused = await new Promise<boolean>((resolve, reject) => {
+          const c = tls.connect({ host: '127.0.0.1', port: server.address[1], servername: 'localhost', ca: readFileSync(SIGNING_CA), session: saved, maxVersion: 'TLSv1.2' });
+          c.on('session', (s: Buffer) => (saved = s));
+          c.on('error', reject);
+          c.once('secureConnect', () => {
+            const r = c.isSessionReused();
+            c.write('PING');
+            c.once('data', () => c.end(() => resolve(r)));
+          });
+        });
+        assert.equal(reused, i === 1);
+      }
+    });
+    assert.equal(serverContext.sessionStats().hits, 3);
+  } finally {
+    t.done();
+  }
+  // Our client against openssl s_server (TLS 1.2 only).
+  const port = await freePort();
+  const peer = Peer.start('openssl', ['s_server', '-accept', String(port), '-cert', SIGNED_CERTFILE, '-tls1_2', '-www']);
+  try {
+    assert.ok(await peer.waitFor(/ACCEPT/));
+    const first = await fetchStatus(clientContext, port, null);
+    assert.match(first.page, /New, TLSv1\.2/);
+    const second = await fetchStatus(clientContext, port, first.session);
+    assert.equal(second.reused, true);
+    assert.match(second.page, /Reused, TLSv1\.2/);
+    assert.ok(second.session.equals(first.session), 'a resumed TLS 1.2 session keeps its id');
+  } finally {
+    peer.kill();
+    await peer.exit();
+  }
+  // Our client against Python's server (TLS 1.2).
+  const py = await pythonServer('plain', 2);
+  try {
+    let session: ssl.SSLSession | null = null;
+    for (let i = 0; i < 2; i++) {
+      const s = (await clientContext.wrapSocket(new socket.socket(), { serverHostname: 'localhost', session })) as ssl.SSLSocket;
+      try {
+        await s.connect(['127.0.0.1', py.port]);
+        assert.equal(s.version(), 'TLSv1.2');
+        assert.equal(await talk(s, 'PING'), 'ping');
+        assert.equal(s.sessionReused, i === 1);
+        session = s.session as ssl.SSLSession;
+        await s.unwrap();
+      } finally {
+        s.close();
+      }
+    }
+    assert.equal(await py.done, `${py.port}\nreused False\nreused True\n`);
+  } finally {
+    py.peer.kill();
+  }
+});

@@ -1,8 +1,7 @@
 /**
  * CPython 3.11.7 Lib/test/test_ssl.py, class ThreadedTests: the tests that
- * need a TLS 1.2 connection. The two session tests stay `todo` (TLS 1.2
- * resumption is not implemented); scripts/test-ssl-port.mjs reports a todo
- * test that passes, so the marker does not outlive the reason.
+ * need a TLS 1.2 connection, the two session tests included (TLS 1.2
+ * resumption with RFC 5077 tickets, src/tls/resume12.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +11,6 @@ import * as ssl from '../../src/ssl/index.js';
 import { EchoServer } from './echo-server.js';
 import { CERTFILE, SIGNED_CERTFILE, SIGNED_CERTFILE_ECC, SIGNING_CA, certdataSkip, serverParamsTest, testingContext } from './port-fixtures.js';
 
-const todo = 'TLS 1.2 session resumption (session ids, RFC 5077 tickets) is not implemented: a TLS 1.2 handshake is always full';
 const skip = certdataSkip;
 const SIGNED_CERTFILE_ECC_HOSTNAME = 'localhost-ecc';
 
@@ -144,7 +142,7 @@ test('ThreadedTests.test_default_ecdh_curve', { skip }, async () => {
   });
 });
 
-test('ThreadedTests.test_session', { skip, todo }, async () => {
+test('ThreadedTests.test_session', { skip }, async () => {
   const [clientContext, serverContext, hostname] = testingContext();
   // TODO: sessions aren't compatible with TLSv1.3 yet
   clientContext.maximumVersion = ssl.TLSVersion.TLSv1_2;
@@ -198,7 +196,7 @@ test('ThreadedTests.test_session', { skip, todo }, async () => {
   assert.equal(sessStat.hits, 2);
 });
 
-test('ThreadedTests.test_session_handling', { skip, todo }, async () => {
+test('ThreadedTests.test_session_handling', { skip }, async () => {
   const [clientContext, serverContext, hostname] = testingContext();
   const [clientContext2] = testingContext();
 

@@ -41,7 +41,7 @@ function setup(rotationSeconds = 7200): Setup {
 
 function connect(st: Setup, client: Partial<ConnectionConfig> = {}, server: Partial<ConnectionConfig> = {}): [Connection, Connection] {
   const pki = testPki();
-  const c = Connection.client({ provider, serverName: 'localhost', clock: st.clock.now, onTicket: (t) => st.tickets.push(t), ...client });
+  const c = Connection.client({ provider, serverName: 'localhost', clock: st.clock.now, onTicket: (t) => st.tickets.push(t as ClientTicket), ...client });
   const s = Connection.server({
     provider,
     certificates: [pki.servers.p256.certified],
@@ -78,7 +78,7 @@ test('the server sends numTickets NewSessionTickets after the handshake, each wi
 test('the tickets leave in the same flush as the end of the server handshake', () => {
   const st = setup();
   const pki = testPki();
-  const c = Connection.client({ provider, serverName: 'localhost', clock: st.clock.now, onTicket: (t) => st.tickets.push(t) });
+  const c = Connection.client({ provider, serverName: 'localhost', clock: st.clock.now, onTicket: (t) => st.tickets.push(t as ClientTicket) });
   const s = Connection.server({ provider, certificates: [pki.servers.p256.certified], ticketKeys: st.keys });
   s.receive(c.takeOutgoing());
   c.receive(s.takeOutgoing());
