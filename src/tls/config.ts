@@ -97,6 +97,11 @@ export interface ConnectionConfig {
   /** Records we protect with one key before updating it automatically (RFC 8446 §5.5). Default: 2^24 for AES-GCM. */
   readonly keyUpdateRecordLimit?: number;
   /**
+   * Largest handshake message accepted from the peer (a certificate chain is the biggest), checked from its header
+   * before the body is buffered; larger is illegal_parameter. Default 102400, OpenSSL's max_cert_list.
+   */
+  readonly maxHandshakeMessageSize?: number;
+  /**
    * Message shaping hooks, for reproducing published traces (RFC 8448) and for
    * tests that need a peer sending unusual but well-formed messages. They see
    * the message we are about to send and return the one to send instead.

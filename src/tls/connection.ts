@@ -4,7 +4,8 @@ import type { HandshakeContext, Negotiated, ResolvedConfig, Secrets12, TrafficSe
 import { emptyNegotiated, fatal, keepBytes, resolveConfig } from './handshake-common.js';
 import { startClient } from './client-hs.js';
 import { startServer } from './server-hs.js';
-import { AlertDescription, AlertLevel, alertName } from './registry/alerts.js';
+import { AlertDescription, AlertLevel } from './registry/alerts.js';
+import { InboundLimits } from './inbound-limits.js';
 import type { AlertName } from './registry/alerts.js';
 import { ContentType } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
@@ -43,7 +44,8 @@ export class Connection implements HandshakeContext {
   readonly negotiated: Negotiated = emptyNegotiated();
 
   private readonly records: RecordLayer;
-  private readonly hsReader = new HandshakeBuffer();
+  private readonly hsReader: HandshakeBuffer;
+  private readonly limits = new InboundLimits();
   private readKeyInstalled = false;
   private plainAlertWindow = false;
   /** Bytes held back while the plaintext-alert window is open. */
@@ -77,6 +79,7 @@ export class Connection implements HandshakeContext {
     this.isServer = role === 'server';
     this.config = resolveConfig(config);
     this.records = new RecordLayer({ provider: this.config.provider });
+    this.hsReader = new HandshakeBuffer(this.config.maxHandshakeMessageSize);
     // RFC 8446 §5: one middlebox-compatibility change_cipher_spec may arrive during the handshake, but only
     // after the first ClientHello: a server treats one before it as an unexpected record (processHandshakeRecord arms it).
     this.records.setChangeCipherSpecPolicy(this.isServer ? 'reject' : 'drop-once');
@@ -440,6 +443,7 @@ export class Connection implements HandshakeContext {
   private processRecord(type: number, fragment: Buffer): void {
     // RFC 8446 §6.1: nothing may follow close_notify.
     if (this._peerClosed) fatal('unexpected_message', `${contentName(type)} record after close_notify`);
+    this.limits.record(type, fragment.length);
     switch (type) {
       case ContentType.handshake:
         return this.processHandshakeRecord(fragment);
@@ -493,6 +497,7 @@ export class Connection implements HandshakeContext {
   /** RFC 8446 §4.6: the only messages after the handshake. */
   private processPostHandshake(msg: IncomingMessage): void {
     if (this.secrets12) return this.processPostHandshake12(msg);
+    if (msg.type === HandshakeType.key_update) this.limits.keyUpdate();
     if (msg.type === HandshakeType.key_update) return this.processKeyUpdate(decodeAs(msg, 'key_update').updateRequested);
     if (msg.type === HandshakeType.new_session_ticket && !this.isServer) {
       const ticket = keepTicket(this, this.schedule!, this.secrets!, decodeAs(msg, 'new_session_ticket'));
@@ -562,22 +567,7 @@ export class Connection implements HandshakeContext {
   }
 
   private processAlert(fragment: Buffer): void {
-    // RFC 8446 §5.1 / §6: one alert per record, exactly two bytes.
-    if (fragment.length !== 2) fatal('decode_error', `alert record of ${fragment.length} bytes`);
-    const level = fragment[0]!;
-    const code = fragment[1]!;
-    const name = alertName(code);
-    if (level !== AlertLevel.warning && level !== AlertLevel.fatal) fatal('illegal_parameter', `alert with unknown level ${level}`);
-    if (name === 'close_notify') {
-      this._peerClosed = true;
-      return;
-    }
-    // RFC 8446 §6.1: user_canceled is followed by close_notify; it is not fatal by itself.
-    if (name === 'user_canceled') return;
-    // RFC 5246 §7.2: in TLS 1.2 a warning alert (e.g. no_renegotiation) leaves the connection up.
-    if (this.negotiated.version === 'TLSv1.2' && level === AlertLevel.warning) return;
-    // RFC 8446 §6: every other alert is fatal in TLS 1.3, whatever level it claims.
-    throw new TLSError(name ?? 'illegal_parameter', `peer sent ${name ?? `unknown alert ${code}`}`, true);
+    if (this.limits.alert(fragment, this.negotiated.version === 'TLSv1.2')) this._peerClosed = true;
   }
 }
 

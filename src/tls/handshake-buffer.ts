@@ -4,10 +4,11 @@ import type { HandshakeFrame } from './messages/handshake.js';
 
 /**
  * Largest handshake message we accept by default. A Certificate chain is the
- * biggest thing a peer legitimately sends; OpenSSL's default max_cert_list is
- * 100 KiB, and we allow a little more.
+ * biggest thing a peer legitimately sends: OpenSSL's default max_cert_list,
+ * 100 KiB (OpenSSL refuses a larger one with illegal_parameter,
+ * SSL_R_EXCESSIVE_MESSAGE_SIZE, as we do).
  */
-export const DEFAULT_MAX_HANDSHAKE_MESSAGE_SIZE = 128 * 1024;
+export const DEFAULT_MAX_HANDSHAKE_MESSAGE_SIZE = 100 * 1024;
 
 /**
  * Reassembles handshake messages from the plaintext of handshake records:

@@ -4,6 +4,7 @@ import { groupByKex, X25519, type GroupInfo } from './registry/groups.js';
 import type { CertifiedKey, ClientAuthMode, ConnectionConfig, KeyLogCallback, ServerOverrides, VerifyPeer, ClientHelloInfo } from './config.js';
 import { DEFAULT_KEY_UPDATE_RECORD_LIMIT, DEFAULT_SUITES, defaultGroups } from './config.js';
 import { TLSError } from './errors.js';
+import { DEFAULT_MAX_HANDSHAKE_MESSAGE_SIZE } from './handshake-buffer.js';
 import type { KeySchedule } from './keyschedule.js';
 import type { EarlyDataSkip } from './record.js';
 import type { ClientHello } from './messages/client-hello.js';
@@ -34,6 +35,7 @@ export interface ResolvedConfig {
   readonly keyLog: KeyLogCallback | null;
   readonly middleboxCompat: boolean;
   readonly keyUpdateRecordLimit: number;
+  readonly maxHandshakeMessageSize: number;
   readonly clientHelloHook: ((hello: ClientHello) => ClientHello) | null;
   readonly encryptedExtensionsHook: ((extensions: EncryptedExtension[]) => EncryptedExtension[]) | null;
   readonly clock: (() => number) | null;
@@ -65,6 +67,7 @@ export function resolveConfig(c: ConnectionConfig): ResolvedConfig {
     keyLog: c.keyLog ?? null,
     middleboxCompat: c.middleboxCompat ?? true,
     keyUpdateRecordLimit: c.keyUpdateRecordLimit ?? DEFAULT_KEY_UPDATE_RECORD_LIMIT,
+    maxHandshakeMessageSize: c.maxHandshakeMessageSize ?? DEFAULT_MAX_HANDSHAKE_MESSAGE_SIZE,
     clientHelloHook: c.clientHelloHook ?? null,
     encryptedExtensionsHook: c.encryptedExtensionsHook ?? null,
     clock: c.clock ?? null,
