@@ -15,10 +15,7 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-function which(command: string, versionArgs: string[]): boolean {
-  const r = spawnSync(command, versionArgs, { encoding: 'utf8' });
-  return r.error === undefined && r.status === 0;
-}
+import { havePeer as which } from './peer-check.js';
 
 let opensslOk: boolean | undefined;
 let pythonOk: boolean | undefined;

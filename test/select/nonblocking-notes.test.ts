@@ -17,7 +17,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -28,10 +27,11 @@ import { select } from '../../src/select/index.js';
 import * as selectors from '../../src/select/selectors.js';
 import { runPython } from '../socket/helpers.js';
 import { SIGNED_CERTFILE, SIGNING_CA, certdataSkip, testingContext } from '../ssl/echo-server-fixtures.js';
+import { havePeer } from '../helpers/peer-check.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PEER = readFileSync(join(HERE, '..', '..', '..', 'test', 'helpers', 'python', 'select_peer.py'), 'utf8');
-const HAVE_PYTHON = spawnSync('python3', ['-c', 'import ssl'], { stdio: 'ignore' }).status === 0;
+const HAVE_PYTHON = havePeer('python3', ['-c', 'import ssl']);
 const pythonSkip = certdataSkip || (HAVE_PYTHON ? false : 'python3 (with ssl) not installed');
 if (process.env.CI && pythonSkip) throw new Error(`CI: ${pythonSkip}`);
 

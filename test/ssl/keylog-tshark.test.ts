@@ -19,8 +19,9 @@ import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { EchoServer } from './echo-server.js';
 import { certdataSkip, testingContext } from './port-fixtures.js';
+import { havePeer } from '../helpers/peer-check.js';
 
-const HAVE_TSHARK = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
+const HAVE_TSHARK = havePeer('tshark', ['--version']);
 if (!HAVE_TSHARK && process.env.CI) throw new Error('tshark is required under CI (.ci/run installs it)');
 const skipTshark = certdataSkip || (HAVE_TSHARK ? false : 'tshark not installed');
 const TLS_PORT = 443; // tshark dissects 443 as TLS without a decode-as rule

@@ -17,11 +17,12 @@ import * as ssl from '../../src/ssl/index.js';
 import { select } from '../../src/select/index.js';
 import { EchoServer, echoPayload, pyBytesRepr } from './echo-server.js';
 import { CERTFILE, SIGNED_CERTFILE, SIGNED_CERTFILE2, SIGNING_CA, certdataSkip, testingContext } from './echo-server-fixtures.js';
+import { havePeer } from '../helpers/peer-check.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The scripts live in the source tree (build/test/ssl → test/helpers/python). */
 const SCRIPTS = join(HERE, '..', '..', '..', 'test', 'helpers', 'python');
-const HAVE_PYTHON = spawnSync('python3', ['-c', 'import ssl'], { stdio: 'ignore' }).status === 0;
+const HAVE_PYTHON = havePeer('python3', ['-c', 'import ssl']);
 const skip = certdataSkip || (HAVE_PYTHON ? false : 'python3 (with ssl) not installed');
 const MiB = 1 << 20;
 

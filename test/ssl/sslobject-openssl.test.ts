@@ -5,13 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import * as ssl from '../../src/ssl/index.js';
 import { CA } from '../../src/testing/index.js';
 import { Pump } from './sslobject-tcp-pump.js';
+import { havePeer } from '../helpers/peer-check.js';
 
-const haveOpenssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
+const haveOpenssl = havePeer('openssl');
 const skip = haveOpenssl ? false : 'openssl is not installed';
 
 const ca = CA.create();

@@ -16,7 +16,7 @@ import * as ssl from '../../src/ssl/index.js';
 import { CA } from '../../src/testing/index.js';
 import { Pump } from './sslobject-tcp-pump.js';
 
-const havePython = spawnSync('python3', ['-c', 'import ssl'], { stdio: 'ignore' }).status === 0;
+const havePython = havePeer('python3', ['-c', 'import ssl']);
 const skip = havePython ? false : 'python3 with ssl is not installed';
 
 function python(script: string, args: string[]): { child: ChildProcessWithoutNullStreams; firstLine: Promise<string>; output: Promise<string> } {
@@ -187,6 +187,7 @@ except ssl.SSLError as e:
     info['reason'] = e.reason
 print(json.dumps(info), flush=True)
 `;
+import { havePeer } from '../helpers/peer-check.js';
 
 /** Serves one TLS connection with our SSLObject; returns what happened on our side. */
 async function serveOnce(sctx: ssl.SSLContext, runClient: (port: number) => Promise<string>): Promise<{ obj: ssl.SSLObject | null; error: unknown; client: Record<string, unknown> }> {

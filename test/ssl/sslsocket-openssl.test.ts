@@ -6,12 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { SIGNING_CA, certdataSkip, testingContext } from './echo-server-fixtures.js';
+import { havePeer } from '../helpers/peer-check.js';
 
-const HAVE_OPENSSL = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
+const HAVE_OPENSSL = havePeer('openssl');
 const skip = certdataSkip || (HAVE_OPENSSL ? false : 'openssl not installed');
 
 test('a KeyUpdate(update_requested) from openssl s_client is answered during our recv', { skip }, async () => {

@@ -7,12 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { SIGNED_CERTFILE, certdataSkip, testingContext } from './echo-server-fixtures.js';
+import { havePeer } from '../helpers/peer-check.js';
 
-const HAVE_OPENSSL = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
+const HAVE_OPENSSL = havePeer('openssl');
 const skip = certdataSkip || (HAVE_OPENSSL ? false : 'openssl not installed');
 
 /** Our client and our server over TCP; returns both ends after the handshake. */

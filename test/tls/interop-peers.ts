@@ -2,18 +2,13 @@
  * Spawning real peers (openssl s_server / s_client, python3 ssl) for the
  * engine's interop tests, and the TCP plumbing around them.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { havePeer } from '../helpers/peer-check.js';
 import { defaultProvider } from '../../src/crypto/index.js';
 import * as net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export function havePeer(cmd: string, args: string[] = ['version']): boolean {
-  try {
-    return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-  } catch {
-    return false;
-  }
-}
+export { havePeer };
 
 export const HAVE_OPENSSL = havePeer('openssl');
 export const HAVE_PYTHON = havePeer('python3', ['-c', 'import ssl']);

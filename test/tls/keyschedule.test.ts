@@ -9,6 +9,7 @@ import { defaultProvider as provider } from '../../src/crypto/index.js';
 import { TLSError } from '../../src/tls/errors.js';
 import { EarlySecret, HandshakeSecret, KeySchedule, MasterSecret, hkdfExpandLabel, trafficKeys } from '../../src/tls/keyschedule.js';
 import { ALL_SUITES, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256 } from '../../src/tls/registry/suites.js';
+import { havePeer } from '../helpers/peer-check.js';
 
 const h = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -25,7 +26,7 @@ test('TLS-Exporter reproduces keying material recorded from OpenSSL 3.0 (s_clien
 });
 
 function opensslAvailable(): boolean {
-  return spawnSync('openssl', ['version'], { encoding: 'utf8' }).status === 0;
+  return havePeer('openssl');
 }
 
 test('TLS-Exporter matches a live OpenSSL connection for each TLS 1.3 suite', { skip: opensslAvailable() ? false : 'openssl not installed', timeout: 30000 }, async () => {

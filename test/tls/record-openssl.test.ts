@@ -19,11 +19,12 @@ import { finishedVerifyData12, keyBlock12 } from '../../src/tls/prf12.js';
 import { RecordLayer, type TLSRecord } from '../../src/tls/record.js';
 import { ContentType } from '../../src/tls/registry/content-types.js';
 import { ALL_SUITES, suiteById, type CipherSuite } from '../../src/tls/registry/suites.js';
+import { havePeer } from '../helpers/peer-check.js';
 
 /** Handshake type codes used only to find message boundaries in this test (RFC 8446 §4). */
 const HS = { client_hello: 1, server_hello: 2, new_session_ticket: 4, server_hello_done: 14, client_key_exchange: 16, finished: 20 } as const;
 
-const opensslOk = spawnSync('openssl', ['version'], { encoding: 'utf8' }).status === 0;
+const opensslOk = havePeer('openssl');
 
 interface Capture {
   readonly c2s: Buffer;
