@@ -8,7 +8,7 @@
  *   → ExpectClientKeyExchange → [ExpectCertificateVerify]
  *   → ExpectChangeCipherSpec → ExpectFinished → (CCS, Finished) → traffic
  */
-import type { KeyExchange } from '../crypto/provider.js';
+import type { EcCurve, KeyExchange } from '../crypto/provider.js';
 import type { CertificateChoice } from './cert-select.js';
 import { selectCertificate } from './cert-select.js';
 import type { HandshakeContext } from './handshake-common.js';
@@ -53,9 +53,12 @@ function chooseSuiteAndCertificate(ctx: HandshakeContext, ch: ClientHello): { su
   // Without signature_algorithms the client implies SHA-1 (RFC 5246 §7.4.1.4.1), which we never sign with.
   if (!sig) return null;
   const allowed = schemesFor(ctx.config, 'TLSv1.2');
+  // RFC 8422 §5.1: in TLS 1.2 the client's supported_groups also lists the curves its ECDSA verification takes (absent means any).
+  const theirGroups = findExtension(ch.extensions, 'supported_groups')?.groups ?? null;
+  const curveOffered = (curve: EcCurve | null) => curve === null || theirGroups === null || theirGroups.includes(groupByKex(curve).id);
   for (const suite of ctx.config.cipherSuites) {
     if (suite.version !== 'TLSv1.2' || !ch.cipherSuites.includes(suite.id)) continue;
-    const choice = selectCertificate(ctx.config.certificates, sig.schemes, allowed, 'TLSv1.2', (key) => keyFitsSuite(key, suite));
+    const choice = selectCertificate(ctx.config.certificates, sig.schemes, allowed, 'TLSv1.2', (key) => keyFitsSuite(key, suite) && curveOffered(key.curve));
     if (choice) return { suite, choice };
   }
   return null;

@@ -192,6 +192,21 @@ test('TLS 1.2 over P-256 and P-384 key exchange', () => {
   }
 });
 
+test("RFC 8422 §5.1: the server's ECDSA certificate is on a curve the client's supported_groups names, or is not used", () => {
+  const pki = testPki();
+  const p256 = pki.servers.p256.certified;
+  const p384 = pki.servers.p384.certified;
+  const ecdsaOnly = TLS12_SUITES.filter((x) => x.auth === 'ECDSA');
+  // Both curves configured: the client that only names P-384 gets the P-384 certificate.
+  const [c, s] = connected({ groups: ['P-384'], cipherSuites: ecdsaOnly }, { certificates: [p256, p384] });
+  assert.deepEqual(c.negotiated.peerCertificates, [...p384.chain]);
+  assert.equal(s.negotiated.group, 'P-384');
+  // Only a P-256 certificate: no certificate the client can verify, so no shared cipher.
+  const [c2, s2] = pair({ groups: ['P-384'], cipherSuites: ecdsaOnly }, { certificates: [p256] });
+  const err = expectTLSError(() => pumpMemory(c2, s2));
+  assert.equal(err.alert, 'handshake_failure');
+});
+
 test('a HelloRequest after the handshake is refused with no_renegotiation', () => {
   const [c, s] = connected();
   // The server's record layer protects a HelloRequest as the server would send it.

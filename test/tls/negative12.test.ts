@@ -142,6 +142,8 @@ test('TLS 1.2 client: a ServerKeyExchange for a group we did not offer is illega
         return { type: x.type, body };
       }),
     { groups: ['X25519'] },
+    // An RSA certificate: a client that lists no ECDSA curve cannot take the P-256 one (RFC 8422 §5.1).
+    { certificates: [testPki().servers.rsa2048.certified] },
   );
   rejects(o.c, o.bytes, 'illegal_parameter', /which we did not offer/);
 });
