@@ -18,20 +18,18 @@
  * - `xlist` reports nothing: TCP urgent (out-of-band) data, the only thing
  *   Linux reports there for a socket, is not visible through node:net.
  */
-import { OverflowError, ValueError } from '../socket/errors.js';
+import { ValueError } from '../socket/errors.js';
 import { type Awaited, turnEventLoop, waitAny } from '../socket/readiness.js';
+import { checkTimeoutRange } from '../socket/timeout.js';
 import { deadlineAfter, remaining } from '../socket/wait.js';
 import { selectTarget } from './resolve.js';
-
-/** The longest timeout Python accepts: int64 nanoseconds (_PyTime_t). */
-const MAX_TIMEOUT_SECONDS = 9_223_372_036;
 
 /** Python's timeout rules for select.select(): null waits forever, 0 polls. */
 export function selectTimeout(timeout: unknown): number | null {
   if (timeout === null || timeout === undefined) return null;
   if (typeof timeout !== 'number') throw new TypeError('timeout must be a float or None');
   if (Number.isNaN(timeout)) throw new ValueError('Invalid value NaN (not a number)');
-  if (timeout > MAX_TIMEOUT_SECONDS) throw new OverflowError('timestamp out of range for platform time_t');
+  checkTimeoutRange(timeout);
   if (timeout < 0) throw new ValueError('timeout must be non-negative');
   return timeout;
 }

@@ -12,7 +12,7 @@
  * overriding `socket._readiness()` (SSLSocket adds the bytes its TLS layer
  * already holds), so select works on them without this layer knowing them.
  */
-import { type Deadline, remaining } from './wait.js';
+import { type Deadline, onDeadline, remaining } from './wait.js';
 
 export interface Readiness {
   /** A read (recv, accept) would not wait: data, EOF, an error, or a pending connection. */
@@ -39,9 +39,6 @@ export function turnEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** setTimeout's longest delay; longer waits re-arm (node would otherwise fire after 1 ms). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * Resolves true as soon as one of `items` is ready (at once if one already
  * is), false when `deadline` passes first. Each item is re-checked only when
@@ -53,20 +50,12 @@ export function waitAny(items: readonly Awaited[], deadline: Deadline): Promise<
   if (remaining(deadline) === 0) return Promise.resolve(false);
   return new Promise((resolve) => {
     const stops: (() => void)[] = [];
-    let timer: ReturnType<typeof setTimeout> | null = null;
     let done = false;
     const finish = (result: boolean): void => {
       if (done) return;
       done = true;
-      if (timer !== null) clearTimeout(timer);
       for (const stop of stops) stop();
       resolve(result);
-    };
-    const arm = (): void => {
-      const ms = remaining(deadline);
-      if (ms === null) return;
-      if (ms === 0) return finish(false);
-      timer = setTimeout(arm, Math.min(ms, MAX_TIMER_MS));
     };
     for (const item of items) {
       stops.push(
@@ -75,6 +64,6 @@ export function waitAny(items: readonly Awaited[], deadline: Deadline): Promise<
         }),
       );
     }
-    arm();
+    stops.push(onDeadline(deadline, () => finish(false)));
   });
 }

@@ -6,8 +6,16 @@
 import { OverflowError, ValueError } from './errors.js';
 import { pyTypeName } from './address.js';
 
-/** Largest timeout Node's timers accept (2^31-1 ms); Python's own limit is larger. */
-const MAX_TIMEOUT_SECONDS = 2147483.647;
+/**
+ * The longest timeout Python accepts: int64 nanoseconds (_PyTime_t), about
+ * 292 years. Waits longer than a Node timer can hold re-arm (wait.ts).
+ */
+export const MAX_TIMEOUT_SECONDS = 9_223_372_036.854775;
+
+/** Python's OverflowError for a timeout past MAX_TIMEOUT_SECONDS. */
+export function checkTimeoutRange(seconds: number): void {
+  if (seconds > MAX_TIMEOUT_SECONDS) throw new OverflowError('timestamp out of range for platform time_t');
+}
 
 /** Check a timeout the way Python's settimeout() does; returns seconds or null. */
 export function parseTimeout(value: unknown): number | null {
@@ -17,7 +25,7 @@ export function parseTimeout(value: unknown): number | null {
   }
   if (Number.isNaN(value)) throw new ValueError('Invalid value NaN (not a number)');
   if (value < 0) throw new ValueError('Timeout value out of range');
-  if (value > MAX_TIMEOUT_SECONDS) throw new OverflowError('timeout doesn\'t fit into C timeval');
+  checkTimeoutRange(value);
   return value;
 }
 

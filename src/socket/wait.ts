@@ -22,6 +22,34 @@ export function remaining(deadline: Deadline): number | null {
   return deadline === null ? null : Math.max(0, deadline - performance.now());
 }
 
+/** setTimeout's longest delay; longer waits re-arm (node would otherwise fire after 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Calls `fn` once when `deadline` passes (never for a null deadline); the
+ * returned function cancels it. Deadlines further away than setTimeout can
+ * reach (about 24.8 days; `settimeout(1e7)` is legal) re-arm instead of
+ * firing early.
+ */
+export function onDeadline(deadline: Deadline, fn: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const arm = (): void => {
+    const ms = remaining(deadline);
+    if (ms === null) return;
+    if (ms === 0) {
+      timer = null;
+      fn();
+      return;
+    }
+    timer = setTimeout(arm, Math.min(ms, MAX_TIMER_MS));
+  };
+  arm();
+  return () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  };
+}
+
 /**
  * A condition variable: waiters sleep until `notifyAll()` or their deadline.
  * Callers re-check their own predicate after waking.
@@ -37,19 +65,16 @@ export class Condition {
         resolve(false);
         return;
       }
-      let timer: ReturnType<typeof setTimeout> | null = null;
       const wake = (): void => {
-        if (timer !== null) clearTimeout(timer);
+        cancel();
         this.waiters.delete(wake);
         resolve(true);
       };
       this.waiters.add(wake);
-      if (ms !== null) {
-        timer = setTimeout(() => {
-          this.waiters.delete(wake);
-          resolve(false);
-        }, ms);
-      }
+      const cancel = onDeadline(deadline, () => {
+        this.waiters.delete(wake);
+        resolve(false);
+      });
     });
   }
 
@@ -99,22 +124,18 @@ export class Turnstile {
     const now = this.tryAcquire();
     if (now !== null) return Promise.resolve(now);
     return new Promise((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | null = null;
       const entry = {
         grant: (): void => {
-          if (timer !== null) clearTimeout(timer);
+          cancel();
           resolve(this.releaser());
         },
       };
       this.queue.push(entry);
-      const ms = remaining(deadline);
-      if (ms !== null) {
-        timer = setTimeout(() => {
-          const i = this.queue.indexOf(entry);
-          if (i >= 0) this.queue.splice(i, 1);
-          resolve(null);
-        }, ms);
-      }
+      const cancel = onDeadline(deadline, () => {
+        const i = this.queue.indexOf(entry);
+        if (i >= 0) this.queue.splice(i, 1);
+        resolve(null);
+      });
     });
   }
 

@@ -41,6 +41,30 @@ test('recv under settimeout(0.2) rejects with TimeoutError "timed out" after abo
   }
 });
 
+test('a timeout longer than setTimeout can hold (settimeout(1e7), ~116 days) does not fire early', async () => {
+  // Node fires a setTimeout longer than 2^31-1 ms after 1 ms (with a warning);
+  // the socket's waits re-arm instead. Both the data wait and the queue for
+  // the read lock (a second, concurrent recv) are covered.
+  const p = await connectedPair();
+  try {
+    // Python's own bound is int64 nanoseconds, checked as it checks it.
+    p.server.settimeout(9_223_372_036);
+    assert.throws(() => p.server.settimeout(9_223_372_037), {
+      name: 'OverflowError',
+      message: 'timestamp out of range for platform time_t',
+    });
+    p.server.settimeout(1e7);
+    const first = p.server.recv(3);
+    const second = p.server.recv(3);
+    await sleep(50);
+    await p.client.sendall(Buffer.from('abcdef'));
+    assert.equal((await first).toString(), 'abc');
+    assert.equal((await second).toString(), 'def');
+  } finally {
+    p.close();
+  }
+});
+
 test('non-blocking recv, accept and send raise BlockingIOError [Errno 11] at once', async () => {
   const p = await connectedPair();
   try {
