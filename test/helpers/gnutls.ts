@@ -3,12 +3,12 @@
  * `gnutls-cli` for our server, with priority strings built from our
  * registry names so each case forces one suite / group.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyExchangeGroup } from '../../src/crypto/provider.js';
 import type { CipherSuite } from '../../src/tls/registry/suites.js';
 import { Peer, freePort, havePeer } from '../tls/interop-peers.js';
+import { processTempDir } from './tmp.js';
 
 /** Every peer started here, until it exits: a failing test must not leave a gnutls-serv (a daemon) behind. */
 const live = new Set<Peer>();
@@ -125,7 +125,7 @@ let logDir: string | null = null;
 let logSeq = 0;
 
 export function startGnutlsCli(port: number, o: CliOpts): GnutlsCli {
-  logDir ??= mkdtempSync(join(tmpdir(), 'sslsock-gnutls-'));
+  logDir ??= processTempDir('sslsock-gnutls-');
   const logfile = join(logDir, `cli-${process.pid}-${logSeq++}.log`);
   const args = ['-p', String(port), '--sni-hostname', 'localhost', '--verify-hostname', o.verifyHostname ?? 'localhost', '--x509cafile', o.caFile, '--priority', o.priority ?? tls13Priority(), '--logfile', logfile];
   if (o.certFile && o.keyFile) args.push('--x509certfile', o.certFile, '--x509keyfile', o.keyFile);

@@ -5,11 +5,9 @@
  * plus a client certificate. The files are written to a temporary directory
  * for the interop tests, which hand them to `openssl` / Python.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CA, type CAKeyType, type LeafCert } from '../../src/testing/ca.js';
 import type { CertifiedKey } from '../../src/tls/config.js';
+import { processTempDir } from '../helpers/tmp.js';
 
 export type LeafKind = 'rsa2048' | 'p256' | 'p384' | 'ed25519';
 export const LEAF_KINDS: readonly LeafKind[] = ['rsa2048', 'p256', 'p384', 'ed25519'];
@@ -43,7 +41,7 @@ let cached: TestPki | null = null;
 
 export function testPki(): TestPki {
   if (cached) return cached;
-  const dir = mkdtempSync(join(tmpdir(), 'sslsock-conn-'));
+  const dir = processTempDir('sslsock-conn-');
   const ca = new CA({ keyType: 'ecdsa-p256' });
   const { certFile: caFile } = ca.writeFiles(dir, 'ca');
   const servers = {} as Record<LeafKind, LeafFiles>;

@@ -9,14 +9,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { pemBlocksWithLabel, toPem } from '../../src/x509/pem.js';
 import { peerCertDict } from '../../src/x509/peercert.js';
 import { X509Error } from '../../src/x509/errors.js';
+import { processTempDir } from '../helpers/tmp.js';
 
 const DIR = new URL('../../../test/vectors/x509/', import.meta.url);
 const CERTS = readdirSync(DIR)
@@ -40,7 +40,7 @@ test(`mutated certificates: never accepted where OpenSSL refuses, identical dict
     seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
     return seed % n;
   };
-  const dir = mkdtempSync(join(tmpdir(), 'sslsock-x509-diff-'));
+  const dir = processTempDir('sslsock-x509-diff-');
   const inputs: Buffer[] = [];
   for (let i = 0; i < CASES; i++) {
     let b = Buffer.from(CERTS[rnd(CERTS.length)]!);

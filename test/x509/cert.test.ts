@@ -6,8 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseCertificate, type Certificate } from '../../src/x509/certificate.js';
@@ -18,6 +17,7 @@ import { parseName, NAME_VALUE_TAGS } from '../../src/x509/name.js';
 import { signatureAlgorithmInfo, algorithmIdentifierFrom } from '../../src/x509/algorithm.js';
 import { formatAsn1Time } from '../../src/x509/time.js';
 import { opensslSerial } from '../../src/x509/peercert.js';
+import { processTempDir } from '../helpers/tmp.js';
 
 const DIR = new URL('../../../test/vectors/x509/', import.meta.url);
 const pemOf = (file: string): string => readFileSync(new URL(file, DIR), 'latin1');
@@ -258,7 +258,7 @@ test('signature algorithm parameters: PSS defaults and mismatches, NULL/absent r
 
 const python = spawnSync('python3', ['-c', 'import ssl'], { encoding: 'utf8' });
 test('name value types: we accept exactly the universal tags OpenSSL (via python3) accepts', { skip: python.status !== 0 ? 'python3 not available' : false }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sslsock-nametags-'));
+  const dir = processTempDir('sslsock-nametags-');
   const contentsFor = (tag: number): Buffer =>
     tag === Tag.BOOLEAN ? Buffer.of(0xff) : tag === Tag.NULL ? Buffer.alloc(0) : tag === Tag.OID ? Buffer.of(0x2a) : tag === Tag.BIT_STRING ? Buffer.of(0, 0x41) : tag === Tag.UTC_TIME ? Buffer.from('240101000000Z') : tag === Tag.GENERALIZED_TIME ? Buffer.from('20240101000000Z') : tag === Tag.UNIVERSAL_STRING ? Buffer.from('0000006100000062', 'hex') : Buffer.from('abcd');
   const ids: number[] = [];

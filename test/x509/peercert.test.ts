@@ -7,9 +7,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { pemBlocksWithLabel } from '../../src/x509/pem.js';
@@ -17,6 +16,7 @@ import { peerCertDict, opensslSerial, formatIpAddress, altNameEntry } from '../.
 import { der } from '../../src/x509/der.js';
 import { parseGeneralName } from '../../src/x509/general-name.js';
 import { DerReader } from '../../src/x509/der-reader.js';
+import { processTempDir } from '../helpers/tmp.js';
 
 const DIR = new URL('../../../test/vectors/x509/', import.meta.url);
 const files = readdirSync(DIR).filter((f) => f.endsWith('.pem') && readdirSync(DIR).includes(f.replace(/\.pem$/, '.json')));
@@ -82,7 +82,7 @@ test('otherName with a newline is cut after it, as BIO_gets reads one line', () 
 
 const python = spawnSync('python3', ['-c', 'import ssl'], { encoding: 'utf8' });
 test('live cross-check: python3 decodes every fixture the same way right now', { skip: python.status !== 0 ? 'python3 not available' : false }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sslsock-peercert-'));
+  const dir = processTempDir('sslsock-peercert-');
   const paths = files.map((file) => {
     const path = join(dir, file);
     writeFileSync(path, readFileSync(new URL(file, DIR)));
