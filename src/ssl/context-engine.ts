@@ -21,6 +21,7 @@ import { certFacts } from '../x509/cert-facts.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED } from './constants.js';
 import { pyTypeName } from './pyargs.js';
+import { reportRejection, writeUnraisable } from './unraisable.js';
 
 /** What a connection tells its context while it runs. `C` is the context class (SSLContext). */
 export interface ConnectionLink<C = unknown> {
@@ -33,8 +34,6 @@ export interface ConnectionLink<C = unknown> {
   currentContext(): C;
   /** Called with the built chain (leaf first, anchor last) when verification succeeds. */
   onVerified(chain: Buffer[]): void;
-  /** An exception a user callback raised (Python reports it and chains it onto the SSLError). */
-  onCallbackError(error: unknown): void;
   /** Client: a NewSessionTicket arrived (it becomes the connection's session). */
   onTicket?(ticket: AnyClientTicket): void;
 }
@@ -105,7 +104,13 @@ function serverOverrides<C extends EngineContext<C>>(ctx: C, link: ConnectionLin
   };
 }
 
-/** Runs the SNI callback (python-ssl-api.md §5.4); throws the TLSError that aborts the handshake. */
+/**
+ * Runs the SNI callback (python-ssl-api.md §5.4); throws the TLSError that
+ * aborts the handshake. As CPython's `_servername_callback`: an exception
+ * goes to the unraisable hook with the callback as `object` (alert
+ * handshake_failure); a return value that is not an integer goes there as
+ * PyLong_AsLong's TypeError with the value as `object` (alert internal_error).
+ */
 function runSniCallback<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>, serverName: string | null): void {
   const cb = ctx._engineSettings().sniCallback;
   if (cb === null) return;
@@ -113,16 +118,16 @@ function runSniCallback<C extends EngineContext<C>>(ctx: C, link: ConnectionLink
   try {
     ret = cb(link.owner as never, serverName, ctx);
   } catch (e) {
-    link.onCallbackError(e);
-    throw new TLSError('handshake_failure', 'servername callback failed: it raised an exception', false, { cause: e });
+    writeUnraisable(e, cb);
+    throw new TLSError('handshake_failure', 'servername callback failed: it raised an exception');
   }
   if (ret === null || ret === undefined) return;
   if (typeof ret === 'number' && Number.isInteger(ret)) {
     throw new TLSError(alertName(ret) ?? 'internal_error', `servername callback failed: it returned alert ${ret}`);
   }
-  const err = new TypeError(`servername callback must return None or an integer, not ${pyTypeName(ret)}`);
-  link.onCallbackError(err);
-  throw new TLSError('internal_error', 'servername callback failed: it returned a non-integer', false, { cause: err });
+  reportRejection(ret, cb);
+  writeUnraisable(new TypeError(`'${pyTypeName(ret)}' object cannot be interpreted as an integer`), ret);
+  throw new TLSError('internal_error', 'servername callback failed: it returned a non-integer');
 }
 
 /** Chains completed per certificate, remembered while the store's contents stay the same. */
@@ -184,7 +189,12 @@ export function buildConnectionConfig<C extends EngineContext<C>>(ctx: C, link: 
       keylog === null
         ? null
         : (label, clientRandom, secret) => {
-            appendFileSync(keylog, `${label} ${clientRandom.toString('hex')} ${secret.toString('hex')}\n`);
+            // OpenSSL's keylog BIO never fails a handshake: a line that cannot be written is reported, not raised.
+            try {
+              appendFileSync(keylog, `${label} ${clientRandom.toString('hex')} ${secret.toString('hex')}\n`);
+            } catch (e) {
+              writeUnraisable(e, keylog, 'Exception ignored while writing the TLS key log');
+            }
           },
     middleboxCompat: true,
     clock: Date.now,

@@ -224,7 +224,10 @@ export class SSLContext extends SSLContextProtocols {
       throw withFilename(fsOSError(e), value);
     }
     try {
+      // Python ignores BIO_puts' result: a header that cannot be written (a full disk) does not fail the setter.
       if (fstatSync(fd).size === 0) writeSync(fd, KEYLOG_HEADER);
+    } catch {
+      // As Python: the lines written during handshakes report their own failures.
     } finally {
       closeSync(fd);
     }

@@ -29,6 +29,7 @@ export {
 } from './context.js';
 export { SSLObject, type SSLObjectCreateOptions } from './sslobject.js';
 export { SSLSession } from './session.js';
+export { setUnraisableHook, getUnraisableHook, type UnraisableHook, type UnraisableHookArgs } from './unraisable.js';
 export type { CipherDict } from './ciphers.js';
 export type { PeerCertDict, PeerCertName, PeerCertAltName } from '../x509/peercert.js';
 export type { CertStoreStats, Password } from './certs.js';

@@ -83,7 +83,6 @@ export class SSLObject {
   /** We queued close_notify (unwrap). */
   private closeSent = false;
   private verifiedChain: Buffer[] | null = null;
-  private callbackError: unknown = null;
   /** Server: the suites the client offered (shared_ciphers). */
   private clientSuites: readonly number[] | null = null;
   private readonly sessions = new SessionSlot();
@@ -123,9 +122,6 @@ export class SSLObject {
       currentContext: () => this._context,
       onVerified: (chain) => {
         this.verifiedChain = chain;
-      },
-      onCallbackError: (e) => {
-        this.callbackError = e;
       },
       onTicket: (t: AnyClientTicket) => this.sessions.onTicket(ctx, t),
     };
@@ -463,7 +459,7 @@ export class SSLObject {
   private raise(e: unknown): never {
     if (e instanceof TLSError) {
       const err = sslErrorFromTLSError(e);
-      const cause = e.detail?.cause ?? this.callbackError;
+      const cause = e.detail?.cause;
       if (cause !== null && cause !== undefined) (err as Error & { cause?: unknown }).cause = cause;
       throw err;
     }

@@ -438,26 +438,51 @@ test('SNI callback returning an alert: client gets that alert, server CALLBACK_F
   }
 });
 
-test('SNI callback raising: client handshake_failure, server CALLBACK_FAILED with the exception as cause', () => {
+test('SNI callback raising: client handshake_failure, server CALLBACK_FAILED, the exception goes to the unraisable hook', () => {
   const sctx = serverContext();
   const boom = new Error('boom');
-  sctx.sniCallback = () => {
+  const cb = (): never => {
     throw boom;
   };
-  const [c, s] = pair(clientContext(), sctx);
-  const r = handshake(c, s);
-  assert.equal((r.client as ssl.SSLError).reason, 'SSLV3_ALERT_HANDSHAKE_FAILURE');
-  assert.equal((r.server as ssl.SSLError).reason, 'CALLBACK_FAILED');
-  assert.equal((r.server as Error & { cause?: unknown }).cause, boom);
+  sctx.sniCallback = cb;
+  const seen: ssl.UnraisableHookArgs[] = [];
+  ssl.setUnraisableHook((u) => seen.push(u));
+  try {
+    const [c, s] = pair(clientContext(), sctx);
+    const r = handshake(c, s);
+    assert.equal((r.client as ssl.SSLError).reason, 'SSLV3_ALERT_HANDSHAKE_FAILURE');
+    assert.equal((r.server as ssl.SSLError).message, '[SSL: CALLBACK_FAILED] callback failed');
+    // Python chains nothing onto the SSLError: the exception went to sys.unraisablehook.
+    assert.equal((r.server as Error & { cause?: unknown }).cause, undefined);
+  } finally {
+    ssl.setUnraisableHook(null);
+  }
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0]!.excValue, boom);
+  assert.equal(seen[0]!.excType, Error);
+  assert.equal(seen[0]!.object, cb);
+  assert.equal(seen[0]!.errMsg, null);
+  assert.match(seen[0]!.excTraceback!, /boom/);
 });
 
-test('SNI callback returning a non-integer: client internal_error, server CALLBACK_FAILED', () => {
+test('SNI callback returning a non-integer: client internal_error, server CALLBACK_FAILED, TypeError to the unraisable hook', () => {
   const sctx = serverContext();
   sctx.sniCallback = () => 'foo';
-  const [c, s] = pair(clientContext(), sctx);
-  const r = handshake(c, s);
-  assert.equal((r.client as ssl.SSLError).reason, 'TLSV1_ALERT_INTERNAL_ERROR');
-  assert.equal((r.server as ssl.SSLError).reason, 'CALLBACK_FAILED');
+  const seen: ssl.UnraisableHookArgs[] = [];
+  ssl.setUnraisableHook((u) => seen.push(u));
+  try {
+    const [c, s] = pair(clientContext(), sctx);
+    const r = handshake(c, s);
+    assert.equal((r.client as ssl.SSLError).reason, 'TLSV1_ALERT_INTERNAL_ERROR');
+    assert.equal((r.server as ssl.SSLError).reason, 'CALLBACK_FAILED');
+  } finally {
+    ssl.setUnraisableHook(null);
+  }
+  assert.equal(seen.length, 1);
+  assert.ok(seen[0]!.excValue instanceof TypeError);
+  // CPython's PyLong_AsLong text, with the returned value as `object`.
+  assert.equal((seen[0]!.excValue as Error).message, "'str' object cannot be interpreted as an integer");
+  assert.equal(seen[0]!.object, 'foo');
 });
 
 test('SSLObject.context setter accepts only SSLContext', () => {

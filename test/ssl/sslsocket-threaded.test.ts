@@ -416,19 +416,30 @@ test('test_sni_callback_alert / _raising / _wrong_return_type: the client sees t
     ],
     [() => 'foo', 'TLSV1_ALERT_INTERNAL_ERROR'],
   ];
-  for (const [cb, reason] of cases) {
-    const [clientContext, serverContext, hostname] = testingContext();
-    serverContext.sniCallback = cb;
-    await withEchoServer(serverContext, async (server) => {
-      await assert.rejects(connectClient(clientContext, server, { serverHostname: hostname }), (e: unknown) => {
-        assert.ok(e instanceof ssl.SSLError);
-        assert.equal(e.reason, reason);
-        return true;
+  // Python's support.catch_unraisable_exception(): the raising and wrong-type cases report there.
+  const unraisable: [string, string][] = [];
+  ssl.setUnraisableHook((u) => unraisable.push([(u.excType as { name: string }).name, (u.excValue as Error).message]));
+  try {
+    for (const [cb, reason] of cases) {
+      const [clientContext, serverContext, hostname] = testingContext();
+      serverContext.sniCallback = cb;
+      await withEchoServer(serverContext, async (server) => {
+        await assert.rejects(connectClient(clientContext, server, { serverHostname: hostname }), (e: unknown) => {
+          assert.ok(e instanceof ssl.SSLError);
+          assert.equal(e.reason, reason);
+          return true;
+        });
+        await waitFor(() => server.connErrors.length > 0);
+        assert.match(server.connErrors[0]!, /CALLBACK_FAILED|callback failed/i);
       });
-      await waitFor(() => server.connErrors.length > 0);
-      assert.match(server.connErrors[0]!, /CALLBACK_FAILED|callback failed/i);
-    });
+    }
+  } finally {
+    ssl.setUnraisableHook(null);
   }
+  assert.deepEqual(unraisable, [
+    ['Error', 'division by zero'],
+    ['TypeError', "'str' object cannot be interpreted as an integer"],
+  ]);
 });
 
 test('test_shared_ciphers: the server lists the suites both sides enable; the client gets None', { skip }, async () => {
