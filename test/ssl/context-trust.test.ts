@@ -10,14 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ssl from '../../src/ssl/index.js';
 import { pythonJson, pythonSkipReason, tempDir } from '../helpers/openssl.js';
+import { CERTDATA, certdataSkip } from '../helpers/certdata.js';
 
-const CERTDATA = '/root/.pyenv/versions/3.11.7/lib/python3.11/test/certdata';
-let certdataSkip: string | null = null;
-try {
-  readFileSync(join(CERTDATA, 'pycacert.pem'));
-} catch {
-  certdataSkip = `CPython test certificates not found at ${CERTDATA}`;
-}
 
 interface Outcome {
   error: string | null;
@@ -63,7 +57,7 @@ function ours(c: Case): Outcome {
   return r;
 }
 
-test('load_verify_locations errors and counts equal Python for cafile and cadata edge cases', { skip: certdataSkip ?? pythonSkipReason() ?? false }, () => {
+test('load_verify_locations errors and counts equal Python for cafile and cadata edge cases', { skip: certdataSkip || pythonSkipReason() || false }, () => {
   const { dir, cleanup } = tempDir('sslsock-trust-');
   try {
     const good = readFileSync(join(CERTDATA, 'pycacert.pem'), 'latin1');

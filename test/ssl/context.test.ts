@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import * as ssl from '../../src/ssl/index.js';
 import { CA } from '../../src/testing/index.js';
 
-const CERTDATA = '/root/.pyenv/versions/3.11.7/lib/python3.11/test/certdata';
-const data = (...p: string[]) => join(CERTDATA, ...p);
+const data = dataFile;
 const CERTFILE = data('keycert.pem');
 const ONLYCERT = data('ssl_cert.pem');
 const ONLYKEY = data('ssl_key.pem');
@@ -465,6 +464,7 @@ test('test_get_ca_certs_capath: capath certificates appear only once used (lazy 
 });
 
 import { parseCertificate } from '../../src/x509/certificate.js';
+import { dataFile } from '../helpers/certdata.js';
 function await_parse(der: Buffer): unknown {
   return parseCertificate(der);
 }

@@ -3,57 +3,27 @@
  * files of `Lib/test/certdata`, `testing_context()`, and a connected client
  * against an echo server.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as socket from '../../src/socket/index.js';
-import { CERT_NONE, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from '../../src/ssl/constants.js';
+import { CERT_NONE, PROTOCOL_TLS_CLIENT } from '../../src/ssl/constants.js';
 import { SSLContext } from '../../src/ssl/context.js';
 import { SSLSocket } from '../../src/ssl/sslsocket.js';
 import '../../src/ssl/index.js';
 import { EchoServer } from './echo-server.js';
 
-function findCertdata(): string | null {
-  const r = spawnSync('python3', ['-c', 'import os, test; print(os.path.join(os.path.dirname(test.__file__), "certdata"))'], {
-    encoding: 'utf8',
-  });
-  const fromPython = r.status === 0 ? r.stdout.trim() : '';
-  for (const dir of [fromPython, '/root/.pyenv/versions/3.11.7/lib/python3.11/test/certdata']) {
-    if (dir && existsSync(join(dir, 'keycert3.pem'))) return dir;
-  }
-  return null;
-}
-
-export const CERTDATA = findCertdata();
-/** Skip reason for tests that need CPython's certificates. */
-export const certdataSkip: string | false = CERTDATA === null ? "CPython's Lib/test/certdata not found (python3 -m test package)" : false;
-
-export const dataFile = (name: string): string => join(CERTDATA ?? '/nonexistent', name);
-
-/** The names CPython's test_ssl gives these files. */
-export const CERTFILE = dataFile('keycert.pem');
-export const SIGNED_CERTFILE = dataFile('keycert3.pem');
-export const SIGNED_CERTFILE2 = dataFile('keycert4.pem');
-export const SIGNED_CERTFILE_ECC = dataFile('keycertecc.pem');
-export const SIGNING_CA = dataFile('pycacert.pem');
-export const NOSANFILE = dataFile('nosan.pem');
-export const IDNSANSFILE = dataFile('idnsans.pem');
-export const CRLFILE = dataFile('revocation.crl');
-
-/**
- * CPython's `testing_context(server_cert=SIGNED_CERTFILE, *, server_chain=True)`:
- * a TLS_CLIENT context trusting SIGNING_CA, a TLS_SERVER context with the
- * server certificate (and the CA, so the chain is sent), and the host name.
- */
-export function testingContext(serverCert = SIGNED_CERTFILE, serverChain = true): [SSLContext, SSLContext, string] {
-  const clientContext = new SSLContext(PROTOCOL_TLS_CLIENT);
-  clientContext.loadVerifyLocations(SIGNING_CA);
-  const serverContext = new SSLContext(PROTOCOL_TLS_SERVER);
-  serverContext.loadCertChain(serverCert);
-  if (serverChain) serverContext.loadVerifyLocations(SIGNING_CA);
-  const hostname = serverCert === SIGNED_CERTFILE2 ? 'fakehostname' : 'localhost';
-  return [clientContext, serverContext, hostname];
-}
+export {
+  CERTDATA,
+  CERTFILE,
+  CRLFILE,
+  IDNSANSFILE,
+  NOSANFILE,
+  SIGNED_CERTFILE,
+  SIGNED_CERTFILE2,
+  SIGNED_CERTFILE_ECC,
+  SIGNING_CA,
+  certdataSkip,
+  dataFile,
+  testingContext,
+} from './port-fixtures.js';
 
 /** A client context that verifies nothing (CERT_NONE, no host name check). */
 export function unverifiedClientContext(): SSLContext {

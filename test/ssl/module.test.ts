@@ -9,8 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as ssl from '../../src/ssl/index.js';
 import { havePeer } from '../helpers/peer-check.js';
+import { dataFile } from '../helpers/certdata.js';
 
-const CAFILE_CACERT = '/root/.pyenv/versions/3.11.7/lib/python3.11/test/certdata/capath/5ed36f99.0';
+const CAFILE_CACERT = dataFile('capath', '5ed36f99.0');
 const havePython = havePeer('python3', ['-c', 'import ssl']);
 
 test('test_constants: CERT_*, OP_*, HAS_* flags say what this engine implements', () => {

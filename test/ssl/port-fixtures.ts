@@ -5,17 +5,15 @@
  * its module-level `test_wrap_socket()` helper, and `_test_decode_cert()`.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ssl from '../../src/ssl/index.js';
 import { EchoServer } from './echo-server.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { parsePem } from '../../src/x509/pem.js';
 import { peerCertDict, type PeerCertDict } from '../../src/x509/peercert.js';
 import { ERRNO } from '../../src/socket/errno.js';
+import { CERTDATA, certdataSkip, dataFile } from '../helpers/certdata.js';
 
-export const CERTDATA = fileURLToPath(new URL('../../../test/vectors/certdata', import.meta.url));
-export const dataFile = (name: string): string => join(CERTDATA, name);
+export { CERTDATA, certdataSkip, dataFile };
 
 // The names test_ssl.py gives these files.
 export const CERTFILE = dataFile('keycert.pem');
@@ -24,6 +22,9 @@ export const ONLYKEY = dataFile('ssl_key.pem');
 export const SIGNED_CERTFILE = dataFile('keycert3.pem');
 export const SIGNED_CERTFILE2 = dataFile('keycert4.pem');
 export const SIGNED_CERTFILE_ECC = dataFile('keycertecc.pem');
+export const NOSANFILE = dataFile('nosan.pem');
+export const IDNSANSFILE = dataFile('idnsans.pem');
+export const CRLFILE = dataFile('revocation.crl');
 export const SIGNING_CA = dataFile('capath/ceff1710.0');
 export const CAPATH = dataFile('capath');
 export const CAFILE_CACERT = dataFile('capath/5ed36f99.0');
@@ -34,16 +35,6 @@ export const ALLSANFILE = dataFile('allsans.pem');
 export const EMPTYCERT = dataFile('nullcert.pem');
 export const BADCERT = dataFile('badcert.pem');
 export const BADKEY = dataFile('badkey.pem');
-
-/** Skip reason when the vendored certificates are missing. */
-export const certdataSkip: string | false = (() => {
-  try {
-    readFileSync(SIGNED_CERTFILE);
-    return false;
-  } catch {
-    return `CPython test certificates not found at ${CERTDATA}`;
-  }
-})();
 
 /** `testing_context(server_cert=SIGNED_CERTFILE, *, server_chain=True)`. */
 export function testingContext(serverCert = SIGNED_CERTFILE, serverChain = true): [ssl.SSLContext, ssl.SSLContext, string] {

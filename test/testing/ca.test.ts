@@ -11,6 +11,7 @@ import { verifyCertificateChain, X509_V_FLAG, type VerifyOptions } from '../../s
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { OID } from '../../src/x509/oids.js';
 import { openssl, opensslSkipReason, pythonJson, pythonSkipReason, runOpenssl, tempDir } from '../helpers/openssl.js';
+import { CERTDATA } from '../helpers/certdata.js';
 
 const noOpenssl = opensslSkipReason() ?? false;
 const noPython = pythonSkipReason() ?? false;
@@ -327,8 +328,6 @@ test('our verifier reports an expired leaf as 10, a not-yet-valid one as 9 and a
   const all = ourVerify(root, good, { crls: chainCrls, flags: X509_V_FLAG.TRUSTED_FIRST | X509_V_FLAG.CRL_CHECK | X509_V_FLAG.CRL_CHECK_ALL });
   assert.deepEqual([codeOf(all), all.ok ? null : all.depth], [23, 1]);
 });
-
-const CERTDATA = '/root/.pyenv/versions/3.11.7/lib/python3.11/test/certdata';
 
 test("CA.fromPem issues from an existing CA (CPython's pycacert) and openssl verifies the result against it", { skip: noOpenssl || !existsSync(`${CERTDATA}/pycacert.pem`) ? 'openssl or CPython certdata missing' : false }, () => {
   const ca = CA.fromPem(readFileSync(`${CERTDATA}/pycacert.pem`, 'utf8'), readFileSync(`${CERTDATA}/pycakey.pem`, 'utf8'));

@@ -20,8 +20,8 @@ import { ContentType } from '../../src/tls/registry/content-types.js';
 import { NamedGroup } from '../../src/tls/registry/groups.js';
 import { SignatureSchemeCode, signatureSchemeById } from '../../src/tls/registry/signature-schemes.js';
 import { ProtocolVersion } from '../../src/tls/registry/versions.js';
+import { CERTDATA } from '../helpers/certdata.js';
 
-const CERTDATA = '/root/.pyenv/versions/3.11.7/lib/python3.11/test/certdata';
 const RECORD_HEADER = 5;
 
 /** Splits a byte stream into plaintext handshake records, feeding a HandshakeBuffer; returns decoded messages. */

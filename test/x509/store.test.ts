@@ -9,17 +9,9 @@ import { parsePem } from '../../src/x509/pem.js';
 import { TrustStore, TrustStoreError, type TrustStoreErrorKind } from '../../src/x509/store.js';
 import { verifyCertificateChain } from '../../src/x509/verify.js';
 import { openssl, opensslSkipReason, pythonJson, pythonSkipReason, tempDir } from '../helpers/openssl.js';
+import { CERTDATA, certdataSkip, dataFile } from '../helpers/certdata.js';
 
-const CERTDATA = '/root/.pyenv/versions/3.11.7/lib/python3.11/test/certdata';
-const certdata = (name: string): string => join(CERTDATA, name);
-let certdataOk = false;
-try {
-  readFileSync(certdata('pycacert.pem'));
-  certdataOk = true;
-} catch {
-  certdataOk = false;
-}
-const certdataSkip = certdataOk ? null : `CPython test certificates not found at ${CERTDATA}`;
+const certdata = (name: string): string => dataFile(name);
 
 /** The first CERTIFICATE block of a PEM text (files may start with a key). */
 function pemToDerCert(text: string): Buffer {
@@ -40,7 +32,7 @@ function kindOf(fn: () => unknown): TrustStoreErrorKind | 'no error' {
 
 const CA_FILES = ['capath/6e88d7b8.0', 'pycacert.pem', 'keycert3.pem', 'capath/99d0fa06.0', 'pycacert.pem', 'allsans.pem'];
 
-test('name hashes equal openssl x509 -hash', { skip: certdataSkip ?? opensslSkipReason() ?? false }, () => {
+test('name hashes equal openssl x509 -hash', { skip: certdataSkip || opensslSkipReason() || false }, () => {
   for (const f of ['pycacert.pem', 'keycert.pem', 'allsans.pem', 'idnsans.pem', 'nullbytecert.pem', 'capath/99d0fa06.0', 'capath/6e88d7b8.0', 'talos-2019-0758.pem']) {
     const cert = parseCertificate(pemToDerCert(readFileSync(certdata(f), 'latin1')));
     const expected = openssl(['x509', '-in', certdata(f), '-noout', '-subject_hash', '-issuer_hash']).trim().split('\n');
@@ -48,7 +40,7 @@ test('name hashes equal openssl x509 -hash', { skip: certdataSkip ?? opensslSkip
   }
 });
 
-test('stats and get_ca_certs order match Python after loading cafiles one by one', { skip: certdataSkip ?? pythonSkipReason() ?? false }, () => {
+test('stats and get_ca_certs order match Python after loading cafiles one by one', { skip: certdataSkip || pythonSkipReason() || false }, () => {
   const store = new TrustStore(defaultProvider);
   for (const f of CA_FILES) store.loadFile(certdata(f));
   const expected = pythonJson<{ stats: unknown; ders: string[]; dicts: unknown }>(
@@ -66,7 +58,7 @@ print(json.dumps({'stats': ctx.cert_store_stats(), 'ders': [d.hex() for d in ctx
   assert.deepEqual(JSON.parse(JSON.stringify(store.getCaCerts())), expected.dicts);
 });
 
-test('an identical certificate is stored once; a CRL in a cafile counts as crl', { skip: certdataSkip ?? false }, () => {
+test('an identical certificate is stored once; a CRL in a cafile counts as crl', { skip: certdataSkip || false }, () => {
   const store = new TrustStore(defaultProvider);
   const pem = readFileSync(certdata('pycacert.pem'), 'latin1');
   assert.deepEqual(store.addPem(pem + pem), { certificates: 2, crls: 0 });
@@ -79,7 +71,7 @@ test('an identical certificate is stored once; a CRL in a cafile counts as crl',
   assert.equal(store.crlsByIssuer(parseCertificate(pemToDerCert(pem)).subject).length, 1);
 });
 
-test('loading errors carry the kind Python reports', { skip: certdataSkip ?? false }, () => {
+test('loading errors carry the kind Python reports', { skip: certdataSkip || false }, () => {
   const { dir, cleanup } = tempDir('sslsock-store-');
   try {
     const store = new TrustStore(defaultProvider);
@@ -121,7 +113,7 @@ test('loading errors carry the kind Python reports', { skip: certdataSkip ?? fal
   }
 });
 
-test('a capath directory is read lazily by subject hash, like OpenSSL by_dir', { skip: certdataSkip ?? false }, () => {
+test('a capath directory is read lazily by subject hash, like OpenSSL by_dir', { skip: certdataSkip || false }, () => {
   const store = new TrustStore(defaultProvider);
   store.addDirectory(certdata('capath'));
   store.addDirectory(join(CERTDATA, 'no-such-directory'));
@@ -133,7 +125,7 @@ test('a capath directory is read lazily by subject hash, like OpenSSL by_dir', {
   assert.equal(store.getCaCerts().length, 1);
 });
 
-test('a hashed directory made by openssl rehash serves certificates and CRLs', { skip: opensslSkipReason() ?? certdataSkip ?? false }, () => {
+test('a hashed directory made by openssl rehash serves certificates and CRLs', { skip: opensslSkipReason() ?? (certdataSkip || false) }, () => {
   const { dir, cleanup } = tempDir('sslsock-capath-');
   try {
     const capath = join(dir, 'capath');
@@ -153,7 +145,7 @@ test('a hashed directory made by openssl rehash serves certificates and CRLs', {
   }
 });
 
-test('default verify paths honour SSL_CERT_FILE and SSL_CERT_DIR and tolerate absence', { skip: certdataSkip ?? false }, () => {
+test('default verify paths honour SSL_CERT_FILE and SSL_CERT_DIR and tolerate absence', { skip: certdataSkip || false }, () => {
   const store = new TrustStore(defaultProvider);
   store.loadDefaultPaths({ SSL_CERT_FILE: certdata('pycacert.pem'), SSL_CERT_DIR: `${certdata('capath')}:/nonexistent` });
   assert.deepEqual(store.stats(), { x509: 1, crl: 0, x509_ca: 1 });

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defaultProvider } from '../../src/crypto/index.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { parseCrl } from '../../src/x509/crl.js';
@@ -14,15 +13,9 @@ import { X509_V, pythonVerifyMessage } from '../../src/x509/verify-codes.js';
 import { X509_V_FLAG, verifyCertificateChain, type VerifyOptions } from '../../src/x509/verify.js';
 import { pythonHandshakes, type PythonJob } from '../helpers/openssl-corpus.js';
 import { pythonSkipReason } from '../helpers/openssl.js';
+import { certdataSkip, dataFile } from '../helpers/certdata.js';
 
-const CERTDATA = fileURLToPath(new URL('../../../test/vectors/certdata', import.meta.url));
-const certdata = (name: string): string => join(CERTDATA, name);
-let certdataSkip: string | null = null;
-try {
-  readFileSync(certdata('pycacert.pem'));
-} catch {
-  certdataSkip = `CPython test certificates not found at ${CERTDATA}`;
-}
+const certdata = (name: string): string => dataFile(name);
 
 function certsOf(file: string): Buffer[] {
   return parsePem(readFileSync(certdata(file), 'latin1'))
@@ -92,7 +85,7 @@ function runCase(c: CertdataCase) {
   });
 }
 
-test('CPython test certificates: our verdicts equal a real Python handshake', { skip: certdataSkip ?? pythonSkipReason() ?? false }, async (t) => {
+test('CPython test certificates: our verdicts equal a real Python handshake', { skip: certdataSkip || pythonSkipReason() || false }, async (t) => {
   const { tempDir } = await import('../helpers/openssl.js');
   const { dir, cleanup } = tempDir('sslsock-certdata-');
   try {
@@ -120,20 +113,20 @@ test('CPython test certificates: our verdicts equal a real Python handshake', { 
   }
 });
 
-test('a verified chain ends at the trust anchor and reports the store copy', { skip: certdataSkip ?? false }, () => {
+test('a verified chain ends at the trust anchor and reports the store copy', { skip: certdataSkip || false }, () => {
   const r = verifyCertificateChain({ chain: certsOf('keycert3.pem'), store: storeOf('pycacert.pem'), hostname: 'localhost', time: NOW, provider: defaultProvider });
   assert.equal(r.ok, true);
   assert.equal(r.chain.length, 2);
   assert.deepEqual(r.chain[1]!.raw, certsOf('pycacert.pem')[0]);
 });
 
-test('parsed certificates are accepted as well as DER', { skip: certdataSkip ?? false }, () => {
+test('parsed certificates are accepted as well as DER', { skip: certdataSkip || false }, () => {
   const chain = certsOf('keycert3.pem').map((d) => parseCertificate(d));
   const r = verifyCertificateChain({ chain, store: storeOf('pycacert.pem'), time: NOW, provider: defaultProvider });
   assert.equal(r.ok, true);
 });
 
-test('a failure names the code, OpenSSL text, depth and certificate', { skip: certdataSkip ?? false }, () => {
+test('a failure names the code, OpenSSL text, depth and certificate', { skip: certdataSkip || false }, () => {
   const r = verifyCertificateChain({ chain: certsOf('keycert3.pem'), store: storeOf('keycert.pem'), time: NOW, provider: defaultProvider });
   assert.equal(r.ok, false);
   if (r.ok) return;
@@ -143,7 +136,7 @@ test('a failure names the code, OpenSSL text, depth and certificate', { skip: ce
   assert.deepEqual(r.certificate?.raw, certsOf('keycert3.pem')[0]);
 });
 
-test('validity is checked at the given time, and not at all with time null', { skip: certdataSkip ?? false }, () => {
+test('validity is checked at the given time, and not at all with time null', { skip: certdataSkip || false }, () => {
   const base: VerifyOptions = { chain: certsOf('keycert3.pem'), store: storeOf('pycacert.pem'), provider: defaultProvider };
   const later = verifyCertificateChain({ ...base, time: new Date(Date.UTC(2040, 0, 1)) });
   assert.equal(later.ok ? 0 : later.code, X509_V.CERT_HAS_EXPIRED);
@@ -154,7 +147,7 @@ test('validity is checked at the given time, and not at all with time null', { s
   assert.equal(verifyCertificateChain({ ...base, time: new Date(Date.UTC(2040, 0, 1)), flags: X509_V_FLAG.TRUSTED_FIRST | X509_V_FLAG.NO_CHECK_TIME }).ok, true);
 });
 
-test('the expired CPython 2013 certificate with a NUL in its names is expired, and its names never match', { skip: certdataSkip ?? false }, () => {
+test('the expired CPython 2013 certificate with a NUL in its names is expired, and its names never match', { skip: certdataSkip || false }, () => {
   const chain = certsOf('nullbytecert.pem');
   const store = new TrustStore(defaultProvider);
   store.addCertificate(chain[0]!);
@@ -166,7 +159,7 @@ test('the expired CPython 2013 certificate with a NUL in its names is expired, a
   }
 });
 
-test('IP addresses may be given as bytes', { skip: certdataSkip ?? false }, () => {
+test('IP addresses may be given as bytes', { skip: certdataSkip || false }, () => {
   const base: VerifyOptions = { chain: certsOf('allsans.pem'), store: storeOf('pycacert.pem'), time: NOW, provider: defaultProvider };
   assert.equal(verifyCertificateChain({ ...base, ip: Buffer.from([127, 0, 0, 1]) }).ok, true);
   const r = verifyCertificateChain({ ...base, ip: Buffer.from([127, 0, 0, 2]) });
@@ -174,7 +167,7 @@ test('IP addresses may be given as bytes', { skip: certdataSkip ?? false }, () =
   assert.throws(() => verifyCertificateChain({ ...base, ip: 'not an ip' }), TypeError);
 });
 
-test('CRLs can be passed directly instead of through the store', { skip: certdataSkip ?? false }, () => {
+test('CRLs can be passed directly instead of through the store', { skip: certdataSkip || false }, () => {
   const crl = parseCrl(parsePem(readFileSync(certdata('revocation.crl'), 'latin1'))[0]!.der);
   const base: VerifyOptions = { chain: certsOf('keycert3.pem'), store: storeOf('pycacert.pem'), time: NOW, provider: defaultProvider, flags: TRUSTED_FIRST | X509_V_FLAG.CRL_CHECK };
   const without = verifyCertificateChain(base);
