@@ -83,7 +83,7 @@ export class Peer {
   }
 
   /** Waits until stderr or stdout matches. */
-  async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<boolean> {
+  async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (pattern.test(this.err) || pattern.test(this.out.toString('latin1'))) return true;
@@ -93,7 +93,7 @@ export class Peer {
     return false;
   }
 
-  async exit(timeoutMs = 10_000): Promise<number | null> {
+  async exit(timeoutMs = 30_000): Promise<number | null> {
     return Promise.race([this.exited, sleep(timeoutMs).then(() => null)]);
   }
 
@@ -103,7 +103,7 @@ export class Peer {
 }
 
 /** Connects to a port a freshly spawned peer is about to listen on, retrying while it starts. */
-export async function connectWhenListening(port: number, timeoutMs = 10_000): Promise<net.Socket> {
+export async function connectWhenListening(port: number, timeoutMs = 30_000): Promise<net.Socket> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -72,7 +72,7 @@ function decodeAll(frames: Buffer[], opts: HandshakeDecodeOptions): HandshakeMes
 async function captureClientHello(runPeer: (port: number) => ChildProcess): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let child: ChildProcess | null = null;
-    const timer = setTimeout(() => finish(new Error('no ClientHello within 10 s')), 10_000);
+    const timer = setTimeout(() => finish(new Error('no ClientHello within 30 s')), 30_000);
     const server = createServer((sock: Socket) => {
       const flight = new PlainFlight();
       sock.on('data', (d: Buffer) => {
@@ -107,7 +107,7 @@ function startOpensslServer(args: string[]): Promise<{ port: number; child: Chil
   return new Promise((resolve, reject) => {
     const child = spawn('openssl', ['s_server', '-accept', '0', '-cert', `${CERTDATA}/keycert.pem`, '-naccept', '1', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`openssl s_server did not start: ${out}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`openssl s_server did not start: ${out}`)), 30_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /ACCEPT .*:(\d+)/.exec(out);
@@ -130,7 +130,7 @@ async function serverFlight(ch: ClientHello, args: string[], until: (f: PlainFli
       const timer = setTimeout(() => {
         sock.destroy();
         reject(new Error(`incomplete flight: ${flight.frames.length} messages`));
-      }, 10_000);
+      }, 30_000);
       const end = (e?: Error) => {
         clearTimeout(timer);
         sock.destroy();
