@@ -15,6 +15,7 @@ import { defaultVerifier } from '../tls/verify-default.js';
 import type { CipherSuite } from '../tls/registry/suites.js';
 import type { VersionName } from '../tls/registry/versions.js';
 import type { TrustStore } from '../x509/store.js';
+import type { SessionCache12 } from '../tls/session-cache.js';
 import type { AnyClientTicket, TicketKeys } from '../tls/tickets.js';
 import { buildChain } from '../x509/chain.js';
 import { certFacts } from '../x509/cert-facts.js';
@@ -58,8 +59,14 @@ export interface EngineSettings<C> {
   /** Server: the context's rotating ticket keys; null when no tickets are issued. */
   readonly ticketKeys: TicketKeys | null;
   readonly numTickets: number;
+  /** TLS 1.2 tickets on (no OP_NO_TICKET). */
+  readonly tickets12: boolean;
+  /** Server: the context's TLS 1.2 session cache; null on client contexts. */
+  readonly sessionCache: SessionCache12 | null;
+  /** The context's session timeout in seconds (tickets' lifetime, cached sessions'). */
+  readonly sessionTimeout: number;
   readonly postHandshakeAuth: boolean;
-  /** Server: session_stats() counting of offered tickets. */
+  /** Server: session_stats() counting of offered tickets and session ids. */
   readonly onResumption: (outcome: 'hit' | 'miss' | 'timeout') => void;
 }
 
@@ -198,12 +205,15 @@ export function buildConnectionConfig<C extends EngineContext<C>>(ctx: C, link: 
           },
     middleboxCompat: true,
     clock: Date.now,
+    tickets12: s.tickets12,
     postHandshakeAuth: s.postHandshakeAuth,
   };
   if (!link.serverSide) return { ...config, onTicket: (t) => link.onTicket?.(t) };
   return {
     ...config,
     ticketKeys: s.ticketKeys,
+    sessionCache: s.sessionCache,
+    ticketLifetime: s.sessionTimeout,
     // Python sets SSL_VERIFY_POST_HANDSHAKE only when the server verifies peers: the certificate is then asked for after the handshake.
     postHandshakeAuth: s.postHandshakeAuth && s.verifyMode !== CERT_NONE,
     numTickets: s.numTickets,

@@ -12,7 +12,8 @@ import { defaultProvider } from '../crypto/index.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { CertifiedKey, ConnectionConfig } from '../tls/config.js';
 import { PYTHON_DEFAULT_HOST_FLAGS } from '../x509/hostname.js';
-import { DEFAULT_TICKET_LIFETIME_SECONDS, TicketKeys } from '../tls/tickets.js';
+import { DEFAULT_SESSION_TIMEOUT_SECONDS, SessionCache12 } from '../tls/session-cache.js';
+import { TicketKeys } from '../tls/tickets.js';
 import type { PeerCertDict } from '../x509/peercert.js';
 import { NotImplementedError, ValueError } from '../socket/errors.js';
 import { MemoryBIO } from './bio.js';
@@ -25,6 +26,7 @@ import {
   CERT_REQUIRED,
   enumName,
   HOSTFLAG_NEVER_CHECK_SUBJECT,
+  OP_NO_TICKET,
   PROTOCOL_TLS_CLIENT,
   PROTOCOL_TLS_SERVER,
   VERIFY_X509_TRUSTED_FIRST,
@@ -119,6 +121,7 @@ export class SSLContext extends SSLContextProtocols {
   private _numTickets = DEFAULT_NUM_TICKETS;
   private _keylogFilename: string | null = null;
   private _tickets: TicketKeys | null = null;
+  private _cache: SessionCache12 | null = null;
   private readonly _stats: SessionStats = {
     number: 0,
     connect: 0,
@@ -316,9 +319,10 @@ export class SSLContext extends SSLContextProtocols {
     if (!/-----BEGIN DH PARAMETERS-----/.test(text)) throw makeSSLError(SSLError, ERR_PEM_NO_START_LINE, 'no start line', 'PEM', 'NO_START_LINE');
   }
 
-  /** `session_stats()`: the 11 counters. */
+  /** `session_stats()`: the 11 counters; `number` and `cache_full` are the TLS 1.2 session cache's (SSL_CTX_sess_number, sess_cache_full). */
   sessionStats(): SessionStats {
-    return { ...this._stats };
+    const cache = this._cache;
+    return { ...this._stats, number: cache?.size ?? 0, cache_full: cache?.evictions ?? 0 };
   }
 
   /** Internal: a server's verdict on an offered ticket, or a client's resumed handshake ('hit'). */
@@ -326,9 +330,20 @@ export class SSLContext extends SSLContextProtocols {
     this._stats[outcome === 'hit' ? 'hits' : outcome === 'miss' ? 'misses' : 'timeouts']++;
   }
 
-  /** Internal: the lifetime of this context's sessions, in seconds (OpenSSL's default timeout). */
+  /** Internal: the lifetime of this context's sessions and tickets, in seconds (the session cache's timeout, OpenSSL's SSL_CTX_get_timeout). */
   get _ticketLifetime(): number {
-    return DEFAULT_TICKET_LIFETIME_SECONDS;
+    return this._cache?.timeoutSeconds ?? DEFAULT_SESSION_TIMEOUT_SECONDS;
+  }
+
+  /**
+   * Internal: this server context's TLS 1.2 session cache (created on first
+   * use), bounded in entries (`maxEntries`, default 20480) and time
+   * (`timeoutSeconds`, default 7200), which Python does not expose (OpenSSL's
+   * SSL_CTX_sess_set_cache_size, SSL_CTX_set_timeout).
+   */
+  get _sessionCache(): SessionCache12 {
+    this._cache ??= new SessionCache12({ now: Date.now });
+    return this._cache;
   }
 
   /**
@@ -392,8 +407,12 @@ export class SSLContext extends SSLContextProtocols {
       alpnProtocols: this._alpn,
       keylogFilename: this._keylogFilename,
       sniCallback: this._sniCallback,
-      ticketKeys: this._numTickets > 0 || this._tickets !== null ? this._ticketKeys : null,
+      // num_tickets counts TLS 1.3 tickets only; TLS 1.2 tickets follow OP_NO_TICKET (as OpenSSL).
+      ticketKeys: this._protocol === PROTOCOL_TLS_CLIENT ? null : this._ticketKeys,
       numTickets: this._numTickets,
+      tickets12: (this._options & OP_NO_TICKET) === 0,
+      sessionTimeout: this._ticketLifetime,
+      sessionCache: this._protocol === PROTOCOL_TLS_CLIENT ? null : this._sessionCache,
       postHandshakeAuth: this._postHandshakeAuth,
       onResumption: (outcome) => this._countResumption(outcome),
     };

@@ -60,14 +60,18 @@ export class SSLSession {
   }
 
   /** @internal A session without a ticket: a server's, or a client's before any ticket arrived (id empty then). */
-  static _withoutTicket(context: object, provider: CryptoProvider | null, timeout: number, nowMs: number): SSLSession {
-    const id = provider === null ? Buffer.alloc(0) : provider.randomBytes(SESSION_ID_LENGTH);
-    return new SSLSession(CREATE, context, null, id, Math.floor(nowMs / 1000), timeout, 0);
+  static _withoutTicket(context: object, id: Buffer, timeout: number, nowMs: number): SSLSession {
+    return new SSLSession(CREATE, context, null, Buffer.from(id), Math.floor(nowMs / 1000), timeout, 0);
   }
 
   toString(): string {
     return `<_ssl.SSLSession object id=${this.id.toString('hex')}>`;
   }
+}
+
+/** A server's session id: the TLS 1.2 one its ServerHello gave (the cache's key), else a random one as OpenSSL makes for TLS 1.3. */
+function serverSessionId(conn: Connection, provider: CryptoProvider): Buffer {
+  return conn.negotiated.sessionId.length > 0 ? conn.negotiated.sessionId : provider.randomBytes(SESSION_ID_LENGTH);
 }
 
 /** What a session belongs to: an SSLContext (its provider and session lifetime). */
@@ -87,7 +91,7 @@ export class SessionSlot {
     this.current ??=
       conn.negotiated.resumed && this.offered !== null
         ? SSLSession._rewrap(this.offered)
-        : SSLSession._withoutTicket(context, serverSide ? context.provider : null, context._ticketLifetime, Date.now());
+        : SSLSession._withoutTicket(context, serverSide ? serverSessionId(conn, context.provider) : Buffer.alloc(0), context._ticketLifetime, Date.now());
     return this.current;
   }
 

@@ -97,8 +97,8 @@ function buildClientHello(ctx: HandshakeContext, st: Omit<ClientHelloState, 'hel
     // RFC 8422 §5.1.2: only the uncompressed point format. RFC 7627 §5.1: extended master secret.
     ext.push({ type: 'ec_point_formats', formats: [EcPointFormat.uncompressed] });
     ext.push({ type: 'extended_master_secret' });
-    // RFC 5077 §3.2: our ticket, or empty to ask for one.
-    ext.push({ type: 'session_ticket', ticket: st.session12?.ticket ?? Buffer.alloc(0) });
+    // RFC 5077 §3.2: our ticket, or empty to ask for one (unless tickets are off: SSL_OP_NO_TICKET).
+    if (cfg.tickets12) ext.push({ type: 'session_ticket', ticket: st.session12?.ticket ?? Buffer.alloc(0) });
   }
   ext.push({ type: 'supported_groups', groups: cfg.groups.map((g) => groupByKex(g).id) });
   if (st.alpn.length > 0) ext.push({ type: 'application_layer_protocol_negotiation', protocols: st.alpn.map((p) => Buffer.from(p, 'latin1')) });

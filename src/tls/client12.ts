@@ -37,8 +37,8 @@ import { decodeAs12, expectType, sendMessage } from './states.js';
  */
 export function processServerHello12(ctx: HandshakeContext, st: ClientHelloState, sh: ServerHello, raw: Buffer, suite: CipherSuite): HandshakeState {
   const offered = st.hello.extensions.map((e) => e.type as string);
-  const answers = ['server_name', 'application_layer_protocol_negotiation'].filter((t) => offered.includes(t));
-  rejectUnsolicited(sh.extensions, ['renegotiation_info', 'extended_master_secret', 'ec_point_formats', 'session_ticket', ...answers], 'ServerHello');
+  const answers = ['server_name', 'application_layer_protocol_negotiation', 'session_ticket'].filter((t) => offered.includes(t));
+  rejectUnsolicited(sh.extensions, ['renegotiation_info', 'extended_master_secret', 'ec_point_formats', ...answers], 'ServerHello');
   // RFC 5746 §3.4: an initial handshake's renegotiation_info is empty. Without it the server may be open to the
   // renegotiation attack; OpenSSL 3 refuses such servers unless told otherwise (SSL_OP_LEGACY_SERVER_CONNECT).
   const ri = findExtension(sh.extensions, 'renegotiation_info');
@@ -65,6 +65,7 @@ export function processServerHello12(ctx: HandshakeContext, st: ClientHelloState
   const ticketAck = !!findExtension(sh.extensions, 'session_ticket');
   // RFC 5246 §7.4.1.3: the server echoing the session id we offered resumes that session.
   const echo = sh.legacySessionIdEcho;
+  ctx.negotiated.sessionId = Buffer.from(echo);
   if (st.session12 !== null && echo.length > 0 && echo.equals(st.hello.legacySessionId)) return resumeClient12(s, st.session12, ticketAck);
   const full: FullSession12 = { ...s, ticketAck, sessionId: Buffer.from(echo) };
   return new ExpectCertificate(full);

@@ -6,6 +6,7 @@ import type { SignatureScheme } from './registry/signature-schemes.js';
 import type { CipherSuite } from './registry/suites.js';
 import { TLS12_SUITES, TLS13_SUITES } from './registry/suites.js';
 import type { VersionName } from './registry/versions.js';
+import type { SessionCache12 } from './session-cache.js';
 import type { AnyClientTicket, TicketKeys } from './tickets.js';
 
 /**
@@ -118,7 +119,11 @@ export interface ConnectionConfig {
   readonly numTickets?: number;
   /** Server: ticket_lifetime in seconds (at most 7 days). Default 7200. */
   readonly ticketLifetime?: number;
-  /** Server: the outcome of each ClientHello that offered a ticket (session_stats hits/misses/timeouts). */
+  /** Server: the TLS 1.2 session cache; with one, every full TLS 1.2 handshake gets a session id and is kept for resumption. */
+  readonly sessionCache?: SessionCache12 | null;
+  /** TLS 1.2 tickets (RFC 5077): the client asks for and offers them, the server issues and accepts them. Default true; false is OpenSSL's SSL_OP_NO_TICKET. */
+  readonly tickets12?: boolean;
+  /** Server: the outcome of each ClientHello that offered a ticket or a session id (session_stats hits/misses/timeouts). */
   readonly onResumption?: ((outcome: 'hit' | 'miss' | 'timeout') => void) | null;
   /** Client: a ticket to offer (psk_dhe_ke); the handshake falls back to a full one if the server declines. */
   readonly resumeTicket?: AnyClientTicket | null;

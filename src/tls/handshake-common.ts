@@ -13,6 +13,7 @@ import type { AlertName } from './registry/alerts.js';
 import type { CipherSuite } from './registry/suites.js';
 import type { VersionName } from './registry/versions.js';
 import type { SignatureScheme } from './registry/signature-schemes.js';
+import type { SessionCache12 } from './session-cache.js';
 import type { AnyClientTicket, TicketKeys } from './tickets.js';
 import type { Transcript } from './transcript.js';
 import { DEFAULT_TICKET_LIFETIME_SECONDS, MAX_TICKET_LIFETIME_SECONDS } from './tickets.js';
@@ -42,6 +43,8 @@ export interface ResolvedConfig {
   readonly ticketKeys: TicketKeys | null;
   readonly numTickets: number;
   readonly ticketLifetime: number;
+  readonly sessionCache: SessionCache12 | null;
+  readonly tickets12: boolean;
   readonly onResumption: ((outcome: 'hit' | 'miss' | 'timeout') => void) | null;
   /** Settable until the connection starts (SSLObject.session = ...). */
   resumeTicket: AnyClientTicket | null;
@@ -74,6 +77,8 @@ export function resolveConfig(c: ConnectionConfig): ResolvedConfig {
     ticketKeys: c.ticketKeys ?? null,
     numTickets: c.numTickets ?? 2,
     ticketLifetime: Math.min(c.ticketLifetime ?? DEFAULT_TICKET_LIFETIME_SECONDS, MAX_TICKET_LIFETIME_SECONDS),
+    sessionCache: c.sessionCache ?? null,
+    tickets12: c.tickets12 ?? true,
     onResumption: c.onResumption ?? null,
     resumeTicket: c.resumeTicket ?? null,
     onTicket: c.onTicket ?? null,
@@ -97,6 +102,8 @@ export interface Negotiated {
   peerCertificates: Buffer[];
   ourCertificates: Buffer[];
   resumed: boolean;
+  /** TLS 1.2: the session id the ServerHello named (empty: none, and always in TLS 1.3). */
+  sessionId: Buffer;
   /** The scheme we signed CertificateVerify with (null if we did not sign). */
   signatureScheme: number | null;
   /** The scheme the peer signed with. */
@@ -129,6 +136,7 @@ export function emptyNegotiated(): Negotiated {
     peerCertificates: [],
     ourCertificates: [],
     resumed: false,
+    sessionId: Buffer.alloc(0),
     signatureScheme: null,
     peerSignatureScheme: null,
     helloRetry: false,

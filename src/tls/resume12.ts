@@ -1,10 +1,10 @@
 /**
- * TLS 1.2 resumption (RFC 5246 §7.3 abbreviated handshake) with RFC 5077
- * session tickets sealed under the same rotating keys as TLS 1.3's
- * (tickets.ts), and the extended master secret rules of RFC 7627 §5.3: a
- * session resumes only into a handshake with the same EMS state.
+ * TLS 1.2 resumption (RFC 5246 §7.3 abbreviated handshake) by session id,
+ * from the server's session cache (session-cache.ts), or by RFC 5077
+ * session ticket sealed under the same rotating keys as TLS 1.3's
+ * (tickets.ts); with the extended master secret rules of RFC 7627 §5.3.
  *
- *   server: ClientHello(ticket) → ServerHello(echo), CCS, Finished → ExpectChangeCipherSpec → ExpectFinished
+ *   server: ClientHello(ticket or session id) → ServerHello(echo), CCS, Finished → ExpectChangeCipherSpec → ExpectFinished
  *   client: ServerHello(echo) → [NewSessionTicket] → CCS → Finished → (CCS, Finished)
  */
 import type { HandshakeContext } from './handshake-common.js';
@@ -21,33 +21,55 @@ import { HandshakeType } from './registry/handshake-types.js';
 import { ProtocolVersion } from './registry/versions.js';
 import type { HandshakeState, IncomingMessage } from './states.js';
 import { decodeAs12, expectType, sendMessage } from './states.js';
-import { decodeTicketState12, encodeTicketState12, MAX_TICKET_LIFETIME_SECONDS, type ClientTicket12, type TicketState12 } from './tickets.js';
+import { sessionExpired, type CacheLookup } from './session-cache.js';
+import { decodeTicketState12, encodeTicketState12, MAX_TICKET_LIFETIME_SECONDS, type ClientTicket12, type TicketKeys, type TicketState12 } from './tickets.js';
 import type { Transcript } from './transcript.js';
 
 /**
- * Server: the session a ClientHello's ticket resumes, or null for a full
- * handshake (no ticket, not ours, rotated out, expired, a suite the client no
- * longer offers, another EMS state, or a client certificate now required).
+ * Server: the session a ClientHello resumes, or null for a full handshake.
+ * As OpenSSL's ssl_get_prev_session: a non-empty ticket is tried alone;
+ * without one (or with TLS 1.2 tickets off) the session id names a session
+ * in the cache. Each attempt is counted (session_stats hits, misses, timeouts).
  */
-export function acceptTicket12(ctx: HandshakeContext, ch: ClientHello): TicketState12 | null {
-  const ext = findExtension(ch.extensions, 'session_ticket');
-  const keys = ctx.config.ticketKeys;
-  if (!ext || ext.ticket.length === 0) return null;
-  const opened = keys ? keys.open(ext.ticket) : null;
+export function acceptSession12(ctx: HandshakeContext, ch: ClientHello): TicketState12 | null {
+  const cfg = ctx.config;
+  const ext = cfg.tickets12 ? findExtension(ch.extensions, 'session_ticket') : undefined;
+  let found: CacheLookup;
+  if (ext && ext.ticket.length > 0) found = openTicket12(cfg.ticketKeys, ext.ticket);
+  else if (ch.legacySessionId.length > 0 && cfg.sessionCache !== null) found = cfg.sessionCache.lookup(ch.legacySessionId);
+  else return null;
+  const verdict = resumable12(ctx, ch, found);
+  cfg.onResumption?.(verdict);
+  return verdict === 'hit' ? (found as TicketState12) : null;
+}
+
+/** A ticket's session: none when it is not ours or its key rotated out, expired past its lifetime. */
+function openTicket12(keys: TicketKeys | null, ticket: Buffer): CacheLookup {
+  const opened = keys === null ? null : keys.open(ticket);
   const state = opened === null ? null : decodeTicketState12(opened);
-  const verdict = ((): 'hit' | 'miss' | 'timeout' => {
-    if (state === null) return 'miss';
-    const age = keys!.now() - state.issuedAt;
-    if (age < 0 || age > state.lifetime * 1000) return 'timeout';
-    const offered = ch.cipherSuites.includes(state.suite.id) && ctx.config.cipherSuites.includes(state.suite);
-    // RFC 7627 §5.3: with EMS in the session but not in this hello (or the reverse), no abbreviated handshake.
-    const ems = !!findExtension(ch.extensions, 'extended_master_secret');
-    if (!offered || ems !== state.ems) return 'miss';
-    if (ctx.config.clientAuth === 'required' && state.peerCertificates.length === 0) return 'miss';
-    return 'hit';
-  })();
-  ctx.config.onResumption?.(verdict);
-  return verdict === 'hit' ? state : null;
+  if (state === null) return 'unknown';
+  return sessionExpired(state, keys!.now()) ? 'expired' : state;
+}
+
+/**
+ * Whether a known, live session may resume into this hello: its suite still
+ * offered by both (RFC 5246 §7.4.1.2), the same server name (RFC 6066 §3),
+ * a client certificate when one is now required, and the extended master
+ * secret rules of RFC 7627 §5.3.
+ */
+function resumable12(ctx: HandshakeContext, ch: ClientHello, found: CacheLookup): 'hit' | 'miss' | 'timeout' {
+  if (found === 'unknown') return 'miss';
+  if (found === 'expired') return 'timeout';
+  const ems = !!findExtension(ch.extensions, 'extended_master_secret');
+  // RFC 7627 §5.3: "If the original session used the extension but the new ClientHello does not contain it, the server MUST abort".
+  if (found.ems && !ems) fatal('handshake_failure', 'inconsistent extms: the session used extended_master_secret and the ClientHello resuming it does not (RFC 7627 §5.3)');
+  // RFC 7627 §5.3: a session without it is not resumed: MUST NOT when the hello has it; when neither has it the server
+  // SHOULD abort, and we choose the full handshake (a new session, with EMS if the client offers it) instead.
+  if (!found.ems) return 'miss';
+  const offered = ch.cipherSuites.includes(found.suite.id) && ctx.config.cipherSuites.includes(found.suite);
+  if (!offered || found.serverName !== ctx.negotiated.serverName) return 'miss';
+  if (ctx.config.clientAuth === 'required' && found.peerCertificates.length === 0) return 'miss';
+  return 'hit';
 }
 
 /** Server: the abbreviated handshake's first flight (RFC 5246 §7.3): ServerHello, ChangeCipherSpec, Finished. */
@@ -64,14 +86,17 @@ export function resumeServer12(
   n.suite = state.suite;
   n.resumed = true;
   n.peerCertificates = state.peerCertificates.map((c) => Buffer.from(c));
+  // RFC 5246 §7.4.1.3 (RFC 5077 §3.4 for a ticket): the server echoes the client's session id.
+  n.sessionId = Buffer.from(ch.legacySessionId);
   transcript.start(state.suite.hash, true);
   transcript.add(raw);
-  // RFC 5077 §3.4: resuming by ticket, the server echoes the client's session id.
+  // RFC 6066 §3: "When resuming a session, the server MUST NOT include a server_name extension in the server hello."
+  const exts = extensions.filter((e) => e.type !== 'server_name');
   sendMessage(
     ctx,
     transcript,
     HandshakeType.server_hello,
-    encodeServerHello({ type: 'server_hello', legacyVersion: ProtocolVersion.TLSv1_2, random: serverRandom, legacySessionIdEcho: ch.legacySessionId, cipherSuite: state.suite.id, legacyCompressionMethod: NULL_COMPRESSION, extensions }),
+    encodeServerHello({ type: 'server_hello', legacyVersion: ProtocolVersion.TLSv1_2, random: serverRandom, legacySessionIdEcho: n.sessionId, cipherSuite: state.suite.id, legacyCompressionMethod: NULL_COMPRESSION, extensions: exts }),
   );
   const k = resumedKeys(ctx, transcript, state.suite, state.master, state.ems, ch.random, serverRandom);
   const serverFinished = sendChangeCipherSpecAndFinished(k, 'server');
@@ -90,16 +115,34 @@ export function sendTicket12(k: Keyed12): void {
   const keys = ctx.config.ticketKeys;
   if (keys === null) return;
   const lifetime = Math.min(ctx.config.ticketLifetime, Math.floor(keys.rotationMs / 1000), MAX_TICKET_LIFETIME_SECONDS);
-  const state = encodeTicketState12({ suite: k.suite, issuedAt: keys.now(), lifetime, master: k.master, ems: k.ems, peerCertificates: ctx.negotiated.peerCertificates });
+  const state = encodeTicketState12(sessionState12(k, keys.now(), lifetime));
   sendMessage(ctx, k.transcript, HandshakeType.new_session_ticket, encodeNewSessionTicket({ type: 'new_session_ticket', version: 'TLSv1.2', lifetimeHint: lifetime, ticket: keys.seal(state) }));
+}
+
+/** Server, full handshake complete: the session goes into the cache under the id our ServerHello gave it. */
+export function cacheSession12(k: Keyed12): void {
+  const cache = k.ctx.config.sessionCache;
+  const id = k.ctx.negotiated.sessionId;
+  if (cache === null || id.length === 0) return;
+  cache.add(Buffer.from(id), sessionState12(k, cache.now(), cache.timeoutSeconds));
+}
+
+/** What resuming a full handshake's session takes (a ticket's sealed state, a cache entry). */
+function sessionState12(k: Keyed12, issuedAt: number, lifetime: number): TicketState12 {
+  const n = k.ctx.negotiated;
+  return { suite: k.suite, issuedAt, lifetime, master: Buffer.from(k.master), ems: k.ems, serverName: n.serverName, peerCertificates: n.peerCertificates };
 }
 
 /** Client: the session a server may resume, offered in the ClientHello (ticket, else its session id). */
 export function offeredSession12(ctx: HandshakeContext): ClientTicket12 | null {
   const t = ctx.config.resumeTicket;
   if (t === null || t.version !== 'TLSv1.2') return null;
+  // RFC 7627 §5.3: "The client SHOULD NOT offer an abbreviated handshake to resume a session that does not use an extended master secret."
+  if (!t.ems) return null;
   const now = ctx.config.clock?.() ?? t.receivedAt;
   if (t.lifetime > 0 && now - t.receivedAt > t.lifetime * 1000) return null;
+  // Without tickets (SSL_OP_NO_TICKET) only the session id can name the session.
+  if (!ctx.config.tickets12 && t.ticket.length > 0) return t.sessionId.length > 0 ? { ...t, ticket: Buffer.alloc(0) } : null;
   return t;
 }
 

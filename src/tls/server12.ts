@@ -28,7 +28,7 @@ import { ClientCertificateType, HandshakeType } from './registry/handshake-types
 import { SignalingSuite, type CipherSuite } from './registry/suites.js';
 import { ProtocolVersion, versionsBetween } from './registry/versions.js';
 import { chooseAlpn } from './server-hs.js';
-import { acceptTicket12, resumeServer12, sendTicket12 } from './resume12.js';
+import { acceptSession12, cacheSession12, resumeServer12, sendTicket12 } from './resume12.js';
 import type { HandshakeState, IncomingMessage } from './states.js';
 import { decodeAs12, expectType, sendMessage } from './states.js';
 import type { Transcript } from './transcript.js';
@@ -77,7 +77,7 @@ export function respond12(ctx: HandshakeContext, transcript: Transcript, ch: Cli
   const secureRenegotiation = !!ri || ch.cipherSuites.includes(SignalingSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
   const pf = findExtension(ch.extensions, 'ec_point_formats');
   if (pf && !pf.formats.includes(EcPointFormat.uncompressed)) fatal('illegal_parameter', 'ClientHello ec_point_formats lacks the uncompressed format (RFC 8422 §5.1.2)');
-  const resumable = acceptTicket12(ctx, ch);
+  const resumable = acceptSession12(ctx, ch);
   const group = chooseGroup(ctx, ch);
   const picked = resumable ? null : group ? chooseSuiteAndCertificate(ctx, ch) : null;
   if (resumable === null && (!group || !picked)) fatal('handshake_failure', `no shared cipher: no TLS 1.2 suite, group and certificate in common${cfg.certificates.length === 0 ? ' (no certificate configured)' : ''}`);
@@ -105,17 +105,17 @@ export function respond12(ctx: HandshakeContext, transcript: Transcript, ch: Cli
   n.suite = suite;
   n.group = g.kex;
   // RFC 5077 §3.2: a client asking for a ticket gets one (with a session id naming the session, as OpenSSL gives).
-  const issueTicket = ctx.config.ticketKeys !== null && findExtension(ch.extensions, 'session_ticket') !== undefined;
+  const issueTicket = cfg.tickets12 && cfg.ticketKeys !== null && findExtension(ch.extensions, 'session_ticket') !== undefined;
   if (issueTicket) exts.push({ type: 'session_ticket', ticket: Buffer.alloc(0) });
 
   transcript.start(suite.hash, true);
   transcript.add(raw);
   const send = (type: number, body: Buffer) => sendMessage(ctx, transcript, type, body);
-  // A session id only with a ticket: we keep no TLS 1.2 session cache (RFC 5246 §7.4.1.3).
-  const sessionId = issueTicket ? ctx.provider.randomBytes(SESSION_ID_LENGTH) : Buffer.alloc(0);
+  // RFC 5246 §7.4.1.3: a session id names the session when we cache it (or it travels in a ticket); else none.
+  n.sessionId = issueTicket || cfg.sessionCache !== null ? ctx.provider.randomBytes(SESSION_ID_LENGTH) : Buffer.alloc(0);
   send(
     HandshakeType.server_hello,
-    encodeServerHello({ type: 'server_hello', legacyVersion: ProtocolVersion.TLSv1_2, random: serverRandom, legacySessionIdEcho: sessionId, cipherSuite: suite.id, legacyCompressionMethod: NULL_COMPRESSION, extensions: exts }),
+    encodeServerHello({ type: 'server_hello', legacyVersion: ProtocolVersion.TLSv1_2, random: serverRandom, legacySessionIdEcho: n.sessionId, cipherSuite: suite.id, legacyCompressionMethod: NULL_COMPRESSION, extensions: exts }),
   );
   n.ourCertificates = [...choice.certified.chain];
   n.signatureScheme = choice.scheme.id;
@@ -213,6 +213,7 @@ class ExpectClientCertificateVerify implements HandshakeState {
 function expectClientFinished(k: Keyed12): HandshakeState {
   return new ExpectChangeCipherSpec12(k, 'client', (clientFinished) => {
     if (k.issueTicket) sendTicket12(k);
+    cacheSession12(k);
     sendChangeCipherSpecAndFinished(k, 'server');
     return complete12(k, clientFinished);
   });

@@ -114,6 +114,17 @@ function readCertificates(r: Reader): Buffer[] {
   return out;
 }
 
+/** A string or null inside a sealed state (ALPN protocol, server name): a presence byte, then latin1 bytes. */
+function writeOptional(w: Writer, s: string | null): void {
+  w.u8(s === null ? 0 : 1).opaque16(Buffer.from(s ?? '', 'latin1'));
+}
+
+function readOptional(r: Reader, field: string): string | null {
+  const present = r.u8() === 1;
+  const bytes = r.opaque16(field);
+  return present ? bytes.toString('latin1') : null;
+}
+
 /** What a TLS 1.3 server seals into a ticket: enough to resume without remembering anything. */
 export interface TicketState13 {
   readonly suite: CipherSuite;
@@ -132,7 +143,7 @@ export function encodeTicketState13(s: TicketState13): Buffer {
   w.u8(STATE_FORMAT_TLS13).u16(s.suite.id);
   w.u32(Math.floor(s.issuedAt / 2 ** 32)).u32(s.issuedAt >>> 0);
   w.u32(s.lifetime).u32(s.ageAdd).opaque8(s.psk);
-  w.u8(s.alpn === null ? 0 : 1).opaque8(Buffer.from(s.alpn ?? '', 'latin1'));
+  writeOptional(w, s.alpn);
   writeCertificates(w, s.peerCertificates);
   return w.finish();
 }
@@ -147,25 +158,32 @@ export function decodeTicketState13(data: Uint8Array): TicketState13 | null {
     const lifetime = r.u32();
     const ageAdd = r.u32();
     const psk = r.opaque8('psk', 1);
-    const hasAlpn = r.u8() === 1;
-    const alpnBytes = r.opaque8('alpn');
+    const alpn = readOptional(r, 'alpn');
     const peerCertificates = readCertificates(r);
     r.expectEnd();
     if (!suite || suite.version !== 'TLSv1.3') return null;
-    return { suite, issuedAt, lifetime, ageAdd, psk, alpn: hasAlpn ? alpnBytes.toString('latin1') : null, peerCertificates };
+    return { suite, issuedAt, lifetime, ageAdd, psk, alpn, peerCertificates };
   } catch {
     return null;
   }
 }
 
-/** What a TLS 1.2 server seals into a ticket (RFC 5077 §4): the master secret and what the session negotiated. */
+/**
+ * A TLS 1.2 server's session: what it seals into a ticket (RFC 5077 §4) or
+ * keeps in its session cache (session-cache.ts): the master secret and what
+ * the session negotiated.
+ */
 export interface TicketState12 {
   readonly suite: CipherSuite;
+  /** Milliseconds since the epoch. */
   readonly issuedAt: number;
+  /** Seconds. */
   readonly lifetime: number;
   readonly master: Buffer;
   /** RFC 7627 §5.3: resumption only with the same extended_master_secret state. */
   readonly ems: boolean;
+  /** RFC 6066 §3: the SNI the session was made for; another name means a full handshake. */
+  readonly serverName: string | null;
   readonly peerCertificates: readonly Buffer[];
 }
 
@@ -174,6 +192,7 @@ export function encodeTicketState12(s: TicketState12): Buffer {
   w.u8(STATE_FORMAT_TLS12).u16(s.suite.id);
   w.u32(Math.floor(s.issuedAt / 2 ** 32)).u32(s.issuedAt >>> 0);
   w.u32(s.lifetime).opaque8(s.master).u8(s.ems ? 1 : 0);
+  writeOptional(w, s.serverName);
   writeCertificates(w, s.peerCertificates);
   return w.finish();
 }
@@ -187,10 +206,11 @@ export function decodeTicketState12(data: Uint8Array): TicketState12 | null {
     const lifetime = r.u32();
     const master = r.opaque8('master', 48, 48);
     const ems = r.u8() === 1;
+    const serverName = readOptional(r, 'server name');
     const peerCertificates = readCertificates(r);
     r.expectEnd();
     if (!suite || suite.version !== 'TLSv1.2') return null;
-    return { suite, issuedAt, lifetime, master, ems, peerCertificates };
+    return { suite, issuedAt, lifetime, master, ems, serverName, peerCertificates };
   } catch {
     return null;
   }
