@@ -18,14 +18,9 @@ import { keepTicket } from '../../src/tls/post-handshake.js';
 import { TLSError } from '../../src/tls/errors.js';
 import { drain, expectTLSError, pumpMemory } from '../helpers/pump.js';
 import { testPki } from './connection-certs.js';
+import { fakeClock } from './helpers/fake-clock.js';
 
 const provider = defaultProvider;
-
-/** A clock the test moves by hand. */
-function fakeClock(start = 1_800_000_000_000) {
-  let t = start;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
-}
 
 interface Setup {
   clock: ReturnType<typeof fakeClock>;
