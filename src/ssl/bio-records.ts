@@ -15,6 +15,11 @@ export class BioRecords {
 
   constructor(private readonly incoming: MemoryBIO) {}
 
+  /** Bytes taken from `incoming` and held for an unfinished record. */
+  get held(): number {
+    return this.inbuf.length;
+  }
+
   /**
    * The next whole TLS record from `incoming`, leaving later bytes there;
    * null when it has not all arrived. When the body is all there it comes

@@ -1,7 +1,8 @@
 /**
  * Python's `ssl.MemoryBIO`: a byte FIFO plus an EOF flag, the transport of
- * an `SSLObject` (python-ssl-api.md §8). Chunks are queued, not copied, until
- * read.
+ * an `SSLObject` (python-ssl-api.md §8). Large chunks are queued, not
+ * copied, until read; small ones are gathered into shared memory, so a peer
+ * that sends one byte at a time costs its bytes, not an object per byte.
  */
 import { SSLError } from './errors.js';
 
@@ -23,8 +24,16 @@ export function asBytes(v: Uint8Array | ArrayBuffer | DataView): Buffer {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
+/** Writes up to this size are copied into the gathering buffer instead of queued as chunks of their own. */
+const SMALL_WRITE = 512;
+/** Size of a gathering buffer. */
+const GATHER_SIZE = 4096;
+
 export class MemoryBIO {
   private chunks: Buffer[] = [];
+  /** Where small writes are gathered: bytes before `gatherUsed` are queued (or read), the rest is room. */
+  private gather: Buffer | null = null;
+  private gatherUsed = 0;
   private head = 0; // index of the first unread chunk
   private offset = 0; // bytes already read from chunks[head]
   private size = 0;
@@ -50,14 +59,21 @@ export class MemoryBIO {
     if (!isBytesLike(data)) throw new TypeError(`a bytes-like object is required, not '${typeName(data)}'`);
     if (this.eofWritten) throw new SSLError('cannot write() after write_eof()');
     const b = asBytes(data);
-    if (b.length > 0) this.push(Buffer.from(b));
+    if (b.length > SMALL_WRITE) this.push(Buffer.from(b));
+    else if (b.length > 0) this.pushSmall(b);
     return b.length;
   }
 
   /** Internal: append a buffer the caller hands over (no copy). */
   _writeOwned(b: Buffer): void {
     if (this.eofWritten) throw new SSLError('cannot write() after write_eof()');
-    if (b.length > 0) this.push(b);
+    if (b.length > SMALL_WRITE) this.push(b);
+    else if (b.length > 0) this.pushSmall(b);
+  }
+
+  /** Internal: how many chunks are queued (what buffering costs beyond its bytes). */
+  get _chunkCount(): number {
+    return this.chunks.length - this.head;
   }
 
   /** Marks EOF: no more data will be written. */
@@ -92,6 +108,30 @@ export class MemoryBIO {
   private push(b: Buffer): void {
     this.chunks.push(b);
     this.size += b.length;
+  }
+
+  /**
+   * Copies a small write into the gathering buffer; when the last queued
+   * chunk ends where it starts, that chunk grows to cover it. Only room past
+   * `gatherUsed` is written, so views already returned by read() never change.
+   */
+  private pushSmall(b: Buffer): void {
+    if (this.gather === null || this.gather.length - this.gatherUsed < b.length) {
+      this.gather = Buffer.allocUnsafeSlow(GATHER_SIZE);
+      this.gatherUsed = 0;
+    }
+    const g = this.gather;
+    const at = this.gatherUsed;
+    b.copy(g, at);
+    this.gatherUsed += b.length;
+    this.size += b.length;
+    const lastIndex = this.chunks.length - 1;
+    const last = lastIndex >= this.head ? this.chunks[lastIndex]! : null;
+    if (last !== null && last.buffer === g.buffer && last.byteOffset + last.length === g.byteOffset + at) {
+      this.chunks[lastIndex] = g.subarray(last.byteOffset - g.byteOffset, at + b.length);
+    } else {
+      this.chunks.push(g.subarray(at, at + b.length));
+    }
   }
 
   private consume(n: number): void {

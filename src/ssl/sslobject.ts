@@ -466,6 +466,11 @@ export class SSLObject {
     throw e;
   }
 
+  /** Internal (tests, diagnostics): received ciphertext of a record not yet complete — its bytes, and the chunks holding them. */
+  get _inboundBuffered(): { bytes: number; chunks: number } {
+    return { bytes: this.incoming.pending + this.records.held, chunks: this.incoming._chunkCount + (this.records.held > 0 ? 1 : 0) };
+  }
+
   /** Python's repr. */
   toString(): string {
     return `<ssl.SSLObject object${this._serverHostname !== null ? ` server_hostname=${this._serverHostname}` : ''}>`;

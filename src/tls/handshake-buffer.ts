@@ -16,19 +16,21 @@ export const DEFAULT_MAX_HANDSHAKE_MESSAGE_SIZE = 100 * 1024;
  * messages (RFC 8446 §5.1). The record layer pushes each record's payload;
  * the state machine pulls whole frames with `next()`.
  *
- * Pushed bytes are copied once, into buffers that are never written again,
- * so frames (and the Buffers decoded from them) stay valid after the caller
- * reuses its input.
+ * Pushed bytes are copied into memory of our own and never overwritten
+ * (later bytes only fill room past them), so frames (and the Buffers decoded
+ * from them) stay valid after the caller reuses its input.
  */
 export class HandshakeBuffer {
+  /** Memory the pending bytes live in, [start, end); bytes past `end` are spare room, not yet given out. */
   private data: Buffer = Buffer.alloc(0);
   private start = 0;
+  private end = 0;
 
   constructor(readonly maxMessageSize = DEFAULT_MAX_HANDSHAKE_MESSAGE_SIZE) {}
 
   /** Bytes received but not yet returned as frames (a partial message, or whole ones not yet pulled). */
   get pending(): number {
-    return this.data.length - this.start;
+    return this.end - this.start;
   }
 
   /** True when no handshake bytes are buffered: the last record ended exactly on a message boundary. */
@@ -42,12 +44,21 @@ export class HandshakeBuffer {
    */
   push(fragment: Uint8Array): void {
     if (fragment.length === 0) throw new TLSError('unexpected_message', 'zero-length handshake record');
-    const rest = this.data.subarray(this.start);
-    const next = Buffer.allocUnsafe(rest.length + fragment.length);
-    rest.copy(next, 0);
-    next.set(fragment, rest.length);
-    this.data = next;
-    this.start = 0;
+    if (this.data.length - this.end < fragment.length) {
+      const rest = this.data.subarray(this.start, this.end);
+      const need = rest.length + fragment.length;
+      // A message arriving in pieces gets room to grow into (doubling, up to the largest
+      // message): a peer splitting 100 KiB into 1-byte records then costs O(n) copying, not O(n²).
+      const room = rest.length === 0 ? need : Math.max(need, Math.min(2 * need, HANDSHAKE_HEADER_LENGTH + this.maxMessageSize));
+      const next = Buffer.allocUnsafe(room);
+      rest.copy(next, 0);
+      this.data = next;
+      this.start = 0;
+      this.end = rest.length;
+    }
+    // Only bytes past `end` are written: frames already returned (views before it) never change.
+    this.data.set(fragment, this.end);
+    this.end += fragment.length;
     // Check the size as soon as a header is visible, not after buffering the whole message.
     this.peekLength();
   }
@@ -74,9 +85,10 @@ export class HandshakeBuffer {
       raw: this.data.subarray(at, end),
     };
     this.start = end;
-    if (this.start === this.data.length) {
+    if (this.start === this.end) {
       this.data = Buffer.alloc(0);
       this.start = 0;
+      this.end = 0;
     }
     // The following message's size is checked by the next call to next().
     return frame;
