@@ -1,0 +1,117 @@
+/**
+ * The soak's server: an SSLSocket listener on the public API, accepting
+ * concurrently the way a Python server does (doHandshakeOnConnect off, one
+ * task per accepted connection running doHandshake()). Each connection
+ * reads the client's header (./plan.ts), checks the TLS version, client
+ * certificate and resumption it announced, echoes the data while hashing
+ * it, then ends the way the client said: close_notify answered by unwrap(),
+ * a ragged EOF read as b'' (suppressRaggedEofs) or raised as SSLEOFError,
+ * or unwrap() to plain TCP and a second echo in the clear.
+ */
+import * as socket from '../../src/socket/index.js';
+import * as ssl from '../../src/ssl/index.js';
+import { expectEof, recvDigest, recvExactly, sameDigest } from './io.js';
+import { HEADER_LENGTH, parseHeader, type ConnSpec } from './plan.js';
+import { CLIENT_CN, LOOPBACK } from './setup.js';
+import type { Tally } from './tally.js';
+
+/** Above the 1,000 connections that may arrive at once (Linux caps it at net.core.somaxconn). */
+const BACKLOG = 2048;
+
+export class SoakServer {
+  private constructor(
+    private readonly listener: ssl.SSLSocket,
+    readonly port: number,
+    private readonly tally: Tally,
+  ) {}
+
+  static async start(context: ssl.SSLContext, tally: Tally): Promise<SoakServer> {
+    const raw = await socket.createServer([LOOPBACK, 0], { backlog: BACKLOG });
+    const listener = await context.wrapSocket(raw, { serverSide: true, doHandshakeOnConnect: false });
+    return new SoakServer(listener, (listener.getsockname() as [string, number])[1], tally);
+  }
+
+  /** Accepts `count` connections and serves each in a task of its own; settles when all are done. */
+  async serve(count: number): Promise<void> {
+    const tasks: Promise<void>[] = [];
+    try {
+      for (let i = 0; i < count; i++) {
+        const [conn] = await this.listener.accept();
+        tasks.push(this.tally.holding(conn, (c) => this.serveOne(c)));
+      }
+    } catch (e) {
+      this.tally.fail('server accept', e);
+    }
+    await Promise.all(tasks);
+  }
+
+  close(): void {
+    this.listener.close();
+  }
+
+  private async serveOne(conn: ssl.SSLSocket): Promise<void> {
+    let where = 'server (before header)';
+    try {
+      conn.settimeout(this.tally.secondsLeft());
+      await conn.doHandshake();
+      this.tally.handshakes++;
+      const version = conn.version();
+      const reused = conn.sessionReused;
+      const cert = conn.getpeercert();
+      const header = parseHeader(await recvExactly(conn, HEADER_LENGTH, 'header'));
+      const spec = header.spec;
+      where = `server #${spec.id} (${describe(spec)})`;
+      checkSession(spec, version, reused, cert);
+      conn.suppressRaggedEofs = spec.ending !== 'ragged-strict';
+      sameDigest(await recvDigest(conn, spec.size, 'data', true), header.digest, 'data');
+      this.tally.bytesVerified += spec.size;
+      await this.end(conn, spec, header.plainDigest);
+      this.tally.serverCompleted++;
+    } catch (e) {
+      this.tally.fail(where, e);
+    }
+  }
+
+  private async end(conn: ssl.SSLSocket, spec: ConnSpec, plainDigest: Buffer): Promise<void> {
+    switch (spec.ending) {
+      case 'ragged':
+        return expectEof(conn, 'ragged EOF (suppressRaggedEofs)');
+      case 'ragged-strict':
+        try {
+          await conn.recv(1);
+        } catch (e) {
+          if (e instanceof ssl.SSLEOFError) return;
+          throw e;
+        }
+        throw new Error('ragged EOF with suppressRaggedEofs off: recv() did not raise SSLEOFError');
+      case 'close-notify':
+        await expectEof(conn, 'close_notify');
+        // unwrap() raises unless the peer's close_notify came: this is what tells it from a ragged EOF.
+        await conn.unwrap();
+        return;
+      case 'unwrap':
+        await expectEof(conn, 'close_notify before unwrap');
+        await conn.unwrap();
+        sameDigest(await recvDigest(conn, spec.plainSize, 'plain data', true), plainDigest, 'plain data');
+        this.tally.bytesVerified += spec.plainSize;
+        return expectEof(conn, 'plain EOF');
+    }
+  }
+}
+
+export function describe(spec: ConnSpec): string {
+  return `${spec.client} TLS ${spec.version} ${spec.auth} ${spec.ending} ${spec.size}B${spec.plainSize > 0 ? `+${spec.plainSize}B plain` : ''}`;
+}
+
+function checkSession(spec: ConnSpec, version: string | null, reused: boolean | null, cert: unknown): void {
+  if (version !== `TLSv${spec.version}`) throw new Error(`version ${version}, client planned TLSv${spec.version}`);
+  if (reused !== (spec.auth === 'resume')) throw new Error(`sessionReused ${reused}`);
+  if (spec.auth !== 'client-cert') {
+    if (cert !== null) throw new Error('getpeercert() gave a certificate the client did not send');
+    return;
+  }
+  const subject = (cert as { subject?: [string, string][][] } | null)?.subject ?? [];
+  if (!subject.some((rdn) => rdn.some(([k, v]) => k === 'commonName' && v === CLIENT_CN))) {
+    throw new Error(`client certificate subject ${JSON.stringify(subject)}`);
+  }
+}
