@@ -7,21 +7,19 @@ import { startServer } from './server-hs.js';
 import { AlertDescription, AlertLevel } from './registry/alerts.js';
 import { InboundLimits } from './inbound-limits.js';
 import type { AlertName } from './registry/alerts.js';
-import { ContentType } from './registry/content-types.js';
+import { ContentType, contentTypeName } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
 import { RecordLayer, type EarlyDataSkip, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
+import { ByteQueue } from './byte-queue.js';
 import { HandshakeBuffer } from './handshake-buffer.js';
-import { encodeKeyUpdate } from './messages/key-update.js';
-import { acceptsChangeCipherSpec, decodeAs, describeType, frame } from './states.js';
+import { acceptsChangeCipherSpec } from './states.js';
 import { decodeChangeCipherSpec } from './messages/change-cipher-spec.js';
 import { exportKeyingMaterial12 } from './prf12.js';
-import type { HandshakeState, IncomingMessage } from './states.js';
-import { HandshakeType } from './registry/handshake-types.js';
+import type { HandshakeState } from './states.js';
 import { ProtocolVersion } from './registry/versions.js';
 import { KeySchedule } from './keyschedule.js';
-import { keepTicket, sendTickets } from './post-handshake.js';
+import { PostHandshake13, refusePostHandshake12 } from './post-handshake13.js';
 import type { AnyClientTicket } from './tickets.js';
-import { answerCertificateRequest, PostHandshakeAuthDone, requestClientCertificate } from './pha.js';
 import type { Transcript } from './transcript.js';
 
 /** The exporter label of RFC 9266 (tls-exporter channel binding). */
@@ -52,28 +50,19 @@ export class Connection implements HandshakeContext {
   private inbox: Buffer = Buffer.alloc(0);
   private state: HandshakeState | null = null;
   private started = false;
-  private secrets: TrafficSecrets | null = null;
-  private schedule: KeySchedule | null = null;
+  /** TLS 1.3, once the handshake is complete: the traffic secrets and what comes after the handshake. */
+  private post: PostHandshake13 | null = null;
   private secrets12: Secrets12 | null = null;
   private clientRandom: Buffer = Buffer.alloc(0);
 
-  private readonly plaintext: Buffer[] = [];
-  private plaintextBytes = 0;
+  /** Decrypted application data not yet read. */
+  private readonly plaintext = new ByteQueue();
   private failure: TLSError | null = null;
   private _handshakeDone = false;
   private _peerClosed = false;
   private _closed = false;
-  /** RFC 8446 §4.6.3: answer a burst of update_requested with a single KeyUpdate until we write again. */
-  private answeredKeyUpdate = false;
-  /** We asked the peer to update the key it writes with (RFC 8446 §5.5 read side); cleared when it does. */
-  private peerKeyUpdateRequested = false;
   /** Server: the first ClientHello has been read (from then on the compatibility CCS may come). */
   private helloReceived = false;
-  private ticketsSent = 0;
-  /** The handshake transcript (TLS 1.3), which post-handshake authentication continues. */
-  private handshakeTranscript: Transcript | null = null;
-  /** Server: a post-handshake CertificateRequest awaiting its answer. */
-  private pha: HandshakeState | null = null;
 
   constructor(role: 'client' | 'server', config: ConnectionConfig) {
     this.isServer = role === 'server';
@@ -116,13 +105,13 @@ export class Connection implements HandshakeContext {
   }
   /** Decrypted application data not yet read. */
   get pendingPlaintext(): number {
-    return this.plaintextBytes;
+    return this.plaintext.length;
   }
   /** True when progress needs bytes from the peer (handshake in progress, or nothing to read yet). */
   get wantsRead(): boolean {
     if (this.failure || this._peerClosed) return false;
     if (!this._handshakeDone) return true;
-    return this.plaintextBytes === 0;
+    return this.plaintext.length === 0;
   }
   /** The handshake has begun (a session can no longer be offered). */
   get hasStarted(): boolean {
@@ -212,11 +201,10 @@ export class Connection implements HandshakeContext {
     if (!this._handshakeDone) throw new TLSError('internal_error', 'application data written before the handshake completed');
     if (this._closed) throw new TLSError('internal_error', 'application data written after close_notify');
     this.guard(() => {
-      this.answeredKeyUpdate = false;
-      const limit = BigInt(this.config.keyUpdateRecordLimit);
+      const post = this.post;
+      post?.writing();
       for (let off = 0; off < data.length; off += MAX_PLAINTEXT_LENGTH) {
-        // RFC 8446 §5.5: change keys before the AEAD's safety limit.
-        if (this.secrets !== null && (this.records.writeNeedsKeyUpdate || this.records.writeSeq >= limit)) this.sendKeyUpdate(false);
+        post?.updateKeyIfDue();
         this.records.write(ContentType.application_data, data.subarray(off, off + MAX_PLAINTEXT_LENGTH));
       }
     });
@@ -224,24 +212,8 @@ export class Connection implements HandshakeContext {
 
   /** Up to `max` bytes of decrypted application data; an empty Buffer when none is buffered. */
   read(max = Number.MAX_SAFE_INTEGER): Buffer {
-    if (max <= 0 || this.plaintextBytes === 0) return Buffer.alloc(0);
-    const parts: Buffer[] = [];
-    let want = max;
-    while (want > 0 && this.plaintext.length > 0) {
-      const head = this.plaintext[0]!;
-      if (head.length <= want) {
-        parts.push(head);
-        this.plaintext.shift();
-        want -= head.length;
-      } else {
-        parts.push(head.subarray(0, want));
-        this.plaintext[0] = head.subarray(want);
-        want = 0;
-      }
-    }
-    const out = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-    this.plaintextBytes -= out.length;
-    return out;
+    if (max <= 0 || this.plaintext.length === 0) return Buffer.alloc(0);
+    return this.plaintext.take(Math.min(Math.floor(max), this.plaintext.length));
   }
 
   /** Queues close_notify (RFC 8446 §6.1). Reading may continue until the peer closes too. */
@@ -257,8 +229,9 @@ export class Connection implements HandshakeContext {
     if (this.failure) throw this.failure;
     if (!this._handshakeDone) throw new TLSError('internal_error', 'KeyUpdate before the handshake completed');
     if (this._closed) throw new TLSError('internal_error', 'KeyUpdate after close_notify');
-    if (this.secrets12) throw new TLSError('internal_error', 'KeyUpdate does not exist in TLS 1.2');
-    this.guard(() => this.sendKeyUpdate(requestPeer));
+    const post = this.post;
+    if (!post) throw new TLSError('internal_error', 'KeyUpdate does not exist in TLS 1.2');
+    this.guard(() => post.sendKeyUpdate(requestPeer));
   }
 
   /**
@@ -270,19 +243,18 @@ export class Connection implements HandshakeContext {
   requestClientAuth(): void {
     if (this.failure) throw this.failure;
     if (!this.isServer) throw new TLSError('internal_error', 'post-handshake authentication is requested by the server');
-    if (!this._handshakeDone || this.negotiated.version !== 'TLSv1.3' || !this.handshakeTranscript) throw new TLSError('internal_error', 'post-handshake authentication needs a completed TLS 1.3 handshake');
+    const post = this.post;
+    const transcript = post?.transcript;
+    if (!this._handshakeDone || this.negotiated.version !== 'TLSv1.3' || !post || !transcript) throw new TLSError('internal_error', 'post-handshake authentication needs a completed TLS 1.3 handshake');
     if (!this.negotiated.postHandshakeAuthOffered) throw new TLSError('internal_error', 'the client did not offer post_handshake_auth');
-    if (this.pha !== null) throw new TLSError('internal_error', 'a post-handshake CertificateRequest is already outstanding');
+    if (post.clientAuthPending) throw new TLSError('internal_error', 'a post-handshake CertificateRequest is already outstanding');
     if (this._closed) throw new TLSError('internal_error', 'post-handshake authentication after close_notify');
-    const transcript = this.handshakeTranscript;
-    this.guard(() => {
-      this.pha = requestClientCertificate(this, transcript, this.schedule!, () => this.secrets!.clientApplication);
-    });
+    this.guard(() => post.requestClientAuth(transcript));
   }
 
   /** Server: a post-handshake CertificateRequest is waiting for the client's answer. */
   get clientAuthPending(): boolean {
-    return this.pha !== null;
+    return this.post?.clientAuthPending ?? false;
   }
 
   /** RFC 8446 §7.5 exporter. TLS 1.3 makes no difference between an absent and an empty context. */
@@ -290,8 +262,9 @@ export class Connection implements HandshakeContext {
     const s12 = this.secrets12;
     // RFC 5705 §4 for TLS 1.2: an absent and an empty context differ there.
     if (s12) return exportKeyingMaterial12(this.provider, this.negotiated.suite!.hash, s12.master, s12.clientRandom, s12.serverRandom, label, context, length);
-    if (!this.secrets || !this.schedule) throw new TLSError('internal_error', 'keying material requested before the handshake completed');
-    return this.schedule.exportKeyingMaterial(this.secrets.exporterMaster, label, context, length);
+    const post = this.post;
+    if (!post) throw new TLSError('internal_error', 'keying material requested before the handshake completed');
+    return post.schedule.exportKeyingMaterial(post.secrets.exporterMaster, label, context, length);
   }
 
   /**
@@ -308,8 +281,8 @@ export class Connection implements HandshakeContext {
       if (!s12.extendedMasterSecret) throw new TLSError('internal_error', 'tls-exporter channel binding needs the extended master secret in TLS 1.2 (RFC 9266 §3)');
       return this.exportKeyingMaterial(TLS_EXPORTER_CB_LABEL, null, TLS_EXPORTER_CB_LENGTH);
     }
-    if (!this.secrets) return null;
-    if (type === 'tls-unique') return Buffer.from(this.secrets.clientFinished);
+    if (!this.post) return null;
+    if (type === 'tls-unique') return Buffer.from(this.post.secrets.clientFinished);
     return this.exportKeyingMaterial(TLS_EXPORTER_CB_LABEL, null, TLS_EXPORTER_CB_LENGTH);
   }
 
@@ -351,9 +324,7 @@ export class Connection implements HandshakeContext {
   }
 
   handshakeComplete(schedule: KeySchedule, secrets: TrafficSecrets, transcript?: Transcript): void {
-    this.schedule = schedule;
-    this.secrets = { ...secrets, clientFinished: keepBytes(secrets.clientFinished) };
-    this.handshakeTranscript = transcript ?? null;
+    this.post = new PostHandshake13(this, this.records, this.limits, schedule, { ...secrets, clientFinished: keepBytes(secrets.clientFinished) }, transcript ?? null);
     this._handshakeDone = true;
     // RFC 8446 §5: after the peer's Finished a change_cipher_spec is unexpected_message.
     this.records.setChangeCipherSpecPolicy('reject');
@@ -364,9 +335,7 @@ export class Connection implements HandshakeContext {
 
   /** Server: sends NewSessionTickets now (none without ticket keys). */
   sendTickets(count: number): void {
-    if (!this.isServer || !this.schedule || !this.secrets || count <= 0) return;
-    sendTickets(this, this.schedule, this.secrets, count, this.ticketsSent);
-    this.ticketsSent += count;
+    this.post?.sendTickets(count);
   }
 
   /** Client: the ticket to offer for resumption; only before the connection starts. */
@@ -442,7 +411,7 @@ export class Connection implements HandshakeContext {
 
   private processRecord(type: number, fragment: Buffer): void {
     // RFC 8446 §6.1: nothing may follow close_notify.
-    if (this._peerClosed) fatal('unexpected_message', `${contentName(type)} record after close_notify`);
+    if (this._peerClosed) fatal('unexpected_message', `${contentTypeName(type) ?? `content type ${type}`} record after close_notify`);
     this.limits.record(type, fragment.length);
     switch (type) {
       case ContentType.handshake:
@@ -453,11 +422,8 @@ export class Connection implements HandshakeContext {
         return this.processChangeCipherSpec(fragment);
       case ContentType.application_data:
         if (!this._handshakeDone) fatal('unexpected_message', 'application data before the handshake completed');
-        if (fragment.length > 0) {
-          this.plaintext.push(fragment);
-          this.plaintextBytes += fragment.length;
-        }
-        this.requestPeerKeyUpdateIfDue();
+        this.plaintext.push(fragment);
+        this.post?.requestPeerKeyUpdateIfDue();
         return;
       default:
         fatal('unexpected_message', `unexpected record content type ${type}`);
@@ -471,7 +437,9 @@ export class Connection implements HandshakeContext {
     for (;;) {
       const msg = this.hsReader.next();
       if (msg === null) break;
-      if (this._handshakeDone) this.processPostHandshake(msg);
+      // RFC 8446 §4.6 / RFC 5246 §7.4.1.1: what may come after the handshake.
+      if (this.secrets12) refusePostHandshake12(this.isServer, msg);
+      else if (this.post) this.post.handle(msg);
       else {
         if (!this.state) fatal('unexpected_message', 'handshake message after the handshake failed');
         if (this.isServer && !this.helloReceived) {
@@ -494,84 +462,7 @@ export class Connection implements HandshakeContext {
     this.state = state.handleChangeCipherSpec();
   }
 
-  /** RFC 8446 §4.6: the only messages after the handshake. */
-  private processPostHandshake(msg: IncomingMessage): void {
-    if (this.secrets12) return this.processPostHandshake12(msg);
-    if (msg.type === HandshakeType.key_update) this.limits.keyUpdate();
-    if (msg.type === HandshakeType.key_update) return this.processKeyUpdate(decodeAs(msg, 'key_update').updateRequested);
-    if (msg.type === HandshakeType.new_session_ticket && !this.isServer) {
-      const ticket = keepTicket(this, this.schedule!, this.secrets!, decodeAs(msg, 'new_session_ticket'));
-      if (ticket !== null) this.config.onTicket?.(ticket);
-      return;
-    }
-    if (msg.type === HandshakeType.certificate_request && !this.isServer) {
-      return answerCertificateRequest(this, msg, this.handshakeTranscript!, this.schedule!, this.secrets!.clientApplication);
-    }
-    if (this.pha !== null) {
-      this.pha = this.pha.handle(msg);
-      if (this.pha instanceof PostHandshakeAuthDone) this.pha = null;
-      return;
-    }
-    fatal('unexpected_message', `${describeType(msg.type)} after the handshake`);
-  }
-
-  /**
-   * RFC 5246 §7.4.1.1 / RFC 5746: after a TLS 1.2 handshake a HelloRequest (to
-   * a client) or a ClientHello (to a server) asks for renegotiation, which we
-   * never do: refused with no_renegotiation (as OpenSSL with
-   * SSL_OP_NO_RENEGOTIATION), sent fatal so that both sides end alike.
-   */
-  private processPostHandshake12(msg: IncomingMessage): void {
-    const renegotiation = this.isServer ? HandshakeType.client_hello : HandshakeType.hello_request;
-    if (msg.type === renegotiation) fatal('no_renegotiation', `${describeType(msg.type)} after the handshake: renegotiation is not supported`);
-    fatal('unexpected_message', `${describeType(msg.type)} after the handshake`);
-  }
-
-  /**
-   * RFC 8446 §5.5 on the read side: receivers SHOULD NOT enforce the AEAD
-   * limits (no alert), but when the peer's key has protected as many records
-   * as we would before updating our own (the AES-GCM threshold, or the
-   * configured record limit), we ask the peer for a KeyUpdate, once per key.
-   */
-  private requestPeerKeyUpdateIfDue(): void {
-    if (this.peerKeyUpdateRequested || this._closed || this.negotiated.version !== 'TLSv1.3') return;
-    const read = this.records.readDirection;
-    if (read.recordCount < this.config.keyUpdateRecordLimit && !read.needsKeyUpdate) return;
-    this.peerKeyUpdateRequested = true;
-    this.sendKeyUpdate(true);
-  }
-
-  private processKeyUpdate(requested: boolean): void {
-    const suite = this.negotiated.suite!;
-    const s = this.secrets!;
-    // The peer's traffic secret moves on; our read key follows.
-    const peerIsClient = this.isServer;
-    const next = this.schedule!.nextApplicationTrafficSecret(peerIsClient ? s.clientApplication : s.serverApplication);
-    this.secrets = peerIsClient ? { ...s, clientApplication: next } : { ...s, serverApplication: next };
-    this.setReadKey(suite, next);
-    this.peerKeyUpdateRequested = false;
-    if (requested && !this.answeredKeyUpdate && !this._closed) {
-      this.answeredKeyUpdate = true;
-      this.sendKeyUpdate(false);
-    }
-  }
-
-  private sendKeyUpdate(requestPeer: boolean): void {
-    const suite = this.negotiated.suite!;
-    const s = this.secrets!;
-    this.sendHandshake(frame(HandshakeType.key_update, encodeKeyUpdate({ type: 'key_update', updateRequested: requestPeer })));
-    const mineIsClient = !this.isServer;
-    const next = this.schedule!.nextApplicationTrafficSecret(mineIsClient ? s.clientApplication : s.serverApplication);
-    this.secrets = mineIsClient ? { ...s, clientApplication: next } : { ...s, serverApplication: next };
-    this.setWriteKey(suite, next);
-  }
-
   private processAlert(fragment: Buffer): void {
     if (this.limits.alert(fragment, this.negotiated.version === 'TLSv1.2')) this._peerClosed = true;
   }
-}
-
-function contentName(type: number): string {
-  for (const [k, v] of Object.entries(ContentType)) if (v === type) return k;
-  return `content type ${type}`;
 }

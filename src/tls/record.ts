@@ -26,13 +26,17 @@
  * Data passed to `feed()` is NOT copied: do not modify it afterwards, unless
  * `retainBuffered()` was called after reading (see there).
  *
+ * The write half lives in record-write.ts (RecordWriter, which RecordLayer
+ * extends), the buffering of fed bytes in byte-queue.ts, sealing and opening
+ * in record-protection.ts.
+ *
  * Errors are `TLSError`s naming the alert to send; after a read error the
  * read side stays failed (every later `nextRecord()` rethrows) while the
  * write side still works, so the alert can be sent.
  */
-import type { CryptoProvider } from '../crypto/provider.js';
+import { ByteQueue } from './byte-queue.js';
 import { TLSError } from './errors.js';
-import { ContentType } from './registry/content-types.js';
+import { ContentType, contentTypeName, isContentType } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
 import { ProtocolVersion } from './registry/versions.js';
 import {
@@ -43,11 +47,10 @@ import {
   MAX_PLAINTEXT_LENGTH,
   RECORD_HEADER_LENGTH,
   openRecord,
-  sealRecord,
-  sealedRecordLength,
   type PlainRecord,
   type ProtectionKind,
 } from './record-protection.js';
+import { RecordWriter } from './record-write.js';
 
 export {
   AES_GCM_KEY_UPDATE_THRESHOLD,
@@ -58,6 +61,7 @@ export {
   type PlainRecord,
   type ProtectionKind,
 } from './record-protection.js';
+export { RecordWriter, type PaddingPolicy, type RecordLayerOptions } from './record-write.js';
 
 /** A record as the handshake / application layers see it: the (inner) content type and the plaintext. */
 export type TLSRecord = PlainRecord;
@@ -89,56 +93,27 @@ export type EarlyDataSkip = 'undecryptable' | 'protected';
  */
 export const REJECTED_EARLY_DATA_LIMIT = 2 ** 14;
 
-/** Zero bytes of padding to add to a TLS 1.3 record carrying `contentLength` bytes of `type` (RFC 8446 §5.4). Clamped to the record limit. */
-export type PaddingPolicy = (type: number, contentLength: number) => number;
-
-export interface RecordLayerOptions {
-  readonly provider: CryptoProvider;
-  /** TLS 1.3 record padding; default none. */
-  readonly padding?: PaddingPolicy;
-}
-
 /** The RFC 8446 §5 change_cipher_spec value that may be dropped. */
 const CCS_VALUE = 0x01;
 /** RFC 8446 §6: an alert record holds exactly one alert: level(1) || description(1). */
 const ALERT_LENGTH = 2;
 
-/**
- * Outgoing records are sealed straight into an arena; takeOutgoing() hands
- * out the filled part as one view (no concatenation). An arena serves one
- * batch (the bytes between two takeOutgoing calls): it is sized for the
- * largest batch seen so far, so a batch rarely has to be moved to stay
- * contiguous, and it is let go at takeOutgoing, so a connection holds no
- * output buffer between batches — an idle connection pins nothing, and a
- * small batch comes from Node's shared pool (below 4 KiB).
- */
-const MIN_ARENA = 512;
-const MAX_ARENA = 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 /** readOne()'s result for a record that was read and discarded. */
 const DROPPED: unique symbol = Symbol('dropped record');
 
-const KNOWN_TYPES: ReadonlySet<number> = new Set(Object.values(ContentType));
-
 function typeName(type: number): string {
-  for (const [name, code] of Object.entries(ContentType)) if (code === type) return name;
-  return `unknown(${type})`;
+  return contentTypeName(type) ?? `unknown(${type})`;
 }
 
-export class RecordLayer {
+/** The record layer: the read half here, the write half inherited from RecordWriter (record-write.ts). */
+export class RecordLayer extends RecordWriter {
   /** Read-side protection state (key, IV, sequence number). */
   readonly readDirection = new Direction('read');
-  /** Write-side protection state. */
-  readonly writeDirection = new Direction('write');
 
-  private readonly provider: CryptoProvider;
-  private readonly padding: PaddingPolicy | null;
-
-  // Incoming ciphertext: a queue of chunks; `headOffset` bytes of chunks[0] are consumed.
-  private inChunks: Buffer[] = [];
-  private headOffset = 0;
-  private inBuffered = 0;
+  /** Incoming ciphertext, referenced as fed. */
+  private readonly input = new ByteQueue();
   /** TLS 1.2 once negotiated: the one record version every record must carry (null: any 0x03xx, see checkRecordVersion). */
   private exactVersion: number | null = null;
   /** RFC 8446 §4.2.10: rejected 0-RTT being skipped, and how many bytes of it may still come. */
@@ -146,26 +121,7 @@ export class RecordLayer {
   private readFailure: TLSError | null = null;
   private ccsPolicy: ChangeCipherSpecPolicy = 'deliver';
   private ccsDropped = 0;
-
-  // Outgoing: content not yet sealed (same type), and sealed records in
-  // `arena[outStart, outEnd)`; bytes before outStart belong to whoever took them.
-  /** Content written but not yet sealed (copies, joined only by sealing), pendingLength bytes in all. */
-  private pending: Buffer[] = [];
-  private pendingLength = 0;
-  private pendingType = 0;
-  private arena: Buffer = EMPTY;
-  private outStart = 0;
-  private outEnd = 0;
-  /** The largest batch taken so far (bytes), for sizing arenas. */
-  private maxBatch = 0;
-  private plaintextVersion: number = ProtocolVersion.TLSv1_2;
-  private recordsWritten = 0;
   private recordsRead = 0;
-
-  constructor(options: RecordLayerOptions) {
-    this.provider = options.provider;
-    this.padding = options.padding ?? null;
-  }
 
   // ───────────── keys ─────────────
 
@@ -174,44 +130,18 @@ export class RecordLayer {
     this.readDirection.setKey13(this.provider, suite, key, iv);
   }
 
-  /** TLS 1.3: seals pending writes under the old key, then switches. Resets the write sequence number. */
-  setWriteKey(suite: CipherSuite, key: Uint8Array, iv: Uint8Array): void {
-    this.flush();
-    this.writeDirection.setKey13(this.provider, suite, key, iv);
-  }
-
   /** TLS 1.2 (after the peer's ChangeCipherSpec): `fixedIv` is the key block's client/server_write_IV. */
   setReadKey12(suite: CipherSuite, key: Uint8Array, fixedIv: Uint8Array): void {
     this.readDirection.setKey12(this.provider, suite, key, fixedIv);
-  }
-
-  /** TLS 1.2 (after sending ChangeCipherSpec). */
-  setWriteKey12(suite: CipherSuite, key: Uint8Array, fixedIv: Uint8Array): void {
-    this.flush();
-    this.writeDirection.setKey12(this.provider, suite, key, fixedIv);
   }
 
   get readProtection(): ProtectionKind {
     return this.readDirection.kind;
   }
 
-  get writeProtection(): ProtectionKind {
-    return this.writeDirection.kind;
-  }
-
   /** Sequence number of the next record read under the current key. */
   get readSeq(): bigint {
     return this.readDirection.sequence;
-  }
-
-  /** Sequence number of the next record sealed under the current key (pending writes not yet sealed are not counted). */
-  get writeSeq(): bigint {
-    return this.writeDirection.sequence;
-  }
-
-  /** True when the write key has protected enough AES-GCM records that a KeyUpdate is due (RFC 8446 §5.5). */
-  get writeNeedsKeyUpdate(): boolean {
-    return this.writeDirection.needsKeyUpdate;
   }
 
   /** Records written / read in total, across keys. */
@@ -229,9 +159,7 @@ export class RecordLayer {
 
   /** Appends ciphertext from the peer. The bytes are referenced, not copied. */
   feed(data: Uint8Array): void {
-    if (data.length === 0) return;
-    this.inChunks.push(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    this.inBuffered += data.length;
+    this.input.push(data);
   }
 
   /**
@@ -244,14 +172,12 @@ export class RecordLayer {
    * views of the fed bytes: keep those buffers, or copy the payloads.)
    */
   retainBuffered(): void {
-    if (this.inBuffered === 0) return;
-    this.inChunks = [this.gather(this.inBuffered, false)];
-    this.headOffset = 0;
+    this.input.compact();
   }
 
   /** Ciphertext received but not yet returned as records (non-zero at EOF means a truncated record). */
   get bufferedBytes(): number {
-    return this.inBuffered;
+    return this.input.length;
   }
 
   /**
@@ -273,25 +199,25 @@ export class RecordLayer {
 
   /** One record, null when incomplete, DROPPED when a change_cipher_spec was dropped (the caller loops). */
   private readOne(): TLSRecord | null | typeof DROPPED {
-    if (this.inBuffered < RECORD_HEADER_LENGTH) return null;
-    const h = this.peekBytes(RECORD_HEADER_LENGTH);
+    if (this.input.length < RECORD_HEADER_LENGTH) return null;
+    const h = this.input.peek(RECORD_HEADER_LENGTH);
     const type = h[0]!;
     const version = h.readUInt16BE(1);
     const length = h.readUInt16BE(3);
     const dir = this.readDirection;
 
     this.checkRecordVersion(type, version);
-    if (!KNOWN_TYPES.has(type)) throw new TLSError('unexpected_message', `record of unknown content type ${type}`);
+    if (!isContentType(type)) throw new TLSError('unexpected_message', `record of unknown content type ${type}`);
 
     const protectedRecord = dir.kind !== 'none' && !(dir.kind === 'tls13' && type === ContentType.change_cipher_spec);
     const limit = !protectedRecord ? MAX_PLAINTEXT_LENGTH : dir.kind === 'tls13' ? MAX_CIPHERTEXT_LENGTH_TLS13 : MAX_CIPHERTEXT_LENGTH_TLS12;
     if (length > limit) throw new TLSError('record_overflow', `${protectedRecord ? 'protected' : 'plaintext'} ${typeName(type)} record of ${length} bytes exceeds the limit of ${limit}`);
-    if (this.inBuffered < RECORD_HEADER_LENGTH + length) return null;
+    if (this.input.length < RECORD_HEADER_LENGTH + length) return null;
 
     // Header and body taken apart: a body that arrived as its own chunk (as a pump feeding
     // record by record delivers it) is opened in place, never joined to its header.
-    const header = this.take(RECORD_HEADER_LENGTH);
-    const body = length === 0 ? EMPTY : this.take(length);
+    const header = this.input.take(RECORD_HEADER_LENGTH);
+    const body = length === 0 ? EMPTY : this.input.take(length);
 
     if (this.earlySkip !== null) {
       const skipped = this.skipEarlyData(type, header, body);
@@ -389,7 +315,7 @@ export class RecordLayer {
 
   /** RFC 8446 §5.1 / §5.4 / §6 content checks on the (inner) record. */
   private checkContent(plain: PlainRecord, kind: ProtectionKind): void {
-    if (!KNOWN_TYPES.has(plain.type)) throw new TLSError('unexpected_message', `protected record of unknown inner content type ${plain.type}`);
+    if (!isContentType(plain.type)) throw new TLSError('unexpected_message', `protected record of unknown inner content type ${plain.type}`);
     if (kind === 'tls13' && plain.type === ContentType.change_cipher_spec) {
       throw new TLSError('unexpected_message', 'protected change_cipher_spec record (RFC 8446 §5)');
     }
@@ -399,165 +325,5 @@ export class RecordLayer {
     if (plain.type === ContentType.alert && plain.payload.length !== ALERT_LENGTH) {
       throw new TLSError('decode_error', `alert record of ${plain.payload.length} bytes; an alert record holds exactly one 2-byte alert (RFC 8446 §6)`);
     }
-  }
-
-  /** The next `n` buffered bytes without consuming them (a view when they sit in one chunk). */
-  private peekBytes(n: number): Buffer {
-    const first = this.inChunks[0]!;
-    if (first.length - this.headOffset >= n) return first.subarray(this.headOffset, this.headOffset + n);
-    return this.gather(n, false);
-  }
-
-  /** Consumes and returns the next `n` bytes (a view when they sit in one chunk, else one copy). */
-  private take(n: number): Buffer {
-    const first = this.inChunks[0]!;
-    const available = first.length - this.headOffset;
-    if (available >= n) {
-      const out = first.subarray(this.headOffset, this.headOffset + n);
-      this.headOffset += n;
-      if (this.headOffset === first.length) {
-        this.inChunks.shift();
-        this.headOffset = 0;
-      }
-      this.inBuffered -= n;
-      return out;
-    }
-    return this.gather(n, true);
-  }
-
-  private gather(n: number, consume: boolean): Buffer {
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    let i = 0;
-    let offset = this.headOffset;
-    while (filled < n) {
-      const c = this.inChunks[i]!;
-      const k = Math.min(c.length - offset, n - filled);
-      c.copy(out, filled, offset, offset + k);
-      filled += k;
-      offset += k;
-      if (offset === c.length) {
-        i++;
-        offset = 0;
-      }
-    }
-    if (consume) {
-      this.inChunks.splice(0, i);
-      this.headOffset = offset;
-      this.inBuffered -= n;
-    }
-    return out;
-  }
-
-  // ───────────── writing ─────────────
-
-  /**
-   * Version in the header of unprotected records written from now on
-   * (default 0x0303; a client may use 0x0301 for its initial ClientHello,
-   * RFC 8446 §5.1). Pending writes are sealed first.
-   */
-  setPlaintextRecordVersion(version: number): void {
-    this.flush();
-    this.plaintextVersion = version;
-  }
-
-  /**
-   * Queues `data` as records of `type`: fragmented at 2^14 bytes, coalesced
-   * with earlier pending writes of the same type, sealed with the current
-   * write key. An empty `data` writes nothing.
-   */
-  write(type: number, data: Uint8Array): void {
-    if (!KNOWN_TYPES.has(type)) throw new TLSError('internal_error', `cannot write a record of unknown content type ${type}`);
-    if (data.length === 0) return;
-    if (this.pendingLength > 0 && this.pendingType !== type) this.flush();
-    this.pendingType = type;
-    let offset = 0;
-    if (this.pendingLength > 0) {
-      // Top up the partial record; if that fills it, seal pending || data directly, without joining them.
-      offset = Math.min(MAX_PLAINTEXT_LENGTH - this.pendingLength, data.length);
-      if (this.pendingLength + offset === MAX_PLAINTEXT_LENGTH) {
-        this.seal([...this.pending, data.subarray(0, offset)], MAX_PLAINTEXT_LENGTH);
-        this.pending = [];
-        this.pendingLength = 0;
-      } else {
-        this.pending.push(Buffer.from(data.subarray(0, offset)));
-        this.pendingLength += offset;
-      }
-    }
-    // Full records are sealed from the caller's buffer at once; only a tail is copied to wait for more.
-    for (; data.length - offset >= MAX_PLAINTEXT_LENGTH; offset += MAX_PLAINTEXT_LENGTH) {
-      this.seal([data.subarray(offset, offset + MAX_PLAINTEXT_LENGTH)], MAX_PLAINTEXT_LENGTH);
-    }
-    if (offset < data.length) {
-      this.pending = [Buffer.from(data.subarray(offset))];
-      this.pendingLength = data.length - offset;
-    }
-    // RFC 8446 §5.1 / §6: alerts are never coalesced; a ChangeCipherSpec stands alone too.
-    if (type === ContentType.alert || type === ContentType.change_cipher_spec) this.flush();
-  }
-
-  /** Queues several application-data chunks, coalesced into full records. */
-  writeBatch(chunks: readonly Uint8Array[], type: number = ContentType.application_data): void {
-    for (const c of chunks) this.write(type, c);
-  }
-
-  /** Seals any pending content into a record now. */
-  flush(): void {
-    if (this.pendingLength > 0) this.sealPending();
-  }
-
-  private sealPending(): void {
-    this.seal(this.pending, this.pendingLength);
-    this.pending = [];
-    this.pendingLength = 0;
-  }
-
-  /** Seals one record of `pendingType` whose content is `content` (contentLength bytes) into the arena. */
-  private seal(content: readonly Uint8Array[], contentLength: number): void {
-    const dir = this.writeDirection;
-    let padding = 0;
-    if (this.padding !== null && dir.kind === 'tls13') {
-      const wanted = this.padding(this.pendingType, contentLength);
-      padding = Number.isInteger(wanted) && wanted > 0 ? Math.min(wanted, MAX_PLAINTEXT_LENGTH - contentLength) : 0;
-    }
-    this.reserve(sealedRecordLength(dir, contentLength, padding));
-    this.outEnd += sealRecord(dir, this.pendingType, this.plaintextVersion, content, contentLength, padding, this.arena, this.outEnd);
-    this.recordsWritten++;
-  }
-
-  /** Makes room for `n` more bytes after outEnd, moving the untaken records to a new arena if needed. */
-  private reserve(n: number): void {
-    if (this.outEnd + n <= this.arena.length) return;
-    const untaken = this.outEnd - this.outStart;
-    const size = Math.max(2 * (untaken + n), MIN_ARENA, Math.min(MAX_ARENA, this.maxBatch));
-    const next = Buffer.allocUnsafe(size);
-    // Rare (once per arena): the records not yet taken must stay contiguous with the new one.
-    if (untaken > 0) this.arena.copy(next, 0, this.outStart, this.outEnd);
-    this.arena = next;
-    this.outStart = 0;
-    this.outEnd = untaken;
-  }
-
-  /** True when there is anything to send (sealed or pending). */
-  get hasOutgoing(): boolean {
-    return this.outEnd > this.outStart || this.pendingLength > 0;
-  }
-
-  /** All pending ciphertext as one Buffer (empty when none), after sealing pending writes. A view of the arena; never written again. */
-  takeOutgoing(): Buffer {
-    this.flush();
-    if (this.outEnd === this.outStart) return EMPTY;
-    const out = this.arena.subarray(this.outStart, this.outEnd);
-    this.maxBatch = Math.max(this.maxBatch, out.length);
-    this.arena = EMPTY;
-    this.outStart = 0;
-    this.outEnd = 0;
-    return out;
-  }
-
-  /** All pending ciphertext as a list of Buffers in order (for writev-style sinks); at most one, as records are sealed contiguously. */
-  takeOutgoingChunks(): Buffer[] {
-    const out = this.takeOutgoing();
-    return out.length === 0 ? [] : [out];
   }
 }

@@ -284,20 +284,20 @@ test('concurrent reads, and concurrent writes, are served in call order', { skip
 test('a read that must write: a KeyUpdate(update_requested) is answered from inside a pending recv', { skip }, async () => {
   const p = await pair();
   try {
-    type Engine = { keyUpdate(requestPeer: boolean): void; secrets: { clientApplication: Buffer; serverApplication: Buffer } };
+    type Engine = { keyUpdate(requestPeer: boolean): void; post: { secrets: { clientApplication: Buffer; serverApplication: Buffer } } };
     const engineOf = (s: ssl.SSLSocket): Engine => (s._sslobj as unknown as { conn: Engine }).conn;
     const clientEngine = engineOf(p.client);
     const serverEngine = engineOf(p.server);
-    const serverSendingBefore = Buffer.from(serverEngine.secrets.serverApplication);
+    const serverSendingBefore = Buffer.from(serverEngine.post.secrets.serverApplication);
     const pendingRecv = p.server.recv(100);
     clientEngine.keyUpdate(true);
     await p.client.sendall(Buffer.from('after update'));
     assert.deepEqual(await pendingRecv, Buffer.from('after update'));
     // The server's read answered with its own KeyUpdate: its sending keys moved on.
-    assert.notDeepEqual(serverEngine.secrets.serverApplication, serverSendingBefore);
+    assert.notDeepEqual(serverEngine.post.secrets.serverApplication, serverSendingBefore);
     await p.server.sendall(Buffer.from('reply'));
     assert.deepEqual(await p.client.recv(100), Buffer.from('reply'));
-    assert.deepEqual(clientEngine.secrets.serverApplication, serverEngine.secrets.serverApplication);
+    assert.deepEqual(clientEngine.post.secrets.serverApplication, serverEngine.post.secrets.serverApplication);
   } finally {
     p.close();
   }
