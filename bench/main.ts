@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- <section id>…] [--duration=ms] [--warmup=ms] [--conns=N] [--json]`
+ * `npm run bench [-- <section id>…] [--case=text] [--duration=ms] [--warmup=ms] [--conns=N] [--json]`
+ * (`--case=text`: only the rows whose name contains `text`)
  *
  * Prints one table: each row is sslsock vs a node baseline measured side by
  * side in this run, with the ratio (above 1 = sslsock faster; for memory,
@@ -42,6 +43,8 @@ interface Args {
   readonly timing: TimingOptions;
   readonly json: boolean;
   readonly options: SectionOptions;
+  /** Only rows whose name contains this (`--case=text`). */
+  readonly only: string | null;
 }
 
 const DEFAULT_CONNS = 500;
@@ -51,6 +54,7 @@ function parseArgs(argv: readonly string[]): Args {
   let timing: TimingOptions = DEFAULT_TIMING;
   let json = false;
   let conns = DEFAULT_CONNS;
+  let only: string | null = null;
   for (const a of argv) {
     const m = /^--(duration|warmup|conns)=(\d+)$/.exec(a);
     if (m !== null && m[1] === 'conns') {
@@ -58,15 +62,17 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (m !== null) {
       const ms = Number(m[2]);
       timing = m[1] === 'duration' ? { ...timing, durationMs: ms } : { ...timing, warmupMs: ms };
+    } else if (a.startsWith('--case=')) {
+      only = a.slice('--case='.length);
     } else if (a === '--json') {
       json = true;
     } else if (a.startsWith('-')) {
-      throw new UsageError(`unknown option ${a} (known: --duration=ms, --warmup=ms, --conns=N, --json)`);
+      throw new UsageError(`unknown option ${a} (known: --case=text, --duration=ms, --warmup=ms, --conns=N, --json)`);
     } else {
       ids.push(a);
     }
   }
-  return { ids, timing, json, options: { conns } };
+  return { ids, timing, json, options: { conns }, only };
 }
 
 async function main(): Promise<void> {
@@ -82,6 +88,10 @@ async function main(): Promise<void> {
     const cases = await section.setup(args.options);
     const sectionResults: CaseResult[] = [];
     for (const c of cases) {
+      if (args.only !== null && !c.name.includes(args.only)) {
+        await c.dispose?.();
+        continue;
+      }
       if (!args.json) process.stderr.write(`  ${section.id}: ${c.name} …\n`);
       try {
         sectionResults.push(await measureCase(section.id, c, args.timing));
