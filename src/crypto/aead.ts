@@ -51,6 +51,8 @@ class OutputSlab {
 }
 
 const sealOutput = new OutputSlab();
+/** One options object for every cipher call (node reads it, never keeps it): none per key. */
+const CIPHER_OPTIONS = { authTagLength: AEAD_TAG_LENGTH } as const;
 
 export class NodeAeadKey implements AeadKey {
   readonly keyLength: number;
@@ -58,7 +60,6 @@ export class NodeAeadKey implements AeadKey {
   readonly tagLength = AEAD_TAG_LENGTH;
   private readonly nodeName: NodeAeadName;
   private readonly key: nodeCrypto.KeyObject;
-  private readonly options = { authTagLength: AEAD_TAG_LENGTH } as const;
 
   constructor(
     readonly algorithm: AeadAlgorithm,
@@ -77,7 +78,7 @@ export class NodeAeadKey implements AeadKey {
     requireBytes(aad, `${this.algorithm} additional data`);
     requireBytes(plaintext, `${this.algorithm} plaintext`);
     try {
-      const cipher = nodeCrypto.createCipheriv(this.nodeName, this.key, nonce, this.options);
+      const cipher = nodeCrypto.createCipheriv(this.nodeName, this.key, nonce, CIPHER_OPTIONS);
       cipher.setAAD(aad);
       const body = cipher.update(plaintext);
       cipher.final(); // GCM and ChaCha20-Poly1305 are stream modes: final() emits nothing, it computes the tag
@@ -104,7 +105,7 @@ export class NodeAeadKey implements AeadKey {
       throw new CryptoError('bad_argument', `${this.algorithm} sealInto: ${total + AEAD_TAG_LENGTH} bytes do not fit at offset ${offset} of a ${out.length}-byte output`);
     }
     try {
-      const cipher = nodeCrypto.createCipheriv(this.nodeName, this.key, nonce, this.options);
+      const cipher = nodeCrypto.createCipheriv(this.nodeName, this.key, nonce, CIPHER_OPTIONS);
       cipher.setAAD(aad);
       let at = offset;
       for (const part of plaintextParts) {
@@ -134,7 +135,7 @@ export class NodeAeadKey implements AeadKey {
     let decipher: nodeCrypto.DecipherGCM;
     let plaintext: Buffer;
     try {
-      decipher = nodeCrypto.createDecipheriv(this.nodeName, this.key, nonce, this.options);
+      decipher = nodeCrypto.createDecipheriv(this.nodeName, this.key, nonce, CIPHER_OPTIONS);
       decipher.setAuthTag(ciphertextAndTag.subarray(bodyLength));
       decipher.setAAD(aad);
       plaintext = decipher.update(ciphertextAndTag.subarray(0, bodyLength));

@@ -208,6 +208,8 @@ export class Transport {
       else this.rx[0] = head.subarray(piece.length);
       this.rxLength -= piece.length;
     }
+    // V8's optimized shift() leaves an emptied array its capacity (17 slots); setting the length gives it back.
+    if (this.rx.length === 0) this.rx.length = 0;
     const out = parts.length === 1 && !peek ? parts[0]! : Buffer.concat(parts);
     if (!peek && this.rxLength < RECV_HIGH_WATER && this.stream?.isPaused() && this.connected) this.stream.resume();
     return out;

@@ -55,7 +55,8 @@ export function onDeadline(deadline: Deadline, fn: () => void): () => void {
  * Callers re-check their own predicate after waking.
  */
 export class Condition {
-  private readonly waiters = new Set<() => void>();
+  /** Created on the first wait and dropped when the last one ends: an idle socket holds no Set. */
+  private waiters: Set<() => void> | null = null;
 
   /** Resolves true when notified, false when the deadline passed first. */
   wait(deadline: Deadline): Promise<boolean> {
@@ -67,12 +68,12 @@ export class Condition {
       }
       const wake = (): void => {
         cancel();
-        this.waiters.delete(wake);
+        this.remove(wake);
         resolve(true);
       };
-      this.waiters.add(wake);
+      this.add(wake);
       const cancel = onDeadline(deadline, () => {
-        this.waiters.delete(wake);
+        this.remove(wake);
         resolve(false);
       });
     });
@@ -84,19 +85,26 @@ export class Condition {
    */
   subscribe(fn: () => void): () => void {
     const listener = (): void => fn();
-    this.waiters.add(listener);
-    return () => {
-      this.waiters.delete(listener);
-    };
+    this.add(listener);
+    return () => this.remove(listener);
   }
 
   /** Waiters and subscribers now registered (0 once every wait has ended). */
   get waiting(): number {
-    return this.waiters.size;
+    return this.waiters?.size ?? 0;
   }
 
   notifyAll(): void {
+    if (this.waiters === null) return;
     for (const wake of [...this.waiters]) wake();
+  }
+
+  private add(fn: () => void): void {
+    (this.waiters ??= new Set()).add(fn);
+  }
+
+  private remove(fn: () => void): void {
+    if (this.waiters?.delete(fn) === true && this.waiters.size === 0) this.waiters = null;
   }
 }
 
@@ -106,7 +114,8 @@ export class Condition {
  */
 export class Turnstile {
   private held = false;
-  private readonly queue: Array<{ grant: () => void }> = [];
+  /** Waiting acquirers, oldest first; null while there are none (the usual case: no array per idle socket). */
+  private queue: Array<{ grant: () => void }> | null = null;
 
   get busy(): boolean {
     return this.held;
@@ -130,10 +139,11 @@ export class Turnstile {
           resolve(this.releaser());
         },
       };
-      this.queue.push(entry);
+      (this.queue ??= []).push(entry);
       const cancel = onDeadline(deadline, () => {
-        const i = this.queue.indexOf(entry);
-        if (i >= 0) this.queue.splice(i, 1);
+        const i = this.queue?.indexOf(entry) ?? -1;
+        if (i >= 0) this.queue!.splice(i, 1);
+        if (this.queue?.length === 0) this.queue = null;
         resolve(null);
       });
     });
@@ -144,7 +154,8 @@ export class Turnstile {
     return () => {
       if (released) return;
       released = true;
-      const next = this.queue.shift();
+      const next = this.queue?.shift();
+      if (this.queue?.length === 0) this.queue = null;
       if (next === undefined) this.held = false;
       else next.grant();
     };

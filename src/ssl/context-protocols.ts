@@ -61,6 +61,9 @@ export class SSLContextProtocols {
   protected _tls13: readonly CipherSuite[] = TLS13_SUITES;
   /** Set by set_groups/set_ecdh_curve; null: the engine's default (OpenSSL's list for this platform). */
   protected _groups: readonly GroupInfo[] | null = null;
+  /** enabledGroups() / enabledSuites() as last computed, with the lists they came from. */
+  private _enabledGroups: { from: readonly GroupInfo[]; list: readonly KeyExchangeGroup[] } | null = null;
+  private _enabledSuites: { tls13: readonly CipherSuite[]; tls12: readonly CipherSuite[]; list: readonly CipherSuite[] } | null = null;
   /** The crypto provider (SSLContext sets it): which groups run here depends on it. */
   declare readonly provider: CryptoProvider;
   protected _alpn: readonly string[] = [];
@@ -179,7 +182,10 @@ export class SSLContextProtocols {
 
   /** The groups handed to the engine: set_groups' list, else the default list for this provider. */
   enabledGroups(): readonly KeyExchangeGroup[] {
-    return this._groups?.map((g) => g.kex) ?? defaultGroups(this.provider);
+    if (this._groups === null) return defaultGroups(this.provider);
+    // Kept while set_groups' list stays the same: connections share it (see resolveConfig).
+    if (this._enabledGroups?.from !== this._groups) this._enabledGroups = { from: this._groups, list: this._groups.map((g) => g.kex) };
+    return this._enabledGroups.list;
   }
 
   private implementedGroups(): GroupInfo[] {
@@ -236,7 +242,12 @@ export class SSLContextProtocols {
   }
 
   /** Suites in preference order: TLS 1.3 first, then the enabled TLS 1.2 suites. */
-  enabledSuites(): CipherSuite[] {
-    return [...this._tls13, ...this._tls12];
+  enabledSuites(): readonly CipherSuite[] {
+    const c = this._enabledSuites;
+    if (c?.tls13 === this._tls13 && c.tls12 === this._tls12) return c.list;
+    // Kept while both lists stay the same: every connection of this context shares it.
+    const list = [...this._tls13, ...this._tls12];
+    this._enabledSuites = { tls13: this._tls13, tls12: this._tls12, list };
+    return list;
   }
 }

@@ -25,7 +25,7 @@ import { asBytes, MemoryBIO } from './bio.js';
 import { cipherTuple } from './ciphers.js';
 import { CERT_NONE, SSLErrorNumber } from './constants.js';
 import { SSLContext } from './context.js';
-import type { ConnectionLink } from './context-engine.js';
+import { ObjectLink } from './object-link.js';
 import { pyTypeName, requireInt } from './pyargs.js';
 import { SessionSlot, type SSLSession } from './session.js';
 import { exportKeyingMaterial, keyUpdate, verifyClientPostHandshake } from './post-handshake.js';
@@ -115,17 +115,7 @@ export class SSLObject {
     this.records = new BioRecords(incoming);
     this.outgoing = outgoing;
     if (o.owner !== undefined) this.owner = o.owner;
-    const link: ConnectionLink<SSLContext> = {
-      serverSide: o.serverSide,
-      serverHostname: hostname,
-      owner: this.owner,
-      currentContext: () => this._context,
-      onVerified: (chain) => {
-        this.verifiedChain = chain;
-      },
-      onTicket: (t: AnyClientTicket) => this.sessions.onTicket(ctx, t),
-    };
-    const config = ctx.connectionConfig(link);
+    const config = ctx.connectionConfig(new ObjectLink(this, ctx));
     const onClientHello = config.onClientHello;
     this.conn = o.serverSide
       ? Connection.server({
@@ -474,5 +464,20 @@ export class SSLObject {
   /** Python's repr. */
   toString(): string {
     return `<ssl.SSLObject object${this._serverHostname !== null ? ` server_hostname=${this._serverHostname}` : ''}>`;
+  }
+
+  /** @internal ObjectLink's way in: the verified chain. */
+  _setVerifiedChain(chain: Buffer[]): void {
+    this.verifiedChain = chain;
+  }
+
+  /** @internal ObjectLink's way in: a NewSessionTicket arrived (wrapped with the context the object was created with). */
+  _onTicket(ctx: SSLContext, t: AnyClientTicket): void {
+    this.sessions.onTicket(ctx, t);
+  }
+
+  /** @internal What the SNI callback receives. */
+  get _owner(): unknown {
+    return this.owner;
   }
 }

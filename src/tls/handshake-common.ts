@@ -60,7 +60,7 @@ export function resolveConfig(c: ConnectionConfig): ResolvedConfig {
     maxVersion: c.maxVersion ?? 'TLSv1.3',
     cipherSuites: suites,
     groups: usableGroups(c),
-    signatureSchemes: (c.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES).filter((s) => s.tls13 || s.tls12),
+    signatureSchemes: usableSchemes(c.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES),
     certificates: c.certificates ?? [],
     alpnProtocols: c.alpnProtocols ?? [],
     serverName: c.serverName ?? null,
@@ -86,10 +86,34 @@ export function resolveConfig(c: ConnectionConfig): ResolvedConfig {
   };
 }
 
+/**
+ * Lists derived from a configured list are kept per input list (and
+ * provider), so connections made from one context share them instead of
+ * each holding its own copy.
+ */
+const derivedGroups = new WeakMap<readonly KeyExchangeGroup[], WeakMap<CryptoProvider, { tls13: readonly KeyExchangeGroup[]; tls12: readonly KeyExchangeGroup[] }>>();
+const derivedSchemes = new WeakMap<readonly SignatureScheme[], readonly SignatureScheme[]>();
+
 /** The configured (or default) groups this provider can run, without TLS 1.3-only ones when TLS 1.3 is off. */
-function usableGroups(c: ConnectionConfig): KeyExchangeGroup[] {
+function usableGroups(c: ConnectionConfig): readonly KeyExchangeGroup[] {
   const tls13 = (c.maxVersion ?? 'TLSv1.3') === 'TLSv1.3';
-  return (c.groups ?? defaultGroups(c.provider)).filter((g) => c.provider.supportsKeyExchange(g) && (tls13 || groupByKex(g).tls12));
+  const groups = c.groups ?? defaultGroups(c.provider);
+  let byProvider = derivedGroups.get(groups);
+  if (byProvider === undefined) derivedGroups.set(groups, (byProvider = new WeakMap()));
+  let lists = byProvider.get(c.provider);
+  if (lists === undefined) {
+    const usable = groups.filter((g) => c.provider.supportsKeyExchange(g));
+    lists = { tls13: usable, tls12: usable.filter((g) => groupByKex(g).tls12) };
+    byProvider.set(c.provider, lists);
+  }
+  return tls13 ? lists.tls13 : lists.tls12;
+}
+
+/** The signature schemes of a list that TLS 1.2 or 1.3 can use. */
+function usableSchemes(schemes: readonly SignatureScheme[]): readonly SignatureScheme[] {
+  let usable = derivedSchemes.get(schemes);
+  if (usable === undefined) derivedSchemes.set(schemes, (usable = schemes.filter((s) => s.tls13 || s.tls12)));
+  return usable;
 }
 
 /** What the handshake negotiated; filled in by the state machines as they go. */

@@ -81,6 +81,17 @@ const Labels = {
 
 const EMPTY = Buffer.alloc(0);
 
+/** Hash("") per provider and hash: a constant, so every connection shares one (read-only) buffer. */
+const emptyHashes = new WeakMap<CryptoProvider, Map<HashAlgorithm, Buffer>>();
+
+function emptyHashOf(provider: CryptoProvider, hash: HashAlgorithm): Buffer {
+  let byHash = emptyHashes.get(provider);
+  if (byHash === undefined) emptyHashes.set(provider, (byHash = new Map()));
+  let h = byHash.get(hash);
+  if (h === undefined) byHash.set(hash, (h = provider.hash(hash, EMPTY)));
+  return h;
+}
+
 function bytesOf(label: string | Uint8Array): Buffer {
   return typeof label === 'string' ? Buffer.from(label, 'ascii') : Buffer.from(label.buffer, label.byteOffset, label.byteLength);
 }
@@ -147,7 +158,7 @@ export interface KeyScheduleOptions {
  */
 export class KeySchedule {
   readonly hashLength: number;
-  /** Hash("") for this suite's hash: the context of "derived" and of the exporter's first step. */
+  /** Hash("") for this suite's hash: the context of "derived" and of the exporter's first step (shared: never write to it). */
   readonly emptyHash: Buffer;
 
   private constructor(
@@ -157,7 +168,7 @@ export class KeySchedule {
   ) {
     if (suite.version !== 'TLSv1.3') throw new TLSError('internal_error', `the TLS 1.3 key schedule cannot run with TLS 1.2 suite ${suite.ianaName}`);
     this.hashLength = provider.hashLength(suite.hash);
-    this.emptyHash = provider.hash(suite.hash, EMPTY);
+    this.emptyHash = emptyHashOf(provider, suite.hash);
   }
 
   static forSuite(provider: CryptoProvider, suite: CipherSuite, options: KeyScheduleOptions = {}): KeySchedule {
