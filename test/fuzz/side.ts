@@ -1,0 +1,119 @@
+/**
+ * One SSLObject over a pair of MemoryBIOs, driven step by step, with the
+ * fuzz oracle built in: the only exceptions are SSLError subclasses; when the
+ * engine failed on its own (not on the peer's alert) the fatal alert was
+ * queued in `outgoing` before the error was raised; nothing it buffers or
+ * writes grows past a bound.
+ */
+import * as ssl from '../../src/ssl/index.js';
+import { WANT_READ } from '../../src/ssl/sslobject.js';
+import type { Connection } from '../../src/tls/connection.js';
+import type { RecordLayer } from '../../src/tls/record.js';
+
+/** An oracle violation: the run is a fuzz failure. */
+export class FuzzFailure extends Error {
+  override readonly name = 'FuzzFailure';
+}
+
+/** Bytes a side may queue for the wire in one step, and plaintext it may hold: far above any honest use here. */
+const MAX_OUTGOING_PER_STEP = 256 * 1024;
+const MAX_PENDING_PLAINTEXT = 64 * 1024;
+
+export type Outcome = 'running' | 'error' | 'closed';
+
+export class Side {
+  readonly inc = new ssl.MemoryBIO();
+  readonly out = new ssl.MemoryBIO();
+  readonly obj: ssl.SSLObject;
+  error: ssl.SSLError | null = null;
+  /** close_notify received (read() returned b'', or SSLZeroReturnError). */
+  peerClosed = false;
+  readonly received: Buffer[] = [];
+  /** Set while another call (unwrap) does the reading: step() then leaves the input alone. */
+  paused = false;
+
+  constructor(ctx: ssl.SSLContext, serverSide: boolean) {
+    this.obj = ctx.wrapBio(this.inc, this.out, serverSide ? { serverSide: true } : { serverHostname: 'localhost' });
+  }
+
+  /** The engine under the facade (for the oracle and for interception). */
+  get conn(): Connection {
+    return (this.obj as unknown as { conn: Connection }).conn;
+  }
+  get records(): RecordLayer {
+    return (this.conn as unknown as { records: RecordLayer }).records;
+  }
+  get handshakeDone(): boolean {
+    return this.conn.handshakeDone;
+  }
+  get alive(): boolean {
+    return this.error === null && !this.peerClosed;
+  }
+
+  /**
+   * Runs `op` under the oracle. Returns false when the side has failed or the
+   * peer closed; a FuzzFailure is thrown for anything the oracle forbids.
+   */
+  guard(what: string, op: () => void): boolean {
+    if (!this.alive) return false;
+    const before = this.out.pending;
+    try {
+      op();
+    } catch (e) {
+      if (e instanceof ssl.SSLWantReadError) return true;
+      if (e instanceof ssl.SSLZeroReturnError) {
+        this.peerClosed = true;
+        return false;
+      }
+      if (!(e instanceof ssl.SSLError)) {
+        throw new FuzzFailure(`${what}: ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`);
+      }
+      this.error = e;
+      const tls = this.conn.error;
+      // OpenSSL's refusal of data that follows our close_notify: the ssl layer's, the connection is not broken.
+      if (tls === null && e.reason === 'APPLICATION_DATA_AFTER_CLOSE_NOTIFY') return false;
+      if (tls === null) throw new FuzzFailure(`${what}: ${e.message} raised but the engine holds no error`);
+      if (!tls.fromPeer && this.out.pending === 0) throw new FuzzFailure(`${what}: ${e.message} (${tls.alert}: ${tls.reason}) raised with no alert queued for the peer`);
+      return false;
+    } finally {
+      this.checkBounds(what, before);
+    }
+    return true;
+  }
+
+  private checkBounds(what: string, outBefore: number): void {
+    if (this.out.pending - outBefore > MAX_OUTGOING_PER_STEP) throw new FuzzFailure(`${what}: wrote ${this.out.pending - outBefore} bytes in one step`);
+    if (this.conn.pendingPlaintext > MAX_PENDING_PLAINTEXT) throw new FuzzFailure(`${what}: holds ${this.conn.pendingPlaintext} bytes of plaintext`);
+  }
+
+  /**
+   * One step: handshake until done, then read whatever arrived. Uses the
+   * facade's internal `_…OrWant` forms (SSLSocket's), which return WANT_READ
+   * where the public methods raise SSLWantReadError: same path, no exception
+   * built per step.
+   */
+  step(): void {
+    if (this.paused) return;
+    if (!this.handshakeDone) {
+      this.guard('doHandshake', () => void this.obj._handshakeOrWant());
+      if (!this.handshakeDone) return;
+    }
+    this.guard('read', () => {
+      for (;;) {
+        const data = this.obj._readOrWant(65536);
+        if (data === WANT_READ) return;
+        // As CPython's SSLObject: b'' once close_notify has arrived.
+        if (data.length === 0) {
+          this.peerClosed = true;
+          return;
+        }
+        this.received.push(data);
+      }
+    });
+  }
+
+  /** Everything queued for the wire. */
+  take(): Buffer {
+    return this.out.read();
+  }
+}
