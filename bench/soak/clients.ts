@@ -13,14 +13,14 @@ import type * as ssl from '../../src/ssl/index.js';
 import { recvDigest, sameDigest } from './io.js';
 import { makePayload, type ConnSpec } from './plan.js';
 import { describe } from './server.js';
-import { HOSTNAME, LOOPBACK, type SoakContexts } from './setup.js';
+import { HOSTNAME, LOOPBACK, type ClientContexts } from './setup.js';
 import type { Tally } from './tally.js';
 
 export type Session = ssl.SSLSession | Buffer | null;
 
 export interface ClientEnv {
   readonly port: number;
-  readonly contexts: SoakContexts;
+  readonly contexts: ClientContexts;
   readonly tally: Tally;
 }
 
@@ -34,6 +34,25 @@ export async function runClient(env: ClientEnv, spec: ConnSpec, session: Session
     env.tally.fail(`client #${spec.id} (${describe(spec)})`, e);
     return null;
   }
+}
+
+/**
+ * The primers one after the other (so each resuming connection has a
+ * session to offer: one per client kind and TLS version), then the plan,
+ * `concurrency` connections at a time, until done or `stopped()`.
+ */
+export async function runClients(env: ClientEnv, primers: readonly ConnSpec[], plan: readonly ConnSpec[], concurrency: number, stopped: () => boolean): Promise<void> {
+  const sessions = new Map<string, Session>();
+  const key = (s: ConnSpec): string => `${s.client}/${s.version}`;
+  for (const spec of primers) sessions.set(key(spec), await runClient(env, spec, null));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < plan.length && !stopped(); i = next++) {
+      const spec = plan[i]!;
+      await runClient(env, spec, spec.auth === 'resume' ? (sessions.get(key(spec)) ?? null) : null);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
 function checkClientSession(spec: ConnSpec, version: string | null, reused: boolean | null): void {
