@@ -8,8 +8,18 @@ import { AF_INET, AF_INET6 } from './constants.js';
 import { PORT_MAX } from './limits.js';
 import { OSError, OverflowError, ValueError, oserror } from './errors.js';
 
+/** Python's AF_INET address `(host, port)`. */
+export type AddressInet = [host: string, port: number];
+/** Python's AF_INET6 address `(host, port, flowinfo, scope_id)`. */
+export type AddressInet6 = [host: string, port: number, flowinfo: number, scopeId: number];
 /** An AF_INET address `[host, port]` or AF_INET6 `[host, port, flowinfo, scopeid]`. */
-export type Address = [string, number] | [string, number, number, number];
+export type Address = AddressInet | AddressInet6;
+/**
+ * The address a socket of family `F` reports (getsockname(), getpeername(),
+ * accept()): `AddressInet` for AF_INET, `AddressInet6` for AF_INET6, and
+ * either (`Address`) when the family is not known where the socket is typed.
+ */
+export type AddressOf<F extends number> = F extends typeof AF_INET ? AddressInet : F extends typeof AF_INET6 ? AddressInet6 : Address;
 
 /** A checked address: host as given (may be a name), numbers in range. */
 export interface CheckedAddress {

@@ -31,7 +31,7 @@ export {
 } from './errors.js';
 export { socket, Socket } from './socket.js';
 export type { SendfileSource } from './sendfile.js';
-export type { Address } from './address.js';
+export type { Address, AddressInet, AddressInet6, AddressOf } from './address.js';
 // Python's spelling, and the camelCase the package's naming rule gives.
 export { inet_pton, inet_ntop, inet_pton as inetPton, inet_ntop as inetNtop } from './address.js';
 export { SocketFile, type MakefileOptions } from './makefile.js';

@@ -113,8 +113,10 @@ export async function createConnection(
   throw new OSError('getaddrinfo returns an empty list');
 }
 
-export interface CreateServerOptions {
-  family?: number;
+/** Python's create_server() keyword arguments (`family`, `backlog`, `reuse_port`, `dualstack_ipv6`). */
+export interface CreateServerOptions<F extends number = number> {
+  /** Python's `family` (default AF_INET); the returned socket is a `socket<F>`. */
+  family?: F;
   backlog?: number | null;
   reusePort?: boolean;
   dualstackIpv6?: boolean;
@@ -124,8 +126,8 @@ export interface CreateServerOptions {
  * Python's create_server(address, *, family = AF_INET, backlog = None,
  * reuse_port = False, dualstack_ipv6 = False) → a listening socket.
  */
-export async function createServer(address: [string, number], options: CreateServerOptions = {}): Promise<socket> {
-  const family = options.family ?? AF_INET;
+export async function createServer<F extends number = typeof AF_INET>(address: [string, number], options: CreateServerOptions<F> = {}): Promise<socket<F>> {
+  const family = options.family ?? (AF_INET as F);
   const dualstack = options.dualstackIpv6 ?? false;
   // Node 20's libuv (1.46) has no UV_TCP_REUSEPORT, so SO_REUSEPORT cannot be set.
   if (options.reusePort) throw new ValueError('SO_REUSEPORT not supported on this platform');

@@ -140,8 +140,9 @@ export function socketForFd(fd: number): SocketCore | null {
 }
 
 /** The state and internal API every `socket.socket` has; see the header. */
-export class SocketCore {
-  readonly family: number;
+export class SocketCore<F extends number = number> {
+  /** Python's `family`: AF_INET or AF_INET6 (as a literal type when the constructor was given one, see AddressOf). */
+  readonly family: F;
   readonly type: number;
   readonly proto: number;
   protected _t: Transport;
@@ -156,8 +157,8 @@ export class SocketCore {
    * With `fileno`, adopts a descriptor given up by detach() (or any connected
    * TCP descriptor this process owns).
    */
-  constructor(family: number = AF_INET, type: number = SOCK_STREAM, proto = 0, fileno: number | null = null) {
-    family = checkInt(family);
+  constructor(family: F = AF_INET as F, type: number = SOCK_STREAM, proto = 0, fileno: number | null = null) {
+    family = checkInt(family) as F;
     type = checkInt(type);
     proto = checkInt(proto);
     if (family !== AF_INET && family !== AF_INET6) {

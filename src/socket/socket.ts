@@ -36,6 +36,7 @@ import { EAI, ERRNO, gaiStrerror } from './errno.js';
 import { NotImplementedError, OSError, ValueError, gaierror, oserror, timedOut } from './errors.js';
 import {
   type Address,
+  type AddressOf,
   checkAddress,
   checkInt,
   connectHost,
@@ -61,8 +62,13 @@ import { SocketCore, bytesLike, sendBlocker } from './socket-core.js';
 
 export { bytesLike } from './socket-core.js';
 
-/** Python's `socket.socket` (IPv4 and IPv6 TCP). Also exported as `Socket`. */
-export class socket extends SocketCore {
+/**
+ * Python's `socket.socket` (IPv4 and IPv6 TCP). Also exported as `Socket`.
+ * `F` is the address family where the code says which: `new socket(AF_INET6)`
+ * is a `socket<10>`, whose getsockname() is typed `[host, port, flowinfo,
+ * scopeId]` (see AddressOf); a plain `socket` may be either.
+ */
+export class socket<F extends number = number> extends SocketCore<F> {
   // ── addresses, descriptors, options ───────────────────────────────────
 
   bind(address: Address): void {
@@ -113,7 +119,7 @@ export class socket extends SocketCore {
   }
 
   /** Python's accept() → `[conn, address]`. */
-  async accept(): Promise<[socket, Address]> {
+  async accept(): Promise<[socket<F>, AddressOf<F>]> {
     const t = this._transport();
     if (t.server === null) throw OSError.fromErrno(ERRNO.EINVAL);
     const conn = await this._serve(t, t.readTurn, 0, () => {
@@ -129,7 +135,7 @@ export class socket extends SocketCore {
     // Python: accepted sockets take the default timeout (blocking if it is None).
     s._timeout = getdefaulttimeout();
     const addr = nt.peer ?? { address: conn.remoteAddress, port: conn.remotePort };
-    return [s, toPythonAddress(this.family, addr.address, addr.port)];
+    return [s, toPythonAddress(this.family, addr.address, addr.port) as AddressOf<F>];
   }
 
   /** Python's connect(address): resolves when connected. */
@@ -192,7 +198,8 @@ export class socket extends SocketCore {
     return this._connectExVia(() => this.connect(address));
   }
 
-  getsockname(): Address {
+  /** Python's getsockname(): `(host, port)` for AF_INET, `(host, port, flowinfo, scope_id)` for AF_INET6. */
+  getsockname(): AddressOf<F> {
     const t = this._transport();
     let a: { address?: string; port?: number } | null = null;
     if (t.stream !== null) a = t.local ?? { address: t.stream.localAddress, port: t.stream.localPort };
@@ -201,13 +208,14 @@ export class socket extends SocketCore {
       a = sa !== null && typeof sa === 'object' ? sa : t.local;
     } else if (t.handle !== null) a = handleAddress(t.handle);
     else if (t.deferredBind !== null) a = { address: t.deferredBind.host, port: t.deferredBind.port };
-    return toPythonAddress(this.family, a?.address, a?.port);
+    return toPythonAddress(this.family, a?.address, a?.port) as AddressOf<F>;
   }
 
-  getpeername(): Address {
+  /** Python's getpeername(), typed as getsockname(). */
+  getpeername(): AddressOf<F> {
     const t = this._transport();
     if (!t.connected || t.peer === null) throw oserror('ENOTCONN');
-    return toPythonAddress(this.family, t.peer.address, t.peer.port);
+    return toPythonAddress(this.family, t.peer.address, t.peer.port) as AddressOf<F>;
   }
 
   /** Python's getsockopt(level, optname[, buflen]) for the options node:net can honour. */

@@ -16,7 +16,7 @@ import { requireSSLContext, type SSLObject } from './sslobject.js';
 import type { Pump } from './pump.js';
 import { CHANNEL_BINDING_TYPES } from './module.js';
 
-export abstract class SSLSocketBase extends socket {
+export abstract class SSLSocketBase<F extends number = number> extends socket<F> {
   /** Python's plain instance attributes (writable, as in Python). */
   serverSide = false;
   serverHostname: string | null = null;

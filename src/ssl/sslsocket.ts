@@ -37,7 +37,7 @@ import { SOCK_STREAM, SOL_SOCKET, SO_TYPE } from '../socket/constants.js';
 import { ERRNO } from '../socket/errno.js';
 import { NotImplementedError, OSError, TimeoutError, ValueError } from '../socket/errors.js';
 import { bytesLike, socket } from '../socket/socket.js';
-import type { Address } from '../socket/address.js';
+import type { Address, AddressOf } from '../socket/address.js';
 import type { SendfileSource } from '../socket/sendfile.js';
 import { SSLContext, encodeHostname, setDefaultSSLSocketClass, type WrapSocketOptions } from './context.js';
 import { SSLError, wantWriteError } from './errors.js';
@@ -61,12 +61,17 @@ function checkToken(className: string, token: unknown, family?: number, type?: n
   return [family, type, proto];
 }
 
-export class SSLSocket extends SSLSocketBase {
+/**
+ * Python's `ssl.SSLSocket`. `F` is the address family of the socket it
+ * wrapped (see `socket`): `wrapSocket()` of a `socket<AF_INET>` gives an
+ * `SSLSocket<AF_INET>`, whose getsockname()/getpeername() are `[host, port]`.
+ */
+export class SSLSocket<F extends number = number> extends SSLSocketBase<F> {
   private _closeCalled = false;
 
   /** Not constructible directly, as in Python: use `SSLContext.wrapSocket()`. */
   constructor(token?: unknown, family?: number, type?: number, proto?: number) {
-    super(...checkToken(new.target.name, token, family, type, proto));
+    super(...(checkToken(new.target.name, token, family, type, proto) as [F?, number?, number?]));
   }
 
   /**
@@ -200,13 +205,13 @@ export class SSLSocket extends SSLSocketBase {
   }
 
   /** Python's accept(): the connection is wrapped server-side (and handshaken) before it is returned. */
-  override async accept(): Promise<[SSLSocket, Address]> {
+  override async accept(): Promise<[SSLSocket<F>, AddressOf<F>]> {
     const [newsock, addr] = await super.accept();
     const conn = (await this.context.wrapSocket(newsock, {
       doHandshakeOnConnect: this.doHandshakeOnConnect,
       suppressRaggedEofs: this.suppressRaggedEofs,
       serverSide: true,
-    })) as SSLSocket;
+    })) as SSLSocket<F>;
     return [conn, addr];
   }
 
@@ -395,7 +400,7 @@ export class SSLSocket extends SSLSocketBase {
  */
 declare module './context.js' {
   interface SSLContext {
-    wrapSocket(sock: socket, options?: WrapSocketOptions): Promise<SSLSocket>;
+    wrapSocket<F extends number>(sock: socket<F>, options?: WrapSocketOptions): Promise<SSLSocket<F>>;
   }
 }
 

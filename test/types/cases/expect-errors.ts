@@ -81,3 +81,66 @@ export function describe(e: unknown): string {
   if (e instanceof ssl.SSLError) return `${e.library} ${e.reason}`;
   return String(e);
 }
+
+// getsockname() / getpeername() / accept() follow the address family where the code says which (Python:
+// (host, port) for AF_INET, (host, port, flowinfo, scope_id) for AF_INET6).
+export async function addresses(): Promise<void> {
+  const v4 = new socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  const [host, port] = v4.getsockname();
+  const pair: [string, number] = v4.getpeername();
+  void host;
+  void port;
+  void pair;
+  // @ts-expect-error an AF_INET address has no flowinfo
+  v4.getsockname()[2];
+  // @ts-expect-error nor is it the AF_INET6 4-tuple
+  const four: [string, number, number, number] = v4.getsockname();
+  void four;
+  const v6 = new socket.socket(socket.AF_INET6);
+  const [, , flowinfo, scopeId]: [string, number, number, number] = v6.getsockname();
+  const n: number = flowinfo + scopeId;
+  void n;
+  // @ts-expect-error the AF_INET6 address is a 4-tuple, not a pair
+  const notPair: [string, number] = v6.getpeername();
+  void notPair;
+  const [conn, peer] = await v6.accept();
+  const peerScope: number = peer[3];
+  const connScope: number = conn.getsockname()[3];
+  void peerScope;
+  void connScope;
+  // Wrapping keeps the family.
+  const tls4 = await ctx.wrapSocket(v4, { serverHostname: 'example.com' });
+  const [tlsHost, tlsPort] = tls4.getpeername();
+  void tlsHost;
+  void tlsPort;
+  // @ts-expect-error an AF_INET SSLSocket's peer has no scope id
+  tls4.getpeername()[3];
+  const tls6: ssl.SSLSocket<typeof socket.AF_INET6> = await ctx.wrapSocket(v6);
+  const [tlsConn, tlsPeer] = await tls6.accept();
+  const tlsConnSide: boolean = tlsConn.serverSide;
+  const tlsPeerScope: number = tlsPeer[3];
+  void tlsConnSide;
+  void tlsPeerScope;
+  // create_server() is AF_INET unless told otherwise.
+  const server = await socket.createServer(['127.0.0.1', 0]);
+  const [, serverPort] = server.getsockname();
+  void serverPort;
+  // @ts-expect-error AF_INET by default
+  server.getsockname()[2];
+  const server6 = await socket.createServer(['::1', 0], { family: socket.AF_INET6 });
+  const server6Scope: number = server6.getsockname()[3];
+  void server6Scope;
+  // A socket whose family is not known at compile time may have either address.
+  const either = raw.getsockname();
+  const [eitherHost, eitherPort] = either;
+  void eitherHost;
+  void eitherPort;
+  // @ts-expect-error may be the AF_INET6 4-tuple
+  const onlyPair: [string, number] = either;
+  void onlyPair;
+  // A socket of a known family is still a socket.
+  const plain: socket.socket = v6;
+  const plainTls: ssl.SSLSocket = tls6;
+  void plain;
+  void plainTls;
+}
