@@ -23,7 +23,7 @@ import { encodeClientKeyExchange } from './messages/client-key-exchange.js';
 import { findExtension } from './messages/extensions.js';
 import type { ServerHello } from './messages/server-hello.js';
 import { acceptPeerChain } from './peer-cert.js';
-import { ExpectNewSessionTicket12, keepSession12, resumeClient12 } from './resume12.js';
+import { ExpectNewSessionTicket12, keepSession12, resumeClient12, type NewTicket12 } from './resume12.js';
 import { EcPointFormat } from './registry/extensions.js';
 import { groupById } from './registry/groups.js';
 import { ClientCertificateType, HandshakeType } from './registry/handshake-types.js';
@@ -151,13 +151,14 @@ class ExpectCertificateRequestOrDone implements HandshakeState {
     }
     const clientFinished = sendChangeCipherSpecAndFinished(k, 'client');
     const s = this.s as FullSession12;
-    const expectCcs = () =>
+    // Kept once the server's Finished verifies: the ticket, or the session id alone (a server that gave a session id
+    // but no ticket may still resume it from its cache).
+    const expectCcs = (t?: NewTicket12) =>
       new ExpectChangeCipherSpec12(k, 'server', () => {
-        // A server that gave a session id but no ticket may still resume it from its cache.
-        if (!s.ticketAck) keepSession12(k, s.sessionId, Buffer.alloc(0), 0);
+        keepSession12(k, s.sessionId, t?.ticket ?? Buffer.alloc(0), t?.lifetimeHint ?? 0);
         return complete12(k, clientFinished);
       });
-    return s.ticketAck ? new ExpectNewSessionTicket12(k, s.sessionId, expectCcs) : expectCcs();
+    return s.ticketAck ? new ExpectNewSessionTicket12(k, expectCcs) : expectCcs();
   }
 }
 

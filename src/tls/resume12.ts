@@ -159,33 +159,39 @@ export function resumeClient12(s: Session12, offered: ClientTicket12, ticketAck:
   n.resumed = true;
   n.peerCertificates = offered.peerCertificates.map((c) => Buffer.from(c));
   const k = resumedKeys(ctx, s.transcript, s.suite, offered.master, s.ems, s.clientRandom, s.serverRandom);
-  const afterServer = (serverFinished: Buffer): HandshakeState => {
-    sendChangeCipherSpecAndFinished(k, 'client');
-    return complete12(k, serverFinished);
-  };
-  const expectCcs = () => new ExpectChangeCipherSpec12(k, 'server', afterServer);
-  return ticketAck ? new ExpectNewSessionTicket12(k, offered.sessionId, expectCcs) : expectCcs();
+  const expectCcs = (ticket?: NewTicket12) =>
+    new ExpectChangeCipherSpec12(k, 'server', (serverFinished) => {
+      if (ticket) keepSession12(k, offered.sessionId, ticket.ticket, ticket.lifetimeHint);
+      sendChangeCipherSpecAndFinished(k, 'client');
+      return complete12(k, serverFinished);
+    });
+  return ticketAck ? new ExpectNewSessionTicket12(k, expectCcs) : expectCcs();
+}
+
+/** A TLS 1.2 NewSessionTicket's contents. */
+export interface NewTicket12 {
+  readonly ticket: Buffer;
+  readonly lifetimeHint: number;
 }
 
 /**
  * Client: the NewSessionTicket a server that acknowledged session_ticket
- * sends before its ChangeCipherSpec (RFC 5077 §3.3); kept for the next
- * connection (an empty ticket means none this time).
+ * sends before its ChangeCipherSpec (RFC 5077 §3.3). It is handed on, and
+ * kept for the next connection only once the server's Finished verifies
+ * (RFC 5246 §7.2.2: a connection that fails is never resumed).
  */
 export class ExpectNewSessionTicket12 implements HandshakeState {
   readonly name = 'ExpectNewSessionTicket';
   constructor(
     private readonly k: Keyed12,
-    private readonly sessionId: Buffer,
-    private readonly next: () => HandshakeState,
+    private readonly next: (ticket: NewTicket12) => HandshakeState,
   ) {}
 
   handle(msg: IncomingMessage): HandshakeState {
     expectType(msg, HandshakeType.new_session_ticket, this.name);
     const nst = decodeAs12(msg, 'new_session_ticket');
     this.k.transcript.add(msg.raw);
-    keepSession12(this.k, this.sessionId, nst.ticket, nst.lifetimeHint);
-    return this.next();
+    return this.next({ ticket: Buffer.from(nst.ticket), lifetimeHint: nst.lifetimeHint });
   }
 }
 

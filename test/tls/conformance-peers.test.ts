@@ -15,70 +15,12 @@ import type { ClientHello } from '../../src/tls/messages/client-hello.js';
 import { ContentType } from '../../src/tls/registry/content-types.js';
 import { NamedGroup } from '../../src/tls/registry/groups.js';
 import { testPki } from './connection-certs.js';
-import { HAVE_OPENSSL, Peer, freePort } from './interop-peers.js';
-import { CCS_RECORD, ScriptedClient, type Heard, fragments, joinRecords, memoryWire, provider, splitRecords, tcpWire, type Wire } from './helpers/scripted-peer.js';
+import { CCS_RECORD, ScriptedClient, fragments, joinRecords, provider, splitRecords } from './helpers/scripted-peer.js';
+import { COMPLETED, alert, heardOutcome, opensslServer, ourServer, skipOpenssl, type Outcome, type Target } from './helpers/targets.js';
 import { decodeServerHello } from '../../src/tls/messages/server-hello.js';
 import type { RecordLayer } from '../../src/tls/record.js';
 import { pumpMemory } from '../helpers/pump.js';
 
-const skipOpenssl = HAVE_OPENSSL ? false : 'openssl not installed';
-
-/** A server to script against: ours in memory, or openssl s_server. */
-interface Target {
-  readonly name: string;
-  readonly wire: Wire;
-  /** Application data the server received so far. */
-  received(): Promise<string>;
-  done(): Promise<void>;
-}
-
-function ourServer(config: Partial<ConnectionConfig> = {}): Target {
-  const pki = testPki();
-  const s = Connection.server({ provider, certificates: [pki.servers.p256.certified], ...config });
-  const wire = memoryWire(s);
-  return {
-    name: 'sslsock',
-    wire,
-    async received() {
-      return s.read().toString('latin1');
-    },
-    async done() {},
-  };
-}
-
-async function opensslServer(args: string[] = []): Promise<Target> {
-  const pki = testPki();
-  const leaf = pki.servers.p256;
-  const port = await freePort();
-  const peer = Peer.start('openssl', ['s_server', '-accept', String(port), '-cert', leaf.certFile, '-key', leaf.keyFile, '-naccept', '1', '-quiet', ...args]);
-  const wire = await tcpWire(port);
-  return {
-    name: 'openssl s_server',
-    wire,
-    async received() {
-      await peer.waitStdout(1, 2000);
-      return peer.out.toString('latin1');
-    },
-    async done() {
-      wire.close();
-      peer.kill();
-      await peer.exit();
-    },
-  };
-}
-
-interface Outcome {
-  /** The handshake completed and the server read our application data. */
-  readonly completed: boolean;
-  /** The alert the server sent, if any. */
-  readonly alert: string | null;
-  /** Set only when our honest client could not follow the server (a script or peer problem, never expected). */
-  readonly clientError?: string;
-}
-
-const COMPLETED: Outcome = { completed: true, alert: null };
-const alert = (a: string | null): Outcome => ({ completed: false, alert: a });
-const heardOutcome = (h: Heard): Outcome => (h.clientError ? { completed: false, alert: h.alert, clientError: `${h.clientError.alert}: ${h.clientError.reason}` } : alert(h.alert));
 const PING = 'ping from the scripted client\n';
 
 type Flight = { readonly ccs: boolean; readonly messages: Buffer };

@@ -9,7 +9,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultProvider } from '../../src/crypto/index.js';
-import type { CryptoProvider, KeyExchange, KeyExchangeGroup } from '../../src/crypto/provider.js';
 import { Connection } from '../../src/tls/connection.js';
 import type { ConnectionConfig } from '../../src/tls/config.js';
 import { keyBlock12 } from '../../src/tls/prf12.js';
@@ -19,6 +18,7 @@ import { ContentType } from '../../src/tls/registry/content-types.js';
 import { HandshakeType } from '../../src/tls/registry/handshake-types.js';
 import { expectTLSError } from '../helpers/pump.js';
 import { testPki } from './connection-certs.js';
+import { badPointProvider } from './helpers/scripted-peer.js';
 
 const provider = defaultProvider;
 
@@ -147,21 +147,6 @@ test('TLS 1.2 client: a ServerKeyExchange for a group we did not offer is illega
   );
   rejects(o.c, o.bytes, 'illegal_parameter', /which we did not offer/);
 });
-
-/** A provider whose key exchange hands out `bad` as our public value (the peer must refuse it). */
-function badPointProvider(bad: Buffer): CryptoProvider {
-  return new Proxy(provider, {
-    get(target, prop, receiver) {
-      if (prop === 'generateKeyExchange') {
-        return (group: KeyExchangeGroup): KeyExchange => {
-          const real = target.generateKeyExchange(group);
-          return { group, publicKey: bad, deriveSharedSecret: (p) => real.deriveSharedSecret(p) };
-        };
-      }
-      return Reflect.get(target, prop, receiver);
-    },
-  });
-}
 
 /** An uncompressed P-256 "point" that is not on the curve. */
 const OFF_CURVE_P256 = Buffer.concat([Buffer.from([4]), Buffer.alloc(32, 1), Buffer.alloc(32, 2)]);

@@ -9,6 +9,7 @@
 import * as net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultProvider } from '../../../src/crypto/index.js';
+import type { CryptoProvider, KeyExchange, KeyExchangeGroup } from '../../../src/crypto/provider.js';
 import { Connection } from '../../../src/tls/connection.js';
 import type { ConnectionConfig } from '../../../src/tls/config.js';
 import { TLSError } from '../../../src/tls/errors.js';
@@ -19,6 +20,21 @@ import { ContentType } from '../../../src/tls/registry/content-types.js';
 import type { CipherSuite } from '../../../src/tls/registry/suites.js';
 
 export const provider = defaultProvider;
+
+/** A provider whose key exchange hands out `bad` as our public value (the peer must refuse it). */
+export function badPointProvider(bad: Buffer): CryptoProvider {
+  return new Proxy(provider, {
+    get(target, prop, receiver) {
+      if (prop === 'generateKeyExchange') {
+        return (group: KeyExchangeGroup): KeyExchange => {
+          const real = target.generateKeyExchange(group);
+          return { group, publicKey: bad, deriveSharedSecret: (p) => real.deriveSharedSecret(p) };
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
 
 export interface Rec {
   readonly type: number;
@@ -119,7 +135,7 @@ export interface Wire {
   close(): void;
 }
 
-/** Our server, in memory. `error` is the server's own TLSError, if any. */
+/** Our server (or client), in memory. `error` is its own TLSError, if any. */
 export function memoryWire(server: Connection): Wire & { readonly error: TLSError | null } {
   let error: TLSError | null = null;
   return {
@@ -144,7 +160,7 @@ export function memoryWire(server: Connection): Wire & { readonly error: TLSErro
   };
 }
 
-/** A TCP peer (e.g. `openssl s_server`). */
+/** A TCP peer (e.g. `openssl s_server`): connects to `port`, retrying while the peer starts. */
 export async function tcpWire(port: number, quietMs = 150): Promise<Wire> {
   const deadline = Date.now() + 10_000;
   let socket: net.Socket;
@@ -161,6 +177,11 @@ export async function tcpWire(port: number, quietMs = 150): Promise<Wire> {
       await sleep(50);
     }
   }
+  return socketWire(socket, quietMs);
+}
+
+/** A wire over a connected socket (e.g. one `openssl s_client` opened to us). */
+export function socketWire(socket: net.Socket, quietMs = 150): Wire {
   const chunks: Buffer[] = [];
   let closed = false;
   let last = Date.now();
