@@ -7,55 +7,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
-import { EchoServer } from './echo-server.js';
-import { SIGNED_CERTFILE, SIGNING_CA, certdataSkip, testingContext } from './port-fixtures.js';
-import { HAVE_OPENSSL, HAVE_PYTHON, Peer, freePort } from '../tls/interop-peers.js';
-
-function peerSkip(have: boolean, name: string): string | false {
-  if (certdataSkip) return certdataSkip;
-  if (have) return false;
-  if (process.env.CI) throw new Error(`${name} is required under CI`);
-  return `${name} not installed`;
-}
-const skipOpenssl = peerSkip(HAVE_OPENSSL, 'openssl');
-const skipPython = peerSkip(HAVE_PYTHON, 'python3');
-const skip = certdataSkip;
-
-async function withServer(context: ssl.SSLContext, body: (server: EchoServer) => Promise<void>): Promise<void> {
-  const server = await EchoServer.start({ context });
-  try {
-    await body(server);
-  } finally {
-    await server.stop();
-  }
-}
-
-function tempDir(): { dir: string; done: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'sslsock-sess-'));
-  return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** One `openssl s_client` connection that sends `line`, waits for its echo and leaves. */
-async function sClient(port: number, args: string[], line = 'hello'): Promise<string> {
-  const peer = Peer.start('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-CAfile', SIGNING_CA, '-servername', 'localhost', ...args]);
-  try {
-    peer.proc.stdin.write(`${line}\n`);
-    assert.ok(await peer.waitFor(new RegExp(`^${line.toLowerCase()}$`, 'm'), 15_000), `no echo from our server: ${peer.out.toString()} ${peer.err}`);
-    // Let s_client read the tickets that came with the handshake before it quits.
-    await new Promise((r) => setTimeout(r, 100));
-    peer.proc.stdin.end();
-    await peer.exit();
-    return peer.out.toString('latin1') + peer.err;
-  } finally {
-    peer.kill();
-  }
-}
+import { SIGNED_CERTFILE, SIGNING_CA, testingContext } from './port-fixtures.js';
+import { Peer, freePort } from '../tls/interop-peers.js';
+import { fetchStatus, python, sClient, skip, skipOpenssl, skipPython, tempDir, withServer, withSServer } from './session-peers.js';
 
 test('openssl s_client -sess_out / -sess_in resumes against our server; a rotated-out ticket key means a full handshake', { skip: skipOpenssl }, async () => {
   const [, serverContext] = testingContext();
@@ -80,40 +39,10 @@ test('openssl s_client -sess_out / -sess_in resumes against our server; a rotate
   }
 });
 
-/** `openssl s_server -www` on a free port; our client fetches the status page (which says New or Reused). */
-async function withSServer(extra: string[], body: (port: number, peer: Peer) => Promise<void>): Promise<void> {
-  const port = await freePort();
-  const peer = Peer.start('openssl', ['s_server', '-accept', String(port), '-cert', SIGNED_CERTFILE, '-tls1_3', ...extra]);
-  try {
-    assert.ok(await peer.waitFor(/ACCEPT/), `s_server did not start: ${peer.err}`);
-    await body(port, peer);
-  } finally {
-    peer.kill();
-    await peer.exit();
-  }
-}
-
-async function fetchStatus(ctx: ssl.SSLContext, port: number, session: ssl.SSLSession | null): Promise<{ page: string; reused: boolean | null; session: ssl.SSLSession }> {
-  const s = (await ctx.wrapSocket(new socket.socket(), { serverHostname: 'localhost', session })) as ssl.SSLSocket;
-  try {
-    await s.connect(['127.0.0.1', port]);
-    await s.sendall(Buffer.from('GET / HTTP/1.0\r\n\r\n'));
-    const parts: Buffer[] = [];
-    for (;;) {
-      const b = await s.recv(65536);
-      if (b.length === 0) break;
-      parts.push(b);
-    }
-    return { page: Buffer.concat(parts).toString('latin1'), reused: s.sessionReused, session: s.session as ssl.SSLSession };
-  } finally {
-    s.close();
-  }
-}
-
 test('our client resumes against openssl s_server (its status page says Reused)', { skip: skipOpenssl }, async () => {
   const [clientContext, , hostname] = testingContext();
   void hostname;
-  await withSServer(['-www'], async (port) => {
+  await withSServer(['-tls1_3', '-www'], async (port) => {
     const first = await fetchStatus(clientContext, port, null);
     assert.match(first.page, /New, TLSv1\.3/);
     assert.equal(first.reused, false);
@@ -124,17 +53,6 @@ test('our client resumes against openssl s_server (its status page says Reused)'
     assert.equal(clientContext.sessionStats().hits, 1);
   });
 });
-
-/** Runs a python3 script; resolves with its stdout (throws with stderr on failure). */
-async function python(script: string, args: string[] = []): Promise<{ peer: Peer; done: Promise<string> }> {
-  const peer = Peer.start('python3', ['-c', script, ...args]);
-  const done = (async () => {
-    const code = await peer.exit(60_000);
-    if (code !== 0) throw new Error(`python3 exited ${code}: ${peer.err}`);
-    return peer.out.toString();
-  })();
-  return { peer, done };
-}
 
 const PY_CLIENT_RESUME = `
 import ssl, socket, sys
@@ -358,7 +276,7 @@ test("post-handshake auth: openssl s_server's c command asks our client, which a
   clientContext.postHandshakeAuth = true;
   clientContext.loadCertChain(SIGNED_CERTFILE);
   // No -verify: s_server asks for nothing in the handshake; its 'c' command sets SSL_VERIFY_PEER and sends the request.
-  await withSServer(['-CAfile', SIGNING_CA, '-msg'], async (port, peer) => {
+  await withSServer(['-tls1_3', '-CAfile', SIGNING_CA, '-msg'], async (port, peer) => {
     const s = (await clientContext.wrapSocket(new socket.socket(), { serverHostname: 'localhost' })) as ssl.SSLSocket;
     try {
       await s.connect(['127.0.0.1', port]);
