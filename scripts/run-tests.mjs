@@ -2,10 +2,12 @@
 // Runs every compiled test file (build/test/**/*.test.js) with Node's built-in runner.
 // Node 20's `node --test` takes no globs, so we list the files ourselves.
 // Extra arguments filter by substring of the path: `npm test -- x509`.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { interopTable, readResults } from './interop-table.mjs';
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -25,5 +27,26 @@ if (files.length === 0) {
 const concurrency = Math.max(2, availableParallelism());
 // A hung test (a peer process that never answers) fails after 5 minutes
 // instead of stalling the whole run; tests that need longer say so themselves.
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...files], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+// Besides the usual report, every test's outcome goes to a JSON lines file
+// (scripts/interop-reporter.mjs), from which the interop table is printed.
+const resultsDir = mkdtempSync(join(tmpdir(), 'sslsock-test-results-'));
+const resultsFile = join(resultsDir, 'results.jsonl');
+const reporters = [
+  `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`,
+  '--test-reporter-destination=stdout',
+  `--test-reporter=${fileURLToPath(new URL('./interop-reporter.mjs', import.meta.url))}`,
+  `--test-reporter-destination=${resultsFile}`,
+];
+const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...reporters, ...files], { stdio: 'inherit' });
+let status = r.status ?? 1;
+const table = interopTable(readResults(resultsFile));
+rmSync(resultsDir, { recursive: true, force: true });
+if (table.total > 0) {
+  console.log(`\n${table.text}`);
+  // .ci/run installs every peer: a skipped interop test there is a hole in the table.
+  if (process.env['CI'] && table.skipped.length > 0) {
+    console.log(`CI is set and ${table.skipped.length} interop test(s) were skipped: failing the run`);
+    status = status || 1;
+  }
+}
+process.exit(status);
