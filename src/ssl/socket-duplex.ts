@@ -95,25 +95,27 @@ export class SSLSocketDuplex extends TLSDuplex {
   }
 
   setNoDelay(noDelay = true): this {
-    this.trySetsockopt(IPPROTO_TCP, TCP_NODELAY, noDelay ? 1 : 0);
+    this.whileOpen(() => this.socket.setsockopt(IPPROTO_TCP, TCP_NODELAY, noDelay ? 1 : 0));
     return this;
   }
   setKeepAlive(enable = false): this {
-    this.trySetsockopt(SOL_SOCKET, SO_KEEPALIVE, enable ? 1 : 0);
+    this.whileOpen(() => this.socket.setsockopt(SOL_SOCKET, SO_KEEPALIVE, enable ? 1 : 0));
     return this;
   }
-  /** No-op: the SSLSocket's node handle is its own (it keeps the process alive while open, like a Python socket). */
+  /** net.Socket `ref()`: the open connection keeps the process alive (the default, as for a Python socket). */
   ref(): this {
+    this.whileOpen(() => this.socket._transport().ref());
     return this;
   }
-  /** No-op, see `ref()`. */
+  /** net.Socket `unref()`: the open connection alone no longer keeps the process alive (an idle pooled connection, say). */
   unref(): this {
+    this.whileOpen(() => this.socket._transport().unref());
     return this;
   }
 
-  private trySetsockopt(level: number, name: number, value: number): void {
+  private whileOpen(fn: () => void): void {
     try {
-      this.socket.setsockopt(level, name, value);
+      fn();
     } catch {
       // A closed socket: the next read or write reports it.
     }
