@@ -83,7 +83,16 @@ export interface Scenario {
   /** TLS 1.3: the client offers post-handshake auth and the server uses it after the handshake. */
   readonly pha?: boolean;
   readonly alpn?: boolean;
+  /** TLS 1.3: the client's only key share is one the server does not take (HelloRetryRequest). */
+  readonly hrr?: boolean;
+  /** The client offers the session of an earlier connection (TLS 1.3 PSK / TLS 1.2 ticket). */
+  readonly resume?: boolean;
+  /** The client does not verify (CERT_NONE): a tampered certificate gets as far as parsing and getpeercert(). */
+  readonly noVerify?: boolean;
 }
+
+/** The scenario's configuration as a context cache key. */
+const keyOf = (role: string, s: Scenario) => `${role}${s.version}${s.clientAuth ? 'a' : ''}${s.pha ? 'p' : ''}${s.alpn ? 'n' : ''}${s.hrr ? 'h' : ''}${s.noVerify ? 'x' : ''}`;
 
 const contexts = new Map<string, ssl.SSLContext>();
 
@@ -95,7 +104,7 @@ function versionBounds(ctx: ssl.SSLContext, v: Version): void {
 
 /** The client context of a scenario (built once, pinned provider, verifying against the test CA). */
 export function clientContext(s: Scenario): ssl.SSLContext {
-  const key = `c${s.version}${s.clientAuth ? 'a' : ''}${s.pha ? 'p' : ''}${s.alpn ? 'n' : ''}`;
+  const key = keyOf('c', s);
   let ctx = contexts.get(key);
   if (ctx) return ctx;
   ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT, { provider: pinnedProvider });
@@ -104,13 +113,18 @@ export function clientContext(s: Scenario): ssl.SSLContext {
   if (s.clientAuth || s.pha) ctx.loadCertChain(certFile('client.pem'), certFile('client.key'));
   if (s.pha) ctx.postHandshakeAuth = true;
   if (s.alpn) ctx.setAlpnProtocols(['h2', 'http/1.1']);
+  if (s.hrr) ctx.setGroups('P-256:X25519');
+  if (s.noVerify) {
+    ctx.checkHostname = false;
+    ctx.verifyMode = ssl.CERT_NONE;
+  }
   contexts.set(key, ctx);
   return ctx;
 }
 
 /** The server context of a scenario. */
 export function serverContext(s: Scenario): ssl.SSLContext {
-  const key = `s${s.version}${s.clientAuth ? 'a' : ''}${s.pha ? 'p' : ''}${s.alpn ? 'n' : ''}`;
+  const key = keyOf('s', s);
   let ctx = contexts.get(key);
   if (ctx) return ctx;
   ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER, { provider: pinnedProvider });
@@ -121,6 +135,7 @@ export function serverContext(s: Scenario): ssl.SSLContext {
   // With post-handshake auth the certificate is asked for after the handshake only (OpenSSL's SSL_VERIFY_POST_HANDSHAKE).
   if (s.pha) ctx.postHandshakeAuth = true;
   if (s.alpn) ctx.setAlpnProtocols(['http/1.1']);
+  if (s.hrr) ctx.setGroups('X25519');
   contexts.set(key, ctx);
   return ctx;
 }

@@ -12,6 +12,8 @@
  * number of rounds, and for a benign plan (re-fragmentation, record splits
  * only) a completed handshake, an intact echo and a clean close on both sides.
  */
+import type * as ssl from '../../src/ssl/index.js';
+import type { RecordLayer } from '../../src/tls/record.js';
 import { ContentType } from '../../src/tls/registry/content-types.js';
 import { clientContext, serverContext, type Scenario } from './fixtures.js';
 import { applyMutations, cutAt, randomCuts, randomMutations, Rng, type Mutation } from './mutate.js';
@@ -24,7 +26,9 @@ export type Tamper =
   | { kind: 'dup' }
   | { kind: 'split'; at: number }
   | { kind: 'inject'; type: number; data: string }
-  | { kind: 'replay'; earlier: number };
+  | { kind: 'replay'; earlier: number }
+  /** A record sealed with any content type and length, bypassing write()'s checks (inner type 0, 2^14+1 bytes, …). */
+  | { kind: 'raw'; type: number; length: number; fill: number };
 
 export interface PairInput {
   readonly scenario: Scenario;
@@ -44,7 +48,27 @@ export const SCENARIOS: readonly Scenario[] = [
   { version: '1.3', clientAuth: false, pha: true },
   { version: '1.2', clientAuth: false },
   { version: '1.2', clientAuth: true, alpn: true },
+  { version: '1.3', clientAuth: false, hrr: true },
+  { version: '1.3', clientAuth: false, resume: true },
+  { version: '1.2', clientAuth: false, resume: true },
+  { version: '1.3', clientAuth: false, noVerify: true },
+  { version: '1.2', clientAuth: true, noVerify: true },
 ];
+
+/** For `resume` scenarios: the session of one untampered connection, offered by every later client. */
+const sessions = new Map<Scenario, ssl.SSLSession | null>();
+function sessionFor(s: Scenario): ssl.SSLSession | null {
+  if (!s.resume) return null;
+  let session = sessions.get(s);
+  if (session === undefined) {
+    const r = new PairRun({ scenario: { ...s, resume: false }, tamper: null, wire: null, cutSeed: 0 }, null);
+    r.run();
+    session = r.c.obj.session;
+    if (session === null) throw new Error('no session to resume');
+    sessions.set(s, session);
+  }
+  return session;
+}
 
 /** Handshake messages and alerts a confused or hostile peer might slip in. */
 const INJECTIONS: ReadonlyArray<[number, string]> = [
@@ -89,7 +113,7 @@ export function generatePair(rng: Rng): PairInput {
   const side = rng.chance(0.5) ? 'c' : 's';
   const write = rng.below(shape.writes[side]);
   let action: Tamper;
-  switch (rng.below(12)) {
+  switch (rng.below(13)) {
     case 0:
       action = { kind: 'retype', type: rng.pick([20, 21, 22, 23]) };
       break;
@@ -110,6 +134,9 @@ export function generatePair(rng: Rng): PairInput {
     }
     case 6:
       action = { kind: 'replay', earlier: rng.u32() };
+      break;
+    case 7:
+      action = { kind: 'raw', type: rng.pick([0, 20, 21, 22, 23, 24, 25, 99, 255]), length: rng.pick([0, 1, 2, 3, 16384, 16385, 16400, rng.below(64)]), fill: rng.pick([0, 1, 0x16, rng.below(256)]) };
       break;
     default:
       action = { kind: 'mutate', muts: randomMutations(rng, 300) };
@@ -136,8 +163,11 @@ export class PairRun {
   /** A split a peer may refuse: an alert or CCS in two records, or an empty handshake fragment. */
   private unsplittable = false;
 
-  constructor(readonly input: PairInput) {
-    this.c = new Side(clientContext(input.scenario), false);
+  constructor(
+    readonly input: PairInput,
+    session = sessionFor(input.scenario),
+  ) {
+    this.c = new Side(clientContext(input.scenario), false, session);
     this.s = new Side(serverContext(input.scenario), true);
     this.cuts = new Rng(input.cutSeed);
     this.intercept('c', this.c);
@@ -151,13 +181,14 @@ export class PairRun {
       const index = this.writes[name]++;
       const t = this.input.tamper;
       const copy = Buffer.from(data);
-      if (t && t.side === name && t.write === index) this.tamper(t.action, type, copy, write, () => records.flush(), this.history[name]);
+      if (t && t.side === name && t.write === index) this.tamper(t.action, type, copy, write, records, this.history[name]);
       else write(type, data);
       this.history[name].push([type, copy]);
     };
   }
 
-  private tamper(a: Tamper, type: number, data: Buffer, write: (type: number, data: Uint8Array) => void, flush: () => void, history: [number, Buffer][]): void {
+  private tamper(a: Tamper, type: number, data: Buffer, write: (type: number, data: Uint8Array) => void, records: RecordLayer, history: [number, Buffer][]): void {
+    const flush = () => records.flush();
     switch (a.kind) {
       case 'mutate':
         return write(type, applyMutations(data, a.muts));
@@ -182,6 +213,16 @@ export class PairRun {
         write(a.type, Buffer.from(a.data, 'hex'));
         flush();
         return write(type, data);
+      case 'raw': {
+        flush();
+        // RecordWriter's private sealing step, with a content type write() would refuse.
+        const rw = records as unknown as { pendingType: number; seal(content: Uint8Array[], length: number): void };
+        const saved = rw.pendingType;
+        rw.pendingType = a.type;
+        rw.seal([Buffer.alloc(a.length, a.fill)], a.length);
+        rw.pendingType = saved;
+        return write(type, data);
+      }
       case 'replay': {
         if (history.length > 0) {
           const [t, d] = history[a.earlier % history.length]!;
@@ -209,6 +250,7 @@ export class PairRun {
 
   private clientScript(): void {
     const c = this.c;
+    c.inspect();
     if (!c.alive || !c.handshakeDone) return;
     const echoed = Buffer.concat(c.received);
     const v13 = this.input.scenario.version === '1.3';
@@ -234,6 +276,7 @@ export class PairRun {
   private serverScript(): void {
     const s = this.s;
     const data = s.received.splice(0);
+    s.inspect();
     if (!s.alive || !s.handshakeDone) return;
     for (const d of data) {
       this.echoed.push(d);
@@ -284,6 +327,7 @@ export class PairRun {
     const want = Buffer.concat(PING);
     if (!Buffer.concat(this.echoed).equals(want)) problems.push('the echo did not come through intact');
     if (this.clientPhase !== 4) problems.push(`client stopped in phase ${this.clientPhase}`);
+    if (this.input.scenario.resume && !this.c.obj.sessionReused) problems.push('the session was not resumed');
     if (!this.s.peerClosed) problems.push('server saw no close_notify');
     if (problems.length) throw new FuzzFailure(`benign plan failed: ${problems.join('; ')}`);
   }

@@ -32,8 +32,8 @@ export class Side {
   /** Set while another call (unwrap) does the reading: step() then leaves the input alone. */
   paused = false;
 
-  constructor(ctx: ssl.SSLContext, serverSide: boolean) {
-    this.obj = ctx.wrapBio(this.inc, this.out, serverSide ? { serverSide: true } : { serverHostname: 'localhost' });
+  constructor(ctx: ssl.SSLContext, serverSide: boolean, session: ssl.SSLSession | null = null) {
+    this.obj = ctx.wrapBio(this.inc, this.out, serverSide ? { serverSide: true } : { serverHostname: 'localhost', session });
   }
 
   /** The engine under the facade (for the oracle and for interception). */
@@ -111,6 +111,25 @@ export class Side {
       }
     });
   }
+
+  /**
+   * Once, after the handshake: everything the facade tells about the
+   * connection (a tampered certificate accepted under CERT_NONE is parsed here).
+   */
+  inspect(): void {
+    if (this.inspected || !this.alive || !this.handshakeDone) return;
+    this.inspected = true;
+    this.guard('inspect', () => {
+      const o = this.obj;
+      JSON.stringify([o.getpeercert(), o.cipher(), o.version(), o.selectedAlpnProtocol(), o.sharedCiphers(), o.sessionReused, o.group()]);
+      o.getpeercert(true);
+      o.getVerifiedChain();
+      o.getUnverifiedChain();
+      o.getChannelBinding('tls-unique');
+      void o.session;
+    });
+  }
+  private inspected = false;
 
   /** Everything queued for the wire. */
   take(): Buffer {
