@@ -26,8 +26,14 @@ export function asBytes(v: Uint8Array | ArrayBuffer | DataView): Buffer {
 
 /** Writes up to this size are copied into the gathering buffer instead of queued as chunks of their own. */
 const SMALL_WRITE = 512;
-/** Size of a gathering buffer. */
+/** Size of a gathering buffer once the first one has filled. */
 const GATHER_SIZE = 4096;
+/**
+ * The first gathering buffer: small enough for Node's shared pool (a slice,
+ * not an allocation of its own), big enough for a record's header and body.
+ * An emptied BIO drops its gathering buffer, so an idle connection holds none.
+ */
+const FIRST_GATHER_SIZE = 1024;
 
 export class MemoryBIO {
   private chunks: Buffer[] = [];
@@ -60,7 +66,7 @@ export class MemoryBIO {
     if (this.eofWritten) throw new SSLError('cannot write() after write_eof()');
     const b = asBytes(data);
     if (b.length > SMALL_WRITE) this.push(Buffer.from(b));
-    else if (b.length > 0) this.pushSmall(b);
+    else if (b.length > 0) this.pushSmall(b, false);
     return b.length;
   }
 
@@ -68,7 +74,7 @@ export class MemoryBIO {
   _writeOwned(b: Buffer): void {
     if (this.eofWritten) throw new SSLError('cannot write() after write_eof()');
     if (b.length > SMALL_WRITE) this.push(b);
-    else if (b.length > 0) this.pushSmall(b);
+    else if (b.length > 0) this.pushSmall(b, true);
   }
 
   /** Internal: how many chunks are queued (what buffering costs beyond its bytes). */
@@ -112,11 +118,24 @@ export class MemoryBIO {
 
   /**
    * Copies a small write into the gathering buffer; when the last queued
-   * chunk ends where it starts, that chunk grows to cover it. Only room past
+   * chunk ends where it starts, that chunk grows to cover it. (`at > 0`: the
+   * first gathering buffer is a slice of Node's shared pool, so a chunk that
+   * ends where it begins may be someone else's.) Only room past
    * `gatherUsed` is written, so views already returned by read() never change.
    */
-  private pushSmall(b: Buffer): void {
-    if (this.gather === null || this.gather.length - this.gatherUsed < b.length) {
+  private pushSmall(b: Buffer, owned: boolean): void {
+    const queued = this.chunks.length - this.head;
+    if (this.gather === null && queued === 0) {
+      // The first small write into an empty BIO: kept as it is (copied unless handed over).
+      this.push(owned ? b : Buffer.from(b));
+      return;
+    }
+    if (this.gather === null) {
+      // A second write while bytes wait: gathering starts, taking in the one small chunk queued before it.
+      this.gather = Buffer.allocUnsafe(FIRST_GATHER_SIZE);
+      this.gatherUsed = 0;
+      if (queued === 1 && this.size <= SMALL_WRITE) this.regather();
+    } else if (this.gather.length - this.gatherUsed < b.length) {
       this.gather = Buffer.allocUnsafeSlow(GATHER_SIZE);
       this.gatherUsed = 0;
     }
@@ -127,11 +146,21 @@ export class MemoryBIO {
     this.size += b.length;
     const lastIndex = this.chunks.length - 1;
     const last = lastIndex >= this.head ? this.chunks[lastIndex]! : null;
-    if (last !== null && last.buffer === g.buffer && last.byteOffset + last.length === g.byteOffset + at) {
+    if (at > 0 && last !== null && last.buffer === g.buffer && last.byteOffset + last.length === g.byteOffset + at) {
       this.chunks[lastIndex] = g.subarray(last.byteOffset - g.byteOffset, at + b.length);
     } else {
       this.chunks.push(g.subarray(at, at + b.length));
     }
+  }
+
+  /** Moves the one small chunk queued into the new gathering buffer. */
+  private regather(): void {
+    const g = this.gather!;
+    const at = this.chunks[this.head]!.copy(g, 0, this.offset);
+    this.chunks = [g.subarray(0, at)];
+    this.head = 0;
+    this.offset = 0;
+    this.gatherUsed = at;
   }
 
   private consume(n: number): void {
@@ -143,6 +172,7 @@ export class MemoryBIO {
       if (this.head === this.chunks.length) {
         this.chunks = [];
         this.head = 0;
+        this.gather = null;
       } else if (this.head > 1024) {
         this.chunks = this.chunks.slice(this.head);
         this.head = 0;

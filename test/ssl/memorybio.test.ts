@@ -82,3 +82,43 @@ test('test_error_types: str, None, bool and int are TypeErrors; write after writ
   bio.writeEof();
   assert.throws(() => bio.write(Buffer.from('x')), (e: ssl.SSLError) => e instanceof ssl.SSLError && e.message === "('cannot write() after write_eof()',)");
 });
+
+test('FIFO under any mix of small, large, owned and copied writes and partial reads; earlier reads never change', () => {
+  const rng = (() => {
+    let x = 0x2545f491;
+    return (n: number): number => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % n;
+    };
+  })();
+  const bio = new ssl.MemoryBIO();
+  const sent: number[] = [];
+  const got: { view: Buffer; copy: Buffer }[] = [];
+  let next = 0;
+  for (let step = 0; step < 5000; step++) {
+    if (rng(3) > 0) {
+      const n = [1, 2, 5, 300, 512, 513, 2000][rng(7)]!;
+      const b = Buffer.alloc(n);
+      for (let i = 0; i < n; i++) b[i] = (next + i) & 0xff;
+      next += n;
+      for (const v of b) sent.push(v);
+      if (rng(2) === 0) {
+        bio.write(b);
+        b.fill(0xee); // write() copied: the caller may reuse its buffer at once
+      } else {
+        bio._writeOwned(b);
+      }
+    } else {
+      const r = bio.read(rng(4) === 0 ? -1 : 1 + rng(700));
+      got.push({ view: r, copy: Buffer.from(r) });
+    }
+    assert.equal(bio.pending, sent.length - got.reduce((a, g) => a + g.view.length, 0));
+  }
+  const last = bio.read();
+  got.push({ view: last, copy: Buffer.from(last) });
+  assert.equal(bio.pending, 0);
+  for (const g of got) assert.deepEqual(g.view, g.copy, 'a buffer returned by read() changed later');
+  assert.deepEqual(Buffer.concat(got.map((g) => g.view)), Buffer.from(sent));
+});
