@@ -1,7 +1,7 @@
 /**
  * TLS 1.2 resumption by session id (the SSLContext's session cache) against
  * real peers: `openssl s_client -tls1_2 -no_ticket -sess_out/-sess_in`,
- * Python's ssl client with OP_NO_TICKET, our client with our server and
+ * Python's ssl client with OP_NO_TICKET, the node:tls client, our client with our server and
  * with `openssl s_server -tls1_2 -no_ticket`; the cache's bounds in entries
  * and time as `session_stats()` reports them (OpenSSL's SSL_CTX_sess_*).
  */
@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tls from 'node:tls';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { SIGNED_CERTFILE, SIGNING_CA, testingContext } from './port-fixtures.js';
@@ -267,4 +268,34 @@ print(ctx.session_stats()['hits'], flush=True)
   } finally {
     py.peer.kill();
   }
+});
+
+test('node:tls client (TLS 1.2) resumes by session id with our server under OP_NO_TICKET (isSessionReused)', { skip }, async () => {
+  const [, serverContext] = tls12Contexts();
+  serverContext.options |= ssl.OP_NO_TICKET;
+  const ca = readFileSync(SIGNING_CA);
+  await withSessionServer(serverContext, async (port, accepted) => {
+    let saved: Buffer | undefined;
+    const seen: boolean[] = [];
+    for (let i = 0; i < 2; i++) {
+      seen.push(
+        await new Promise<boolean>((resolve, reject) => {
+          const c = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca, session: saved, maxVersion: 'TLSv1.2' });
+          c.on('session', (s: Buffer) => (saved = s));
+          c.on('error', reject);
+          c.once('secureConnect', () => {
+            const r = c.isSessionReused();
+            c.write('PING');
+            c.once('data', () => c.end(() => resolve(r)));
+          });
+        }),
+      );
+    }
+    assert.deepEqual(seen, [false, true]);
+    assert.deepEqual(
+      accepted.map((a) => a.reused),
+      [false, true],
+    );
+  });
+  assert.equal(serverContext.sessionStats().hits, 1);
 });
