@@ -8,6 +8,8 @@
 import * as ssl from '../../src/ssl/index.js';
 import { WANT_READ } from '../../src/ssl/sslobject.js';
 import type { Connection } from '../../src/tls/connection.js';
+import { AlertDescription, type AlertName } from '../../src/tls/registry/alerts.js';
+import { ContentType } from '../../src/tls/registry/content-types.js';
 import type { RecordLayer } from '../../src/tls/record.js';
 
 /** An oracle violation: the run is a fuzz failure. */
@@ -73,12 +75,56 @@ export class Side {
       // OpenSSL's refusal of data that follows our close_notify: the ssl layer's, the connection is not broken.
       if (tls === null && e.reason === 'APPLICATION_DATA_AFTER_CLOSE_NOTIFY') return false;
       if (tls === null) throw new FuzzFailure(`${what}: ${e.message} raised but the engine holds no error`);
-      if (!tls.fromPeer && this.out.pending === 0) throw new FuzzFailure(`${what}: ${e.message} (${tls.alert}: ${tls.reason}) raised with no alert queued for the peer`);
+      if (!tls.fromPeer) this.checkAlert(what, e, tls.alert);
+      this.checkStaysFailed(what);
       return false;
     } finally {
       this.checkBounds(what, before);
     }
     return true;
+  }
+
+  /**
+   * The last record queued must be our fatal alert: in the clear (or TLS 1.2
+   * protected) an alert record, under TLS 1.3 protection an application_data
+   * record (the alert is inside). A plaintext one is checked to the byte.
+   */
+  private checkAlert(what: string, e: ssl.SSLError, alert: AlertName): void {
+    const queued = this.out.read();
+    this.out.write(queued);
+    const fail = (why: string) => new FuzzFailure(`${what}: ${e.message} (${alert}) raised, but ${why}`);
+    if (queued.length === 0) throw fail('no alert was queued for the peer');
+    let at = 0;
+    let last = -1;
+    while (at + 5 <= queued.length) {
+      last = at;
+      at += 5 + queued.readUInt16BE(at + 3);
+    }
+    if (last < 0 || at !== queued.length) throw fail(`what was queued is not whole records (${queued.length} bytes)`);
+    const type = queued[last]!;
+    const len = queued.readUInt16BE(last + 3);
+    if (type === ContentType.alert && len === 2 && (queued[last + 5] !== 2 || queued[last + 6] !== AlertDescription[alert])) {
+      throw fail(`the alert queued is ${queued[last + 5]}/${queued[last + 6]}, not fatal ${alert}`);
+    }
+    if (type !== ContentType.alert && type !== ContentType.application_data) throw fail(`the last record queued is of type ${type}`);
+  }
+
+  /** After a fatal error the object keeps failing with an SSLError: never another exception, never a write accepted. */
+  private checkStaysFailed(what: string): void {
+    const calls: [string, () => unknown, boolean][] = [
+      // A finished handshake may report itself finished; an unfinished one must fail again.
+      ['doHandshake', () => this.obj._handshakeOrWant(), this.handshakeDone],
+      ['write', () => this.obj.write(Buffer.from('x')), false],
+    ];
+    for (const [name, call, mayReturn] of calls) {
+      try {
+        call();
+      } catch (e) {
+        if (e instanceof ssl.SSLError) continue;
+        throw new FuzzFailure(`${what}: after the failure, ${name}() threw ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`);
+      }
+      if (!mayReturn) throw new FuzzFailure(`${what}: after the failure, ${name}() succeeded`);
+    }
   }
 
   private checkBounds(what: string, outBefore: number): void {
