@@ -21,11 +21,13 @@
  *                           yet; throws the pending OSError (e.g. ECONNRESET).
  *   _waitReadableUntil(d)   resolves true once _readRaw would not return
  *                           null, false at deadline d.
- *   _writeRaw(bytes, owned) sync: queue all bytes for the peer, in order,
- *                           never dropped (copied unless `owned`: bytes
+ *   _writeRaw(bytes, owned, sent?) sync: queue all bytes for the peer, in
+ *                           order, never dropped (copied unless `owned`: bytes
  *                           the caller never writes again); throws EPIPE / the
  *                           pending error. Ignores the high-water mark, so a
  *                           TLS engine can always flush what it produced.
+ *                           `sent()` runs once node has let go of the bytes
+ *                           (so their memory may be reused), never on failure.
  *   _writeSpace()           bytes that fit under the high-water mark now;
  *                           0 means "wait before writing more".
  *   _waitWritableUntil(d)   resolves true once there is room (or a state
@@ -207,12 +209,12 @@ export class SocketCore<F extends number = number> {
     return true;
   }
 
-  _writeRaw(bytes: Uint8Array, owned = false): void {
+  _writeRaw(bytes: Uint8Array, owned = false, sent?: () => void): void {
     const t = this._transport();
     const blocker = sendBlocker(t);
     if (blocker !== null) throw blocker;
     if (!t.connected) throw oserror('ENOTCONN');
-    if (bytes.length > 0) t.write(bytes, owned);
+    if (bytes.length > 0) t.write(bytes, owned, sent);
   }
 
   _writeSpace(): number {

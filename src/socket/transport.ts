@@ -257,10 +257,14 @@ export class Transport {
   /**
    * Queue bytes for the peer: copied (the caller may reuse its buffer at
    * once), unless `owned` says the caller hands them over and never writes
-   * them again (the TLS engine's sealed records).
+   * them again (the TLS engine's sealed records). `sent` runs once node no
+   * longer holds the bytes (they reached the kernel); not on failure.
    */
-  write(bytes: Uint8Array, owned = false): void {
-    this.stream!.write(owned ? toBuffer(bytes) : Buffer.from(bytes));
+  write(bytes: Uint8Array, owned = false, sent?: () => void): void {
+    const done = sent === undefined ? undefined : (err?: Error | null) => {
+      if (err === null || err === undefined) sent();
+    };
+    this.stream!.write(owned ? toBuffer(bytes) : Buffer.from(bytes), done);
   }
 
   // ── closing ─────────────────────────────────────────────────────────────

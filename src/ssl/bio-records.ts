@@ -24,11 +24,12 @@ export class BioRecords {
    * The next whole TLS record from `incoming`, leaving later bytes there;
    * null when it has not all arrived. When the body is all there it comes
    * back apart from the header (a view of `incoming`'s buffer, not joined to
-   * the header: the engine opens it in place).
+   * the header: the engine opens it in place). Use the parts before the next
+   * write to `incoming`: they may be views of memory it reuses.
    */
   next(): Buffer[] | null {
     if (this.inbuf.length < RECORD_HEADER_LENGTH) {
-      this.inbuf = concat(this.inbuf, this.incoming.read(RECORD_HEADER_LENGTH - this.inbuf.length));
+      this.inbuf = concat(this.inbuf, this.take(RECORD_HEADER_LENGTH - this.inbuf.length));
       if (this.inbuf.length < RECORD_HEADER_LENGTH) return null;
     }
     const length = this.inbuf.readUInt16BE(RECORD_HEADER_LENGTH - 2);
@@ -42,7 +43,7 @@ export class BioRecords {
       if (this.incoming.pending >= length) {
         const header = this.inbuf;
         this.inbuf = EMPTY;
-        return [header, this.incoming.read(length)];
+        return [header, this.take(length)];
       }
       // The body stays in `incoming` until all of it is there: joining its pieces as they
       // come would copy it again and again. (At EOF they are taken below, so that
@@ -50,11 +51,17 @@ export class BioRecords {
       if (!this.incoming._eofWritten) return null;
     }
     const total = RECORD_HEADER_LENGTH + length;
-    if (this.inbuf.length < total) this.inbuf = concat(this.inbuf, this.incoming.read(total - this.inbuf.length));
+    if (this.inbuf.length < total) this.inbuf = concat(this.inbuf, this.take(total - this.inbuf.length));
     if (this.inbuf.length < total) return null;
     const record = this.inbuf;
     this.inbuf = EMPTY;
     return [record];
+  }
+
+  /** Up to `n` bytes of `incoming`, as a view valid until its next write (the engine keeps nothing of it; concat copies). */
+  private take(n: number): Buffer {
+    const k = Math.min(n, this.incoming.pending);
+    return k === 0 ? EMPTY : this.incoming._readView(k);
   }
 }
 

@@ -3,6 +3,16 @@
  * an `SSLObject` (python-ssl-api.md §8). Large chunks are queued, not
  * copied, until read; small ones are gathered into shared memory, so a peer
  * that sends one byte at a time costs its bytes, not an object per byte.
+ *
+ * `write()` must copy (the caller may reuse its buffer). Writes larger than
+ * a small one land in a buffer the BIO owns and reuses once everything in it
+ * has been read (as OpenSSL's memory BIO keeps its buffer): fresh memory
+ * costs far more than the copy (page faults and GC: 64 KiB freshly allocated
+ * ≈ 10× the memcpy), and a bulk transfer writes the BIO again and again. So
+ * bytes read out of that buffer leave the public `read()` as copies; only
+ * `_readView()` returns views, for a caller that is done with them before
+ * the next `write()` (the engine opens records from them and keeps
+ * nothing). `_writeOwned()` chunks are queued as they are, never copied.
  */
 import { SSLError } from './errors.js';
 
@@ -34,12 +44,21 @@ const GATHER_SIZE = 4096;
  * An emptied BIO drops its gathering buffer, so an idle connection holds none.
  */
 const FIRST_GATHER_SIZE = 1024;
+/** Writes below this size never create the owned buffer (Node's pool serves them): a BIO that only sees handshakes owns none. */
+const OWN_MIN_WRITE = 4096;
+/** The owned buffer's smallest size: a full TLS record and its header. */
+const OWN_MIN_SIZE = 2 ** 14 + 2048 + 5;
+/** A write larger than this is copied on its own, not into the owned buffer. */
+const OWN_MAX_SIZE = 256 * 1024;
 
 export class MemoryBIO {
   private chunks: Buffer[] = [];
   /** Where small writes are gathered: bytes before `gatherUsed` are queued (or read), the rest is room. */
   private gather: Buffer | null = null;
   private gatherUsed = 0;
+  /** The reused buffer larger writes are copied into (see the header), and how much of it holds unread or handed-out bytes. */
+  private own: Buffer | null = null;
+  private ownUsed = 0;
   private head = 0; // index of the first unread chunk
   private offset = 0; // bytes already read from chunks[head]
   private size = 0;
@@ -65,9 +84,24 @@ export class MemoryBIO {
     if (!isBytesLike(data)) throw new TypeError(`a bytes-like object is required, not '${typeName(data)}'`);
     if (this.eofWritten) throw new SSLError('cannot write() after write_eof()');
     const b = asBytes(data);
-    if (b.length > SMALL_WRITE) this.push(Buffer.from(b));
+    if (b.length > SMALL_WRITE) this.copyIn(b);
     else if (b.length > 0) this.pushSmall(b, false);
     return b.length;
+  }
+
+  /** Queues a copy of `b` in the owned buffer, which is reused once everything in it has been read. */
+  private copyIn(b: Buffer): void {
+    if (this.size === 0) this.ownUsed = 0; // everything before was read: the owned buffer is free again
+    let own = this.own;
+    if (own === null || this.ownUsed + b.length > own.length) {
+      if ((own === null && b.length < OWN_MIN_WRITE) || b.length > OWN_MAX_SIZE) return this.push(Buffer.from(b));
+      // A new owned buffer; the old one, if it still holds unread bytes, goes with its last view.
+      own = this.own = Buffer.allocUnsafeSlow(Math.max(OWN_MIN_SIZE, b.length));
+      this.ownUsed = 0;
+    }
+    b.copy(own, this.ownUsed);
+    this.queueCopied(own, this.ownUsed, b.length);
+    this.ownUsed += b.length;
   }
 
   /** Internal: append a buffer the caller hands over (no copy). */
@@ -92,10 +126,21 @@ export class MemoryBIO {
     if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`'${typeName(n)}' object cannot be interpreted as an integer`);
     const want = n < 0 ? this.size : Math.min(n, this.size);
     if (want === 0) return Buffer.alloc(0);
+    const out = this._readView(want);
+    // The owned buffer is reused: what comes from it leaves as a copy.
+    return this.own !== null && out.buffer === this.own.buffer ? Buffer.from(out) : out;
+  }
+
+  /**
+   * Internal: read() of `want` (1..pending) bytes, as a view when they lie in
+   * one chunk. The view is valid only until the next write(): use it, do
+   * not keep it.
+   */
+  _readView(want: number): Buffer {
     const first = this.chunks[this.head]!;
-    // Fast path: the whole request lies in the first chunk.
+    // Fast path: the whole request lies in the first chunk (it is that chunk: what was queued comes back as it was).
     if (first.length - this.offset >= want) {
-      const out = first.subarray(this.offset, this.offset + want);
+      const out = this.offset === 0 && want === first.length ? first : first.subarray(this.offset, this.offset + want);
       this.consume(want);
       return out;
     }
@@ -118,9 +163,7 @@ export class MemoryBIO {
 
   /**
    * Copies a small write into the gathering buffer; when the last queued
-   * chunk ends where it starts, that chunk grows to cover it. (`at > 0`: the
-   * first gathering buffer is a slice of Node's shared pool, so a chunk that
-   * ends where it begins may be someone else's.) Only room past
+   * chunk ends where it starts, that chunk grows to cover it. Only room past
    * `gatherUsed` is written, so views already returned by read() never change.
    */
   private pushSmall(b: Buffer, owned: boolean): void {
@@ -143,13 +186,23 @@ export class MemoryBIO {
     const at = this.gatherUsed;
     b.copy(g, at);
     this.gatherUsed += b.length;
-    this.size += b.length;
+    this.queueCopied(g, at, b.length);
+  }
+
+  /**
+   * Queues the `length` bytes just copied to `into` at `at`; when the last
+   * queued chunk ends where they start, that chunk grows to cover them.
+   * (`at > 0`: the first gathering buffer is a slice of Node's shared pool,
+   * so a chunk that ends where it begins may be someone else's.)
+   */
+  private queueCopied(into: Buffer, at: number, length: number): void {
+    this.size += length;
     const lastIndex = this.chunks.length - 1;
     const last = lastIndex >= this.head ? this.chunks[lastIndex]! : null;
-    if (at > 0 && last !== null && last.buffer === g.buffer && last.byteOffset + last.length === g.byteOffset + at) {
-      this.chunks[lastIndex] = g.subarray(last.byteOffset - g.byteOffset, at + b.length);
+    if (at > 0 && last !== null && last.buffer === into.buffer && last.byteOffset + last.length === into.byteOffset + at) {
+      this.chunks[lastIndex] = into.subarray(last.byteOffset - into.byteOffset, at + length);
     } else {
-      this.chunks.push(g.subarray(at, at + b.length));
+      this.chunks.push(into.subarray(at, at + length));
     }
   }
 

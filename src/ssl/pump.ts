@@ -24,7 +24,7 @@
 import type { socket } from '../socket/socket.js';
 import { type Deadline, Turnstile } from '../socket/wait.js';
 import { ContentType } from '../tls/registry/content-types.js';
-import { MAX_CIPHERTEXT_LENGTH_TLS12, RECORD_HEADER_LENGTH } from '../tls/record.js';
+import { MAX_CIPHERTEXT_LENGTH_TLS12, RECORD_HEADER_LENGTH, recycleOutgoing } from '../tls/record.js';
 import { MemoryBIO } from './bio.js';
 import { timedOut } from '../socket/errors.js';
 import { SSLWantReadError, eofError, wantReadError } from './errors.js';
@@ -89,8 +89,10 @@ export class Pump {
   /** Sends everything the engine has produced. Throws the socket's error (EPIPE, ECONNRESET, EBADF). */
   flush(): void {
     if (this.outgoing.pending === 0) return;
-    // The engine's output is never written again once taken: the socket may queue it without a copy.
-    this.sock._writeRaw(this.outgoing.read(), true);
+    // The engine's output is never written again once taken: the socket may queue it without a
+    // copy, and once it has left, its memory goes back to the record layer for the next batch.
+    const out = this.outgoing.read();
+    this.sock._writeRaw(out, true, () => recycleOutgoing(out));
   }
 
   /** flush() when an error is already on its way to the caller (e.g. a fatal alert to a peer that is gone). */

@@ -94,7 +94,8 @@ export class PostHandshake13 {
 
   /** Before each record of application data: RFC 8446 §5.5, change keys before the AEAD's safety limit. */
   updateKeyIfDue(): void {
-    if (this.records.writeNeedsKeyUpdate || this.records.writeSeq >= BigInt(this.ctx.config.keyUpdateRecordLimit)) this.sendKeyUpdate(false);
+    // The record count is a Number (exact far past any limit): no BigInt per record.
+    if (this.records.writeNeedsKeyUpdate || this.records.writeDirection.recordCount >= this.ctx.config.keyUpdateRecordLimit) this.sendKeyUpdate(false);
   }
 
   /**

@@ -6,6 +6,7 @@
  * how the two are driven.
  */
 import type { CryptoProvider } from '../crypto/provider.js';
+import { allocateArena, handOut } from './arena-pool.js';
 import { TLSError } from './errors.js';
 import { ContentType, isContentType } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
@@ -28,7 +29,9 @@ export interface RecordLayerOptions {
  * largest batch seen so far, so a batch rarely has to be moved to stay
  * contiguous, and it is let go at takeOutgoing, so a connection holds no
  * output buffer between batches — an idle connection pins nothing, and a
- * small batch comes from Node's shared pool (below 4 KiB).
+ * small batch comes from Node's shared pool (below 4 KiB). A consumer that
+ * knows when a batch's bytes have left (the SSLSocket pump) gives its arena
+ * back with `recycleOutgoing()` (./arena-pool.ts).
  */
 const MIN_ARENA = 512;
 const MAX_ARENA = 1024 * 1024;
@@ -166,7 +169,7 @@ export class RecordWriter {
     if (this.outEnd + n <= this.arena.length) return;
     const untaken = this.outEnd - this.outStart;
     const size = Math.max(2 * (untaken + n), MIN_ARENA, Math.min(MAX_ARENA, this.maxBatch));
-    const next = Buffer.allocUnsafe(size);
+    const next = allocateArena(size);
     // Rare (once per arena): the records not yet taken must stay contiguous with the new one.
     if (untaken > 0) this.arena.copy(next, 0, this.outStart, this.outEnd);
     this.arena = next;
@@ -184,6 +187,7 @@ export class RecordWriter {
     this.flush();
     if (this.outEnd === this.outStart) return EMPTY;
     const out = this.arena.subarray(this.outStart, this.outEnd);
+    handOut(this.arena, out);
     this.maxBatch = Math.max(this.maxBatch, out.length);
     this.arena = EMPTY;
     this.outStart = 0;

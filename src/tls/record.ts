@@ -52,6 +52,7 @@ import {
 } from './record-protection.js';
 import { RecordWriter } from './record-write.js';
 
+export { recycleOutgoing } from './arena-pool.js';
 export {
   AES_GCM_KEY_UPDATE_THRESHOLD,
   MAX_CIPHERTEXT_LENGTH_TLS12,

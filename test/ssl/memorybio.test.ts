@@ -122,3 +122,35 @@ test('FIFO under any mix of small, large, owned and copied writes and partial re
   for (const g of got) assert.deepEqual(g.view, g.copy, 'a buffer returned by read() changed later');
   assert.deepEqual(Buffer.concat(got.map((g) => g.view)), Buffer.from(sent));
 });
+
+test('reused storage: what read() returned never changes when later writes reuse the BIO memory', () => {
+  const bio = new ssl.MemoryBIO();
+  const reads: { got: Buffer; copy: Buffer }[] = [];
+  // Large writes land in the buffer the BIO reuses; small, huge and partial reads of them must stay as read.
+  for (const [i, n] of [20000, 70000, 5, 300000, 16400, 16400, 4096].entries()) {
+    bio.write(Buffer.alloc(n, i + 1));
+    const half = bio.read(Math.ceil(n / 2));
+    reads.push({ got: half, copy: Buffer.from(half) });
+    const rest = bio.read();
+    reads.push({ got: rest, copy: Buffer.from(rest) });
+    assert.equal(half.length + rest.length, n);
+    assert.ok(rest.every((b) => b === i + 1));
+  }
+  for (const r of reads) assert.deepEqual(r.got, r.copy);
+});
+
+test('reused storage: pieces written one after another read back in order, across reads in between', () => {
+  const bio = new ssl.MemoryBIO();
+  const src = Buffer.from(Array.from({ length: 60000 }, (_, i) => i & 0xff));
+  let expect = 0;
+  for (let at = 0; at < src.length; ) {
+    const n = Math.min(4100 + (at % 7000), src.length - at);
+    bio.write(src.subarray(at, at + n));
+    at += n;
+    if (at % 3 === 0) continue;
+    const out = bio.read(5000);
+    assert.deepEqual(out, src.subarray(expect, expect + out.length));
+    expect += out.length;
+  }
+  assert.deepEqual(bio.read(), src.subarray(expect));
+});

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultProvider as provider } from '../../src/crypto/index.js';
-import { RecordLayer, MAX_PLAINTEXT_LENGTH } from '../../src/tls/record.js';
+import { RecordLayer, MAX_PLAINTEXT_LENGTH, recycleOutgoing } from '../../src/tls/record.js';
 import { ContentType } from '../../src/tls/registry/content-types.js';
 import { ALL_SUITES, TLS_AES_256_GCM_SHA384 } from '../../src/tls/registry/suites.js';
 
@@ -98,4 +98,38 @@ test('retainBuffered: after it, the fed buffer may be overwritten and the partia
   assert.equal(reader.bufferedBytes, 0);
   reader.retainBuffered(); // nothing buffered: a no-op
   assert.equal(reader.nextRecord(), null);
+});
+
+test('recycleOutgoing: a batch handed back is sealed into again; one never handed back, or handed back twice, is not reused twice', () => {
+  const writer = new RecordLayer({ provider });
+  const reader = new RecordLayer({ provider });
+  writer.setWriteKey(TLS_AES_256_GCM_SHA384, KEY32, IV);
+  reader.setReadKey(TLS_AES_256_GCM_SHA384, KEY32, IV);
+  const data = Buffer.alloc(65536, 0x41);
+  writer.write(ContentType.application_data, data);
+  const first = writer.takeOutgoing();
+  reader.feed(Buffer.from(first));
+  recycleOutgoing(first);
+  recycleOutgoing(first); // a second call for the same batch is ignored
+  recycleOutgoing(first.subarray(0, 10)); // so is anything but the exact view handed out
+  writer.write(ContentType.application_data, data);
+  const second = writer.takeOutgoing();
+  assert.equal(second.buffer, first.buffer, 'the recycled arena is reused');
+  reader.feed(Buffer.from(second));
+  writer.write(ContentType.application_data, data);
+  const third = writer.takeOutgoing();
+  assert.notEqual(third.buffer, second.buffer, 'an arena still handed out is never sealed into');
+  const kept = Buffer.from(second);
+  writer.write(ContentType.application_data, data);
+  writer.takeOutgoing();
+  assert.deepEqual(second, kept);
+  reader.feed(third);
+  assert.deepEqual(readAll(reader), Buffer.concat([data, data, data]));
+  // A new connection's small batches come from Node's shared pool, which is never taken in.
+  const fresh = new RecordLayer({ provider });
+  fresh.write(ContentType.handshake, Buffer.alloc(10, 1));
+  const small = fresh.takeOutgoing();
+  recycleOutgoing(small);
+  writer.write(ContentType.application_data, data);
+  assert.notEqual(writer.takeOutgoing().buffer, small.buffer);
 });

@@ -1,0 +1,55 @@
+/**
+ * Memory for outgoing records, shared by every RecordLayer of the process.
+ *
+ * Sealed records are written into an arena that `takeOutgoing()` hands out
+ * whole. A caller that knows when those bytes are no longer referenced (the
+ * SSLSocket pump, once the socket has passed them to the kernel) gives the
+ * arena back with `recycleOutgoing()`, and the next batch of any connection
+ * is sealed into it. Reused memory is what makes this worth it: a fresh
+ * 64 KiB buffer costs about ten times its memcpy (page faults and GC), and a
+ * bulk sender needs one per socket write.
+ *
+ * The pool is process-wide and small (a few arenas), so an idle connection
+ * holds no output buffer. It holds ciphertext only. An arena is recycled at
+ * most once per hand-out (the view object handed out is the ticket), and
+ * only arenas that own their whole ArrayBuffer (never Node's shared pool).
+ */
+
+/** Below this an arena comes from Node's shared pool and is never recycled. */
+const POOLED_MIN = 16 * 1024;
+/** Arenas kept for reuse, and the largest kept. */
+const POOL_SIZE = 4;
+const POOL_MAX_BYTES = 1024 * 1024;
+
+const free: Buffer[] = [];
+/** Views handed out by takeOutgoing() whose arena may come back (the exact object is the ticket). */
+const handedOut = new WeakSet<Buffer>();
+
+/** A buffer of at least `size` bytes to seal into: a recycled arena when one fits, else a new one. */
+export function allocateArena(size: number): Buffer {
+  if (size < POOLED_MIN) return Buffer.allocUnsafe(size);
+  for (let i = free.length - 1; i >= 0; i--) {
+    const b = free[i]!;
+    if (b.length >= size) {
+      free.splice(i, 1);
+      return b;
+    }
+  }
+  return Buffer.allocUnsafeSlow(size);
+}
+
+/** Records that `view` (the filled start of `arena`) is handed out and its arena may come back. */
+export function handOut(arena: Buffer, view: Buffer): void {
+  if (arena.length >= POOLED_MIN && arena.byteOffset === 0 && arena.length === arena.buffer.byteLength && view.byteOffset === 0) handedOut.add(view);
+}
+
+/**
+ * The bytes of `view` (exactly as `takeOutgoing()` returned it) are no
+ * longer referenced anywhere: its arena may be sealed into again. Anything
+ * else is ignored, as is a second call for the same view.
+ */
+export function recycleOutgoing(view: Uint8Array): void {
+  if (!Buffer.isBuffer(view) || !handedOut.delete(view)) return;
+  const arena = Buffer.from(view.buffer);
+  if (free.length < POOL_SIZE && arena.length <= POOL_MAX_BYTES) free.push(arena);
+}
