@@ -1,7 +1,8 @@
 /**
  * TLS 1.2 resumption by session id (the SSLContext's session cache) against
  * real peers: `openssl s_client -tls1_2 -no_ticket -sess_out/-sess_in`,
- * Python's ssl client with OP_NO_TICKET, the node:tls client, our client with our server and
+ * `gnutls-cli --resume --noticket`, Python's ssl client with OP_NO_TICKET,
+ * the node:tls client, our client with our server and
  * with `openssl s_server -tls1_2 -no_ticket`; the cache's bounds in entries
  * and time as `session_stats()` reports them (OpenSSL's SSL_CTX_sess_*).
  */
@@ -14,7 +15,10 @@ import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { SIGNED_CERTFILE, SIGNING_CA, testingContext } from './port-fixtures.js';
 import { Peer, freePort } from '../tls/interop-peers.js';
-import { fetchStatus, python, sClient, skip, skipOpenssl, skipPython, tempDir } from './session-peers.js';
+import { fetchStatus, peerSkip, python, sClient, skip, skipOpenssl, skipPython, tempDir } from './session-peers.js';
+import { HAVE_GNUTLS_CLI } from '../helpers/gnutls.js';
+
+const skipGnutls = peerSkip(HAVE_GNUTLS_CLI, 'gnutls-cli');
 
 /** What our server saw of one connection. */
 interface Accepted {
@@ -295,6 +299,29 @@ test('node:tls client (TLS 1.2) resumes by session id with our server under OP_N
     assert.deepEqual(
       accepted.map((a) => a.reused),
       [false, true],
+    );
+  });
+  assert.equal(serverContext.sessionStats().hits, 1);
+});
+
+test('gnutls-cli --resume --noticket (TLS 1.2) resumes by session id against our server', { skip: skip || skipGnutls }, async () => {
+  const [, serverContext] = tls12Contexts();
+  await withSessionServer(serverContext, async (port, accepted) => {
+    const peer = Peer.start('gnutls-cli', ['--resume', '--noticket', '--x509cafile', SIGNING_CA, '--priority', 'NORMAL:-VERS-TLS1.3', '-p', String(port), 'localhost']);
+    try {
+      assert.ok(await peer.waitFor(/This is a resumed session|This is NOT a resumed session/, 30_000), `${peer.out.toString()} ${peer.err}`);
+      assert.match(peer.out.toString() + peer.err, /\*\*\* This is a resumed session/);
+    } finally {
+      peer.proc.stdin.end();
+      peer.kill();
+      await peer.exit();
+    }
+    assert.deepEqual(
+      accepted.slice(0, 2).map((a) => [a.version, a.reused]),
+      [
+        ['TLSv1.2', false],
+        ['TLSv1.2', true],
+      ],
     );
   });
   assert.equal(serverContext.sessionStats().hits, 1);
