@@ -122,12 +122,16 @@ export function clientContext(s: Scenario): ssl.SSLContext {
   return ctx;
 }
 
+/** Anything odd an SNI callback saw (the pair target fails the run on it). */
+export const sniAnomalies: string[] = [];
+
 /** The server context of a scenario. */
-export function serverContext(s: Scenario): ssl.SSLContext {
-  const key = keyOf('s', s);
+export function serverContext(s: Scenario, twin = false): ssl.SSLContext {
+  const key = keyOf(twin ? 't' : 's', s);
   let ctx = contexts.get(key);
   if (ctx) return ctx;
   ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER, { provider: pinnedProvider });
+  contexts.set(key, ctx);
   versionBounds(ctx, s.version);
   ctx.loadCertChain(certFile('server.pem'), certFile('server.key'));
   ctx.loadVerifyLocations(certFile('ca.pem'));
@@ -135,6 +139,15 @@ export function serverContext(s: Scenario): ssl.SSLContext {
   // With post-handshake auth the certificate is asked for after the handshake only (OpenSSL's SSL_VERIFY_POST_HANDSHAKE).
   if (s.pha) ctx.postHandshakeAuth = true;
   if (s.alpn) ctx.setAlpnProtocols(['http/1.1']);
+  if (s.alpn && !twin) {
+    // The SNI callback sees whatever server_name a tampered ClientHello carries, and for 'localhost' moves the
+    // connection to a twin context, as Python code does (sslobj.context = other).
+    const other = serverContext(s, true);
+    ctx.sniCallback = (obj, name, c) => {
+      if (!(name === null || typeof name === 'string') || c !== ctx || !(obj instanceof ssl.SSLObject)) sniAnomalies.push(`sni callback got (${typeof obj}, ${typeof name}, ${c === ctx})`);
+      if (name === 'localhost') obj.context = other;
+    };
+  }
   if (s.hrr) ctx.setGroups('X25519');
   contexts.set(key, ctx);
   return ctx;

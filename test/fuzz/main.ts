@@ -10,6 +10,7 @@
  * `--repro file` re-runs the inputs of a failures file (or regressions.json).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { runSeed, TARGETS, targetByName, type FailingInput } from './targets.js';
 
@@ -146,7 +147,8 @@ async function main(): Promise<number> {
     if (now - lastAt >= REPORT_MS) {
       const { per, all } = totals();
       const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
-      console.log(`${Math.round((now - started) / 1000)} s: ${all} inputs (${TARGETS.map((t, i) => `${t.name} ${per[i]}`).join(', ')}), ${Math.round(((all - lastAll) * 1000) / (now - lastAt))}/s, rss ${rss} MiB, failures ${failures.length}`);
+      const load = loadavg()[0]!.toFixed(1);
+      console.log(`${Math.round((now - started) / 1000)} s: ${all} inputs (${TARGETS.map((t, i) => `${t.name} ${per[i]}`).join(', ')}), ${Math.round(((all - lastAll) * 1000) / (now - lastAt))}/s, rss ${rss} MiB, load ${load}/${availableParallelism()} cpus, failures ${failures.length}`);
       lastAll = all;
       lastAt = now;
     }

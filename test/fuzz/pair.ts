@@ -15,7 +15,7 @@
 import type * as ssl from '../../src/ssl/index.js';
 import type { RecordLayer } from '../../src/tls/record.js';
 import { ContentType } from '../../src/tls/registry/content-types.js';
-import { clientContext, serverContext, type Scenario } from './fixtures.js';
+import { clientContext, serverContext, sniAnomalies, type Scenario } from './fixtures.js';
 import { applyMutations, cutAt, randomCuts, randomMutations, Rng, type Mutation } from './mutate.js';
 import { FuzzFailure, Side } from './side.js';
 
@@ -318,6 +318,7 @@ export class PairRun {
   private serverUnwrapped = false;
 
   private verdict(): void {
+    if (sniAnomalies.length > 0) throw new FuzzFailure(sniAnomalies.splice(0).join('; '));
     if (!benign(this.input) || this.unsplittable) return;
     const problems: string[] = [];
     for (const [n, side] of [['client', this.c] as const, ['server', this.s] as const]) {
