@@ -51,6 +51,7 @@ function print(r: SoakReport): void {
     ...r.errors.slice(0, 20).map((e) => `    ${e}`),
     ...(r.errors.length > 20 ? [`    … and ${r.errors.length - 20} more`] : []),
     `  RSS:            ${(r.rssBefore / MIB).toFixed(1)} MiB before, ${(r.rssAfter / MIB).toFixed(1)} MiB after${r.clientsProcess ? ' (the server\'s process)' : ''}`,
+    `  live memory:    ${(r.liveBefore / MIB).toFixed(1)} MiB before, ${(r.liveAfter / MIB).toFixed(1)} MiB after (heap + Buffers${globalThis.gc ? ' after a full GC' : ', no --expose-gc'})`,
     `  handles:        before ${handles(r.handlesBefore)}; after ${handles(r.handlesAfter)} — ${r.handlesBack ? 'back to the start' : 'NOT back to the start'}${r.clientsProcess ? ' (client process checked too)' : ''}`,
     `  time:           ${r.seconds.toFixed(2)} s, ${r.handshakes} handshakes, ${r.handshakesPerSecond.toFixed(1)} handshakes/s (each connection also echoing its data); load average ${r.loadAverage.map((x) => x.toFixed(1)).join(' ')}`,
   ];

@@ -43,6 +43,13 @@ export function rss(): number {
   return process.memoryUsage().rss;
 }
 
+/** Live JS heap plus Buffer memory, after a full GC when the process runs with --expose-gc (npm run soak does): what a leak would grow. */
+export function liveMemory(): number {
+  globalThis.gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
 /** The soft RLIMIT_NOFILE (Node raises it to the hard limit at start-up), from /proc on Linux; null elsewhere. */
 export function openFileLimit(): number | null {
   try {

@@ -16,7 +16,7 @@ import { loadavg } from 'node:os';
 import { runClients } from './clients.js';
 import { runClientProcess, type ClientOutcome } from './client-process.js';
 import { makePlan, type ClientKind, type ConnSpec, type TlsVersion } from './plan.js';
-import { baselineResources, checkFdLimit, rss, sameCounts, settledResources, type Counts } from './resources.js';
+import { baselineResources, checkFdLimit, liveMemory, rss, sameCounts, settledResources, type Counts } from './resources.js';
 import { SoakServer } from './server.js';
 import { clientContexts, makeCerts, serverContext } from './setup.js';
 import { Tally } from './tally.js';
@@ -52,6 +52,9 @@ export interface SoakReport {
   /** RSS of this process (the server's, and the clients' unless clientsProcess). */
   readonly rssBefore: number;
   readonly rssAfter: number;
+  /** Heap used + external (Buffers) after a full GC (with --expose-gc), before and after: a leak grows it with the connection count. */
+  readonly liveBefore: number;
+  readonly liveAfter: number;
   readonly handlesBefore: Counts;
   readonly handlesAfter: Counts;
   /** This process's handles back to the start, and the client process's too when there is one. */
@@ -79,6 +82,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const fdLimit = checkFdLimit((clientsProcess ? 1 : 2) * concurrency);
 
   const handlesBefore = await baselineResources();
+  const liveBefore = liveMemory();
   const rssBefore = rss();
   const deadline = Date.now() + deadlineSeconds * 1000;
   const tally = new Tally(deadline);
@@ -136,7 +140,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
 
   const handlesAfter = await settledResources(handlesBefore);
-  globalThis.gc?.();
+  const liveAfter = liveMemory();
   const all = [...primerSpecs, ...plan];
   return {
     connections: n,
@@ -155,6 +159,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     mix: mixOf(plan),
     rssBefore,
     rssAfter: rss(),
+    liveBefore,
+    liveAfter,
     handlesBefore,
     handlesAfter,
     handlesBack: sameCounts(handlesBefore, handlesAfter) && clientHandlesBack,
