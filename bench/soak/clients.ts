@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import * as tls from 'node:tls';
 import * as socket from '../../src/socket/index.js';
 import type * as ssl from '../../src/ssl/index.js';
-import { recvDigest, sameDigest } from './io.js';
-import { makePayload, type ConnSpec } from './plan.js';
+import { recvDigest, recvExactly, sameDigest } from './io.js';
+import { abortAfter, makePayload, type ConnSpec } from './plan.js';
 import { describe } from './server.js';
 import { HOSTNAME, LOOPBACK, type ClientContexts } from './setup.js';
 import type { Tally } from './tally.js';
@@ -69,6 +69,7 @@ async function oursClient(env: ClientEnv, spec: ConnSpec, session: ssl.SSLSessio
   return env.tally.holding(sock, async (s) => {
     await s.doHandshake();
     checkClientSession(spec, s.version(), s.sessionReused);
+    if (spec.ending === 'abort') return abortOurs(s, spec, Buffer.concat([header, data]));
     const [, echo] = await Promise.all([s.sendall(Buffer.concat([header, data])), recvDigest(s, spec.size, 'echo')]);
     sameDigest(echo, createHash('sha256').update(data).digest(), 'echo');
     env.tally.bytesVerified += spec.size;
@@ -84,9 +85,25 @@ async function oursClient(env: ClientEnv, spec: ConnSpec, session: ssl.SSLSessio
   });
 }
 
+/**
+ * Reads half the echo and closes with the rest unread while sendall() may
+ * still be under way: that sendall must then settle (fail or finish), not
+ * hang.
+ */
+async function abortOurs(s: ssl.SSLSocket, spec: ConnSpec, bytes: Buffer): Promise<Session> {
+  let sendError: unknown = null;
+  const sending = s.sendall(bytes).catch((e: unknown) => (sendError = e));
+  await recvExactly(s, abortAfter(spec), 'echo before the abort');
+  s.close();
+  await sending;
+  if (sendError !== null && !(sendError instanceof socket.OSError)) throw sendError;
+  return null;
+}
+
 function nodeClient(env: ClientEnv, spec: ConnSpec, session: Buffer | null): Promise<Session> {
   const { data, header } = makePayload(spec);
   const expected = createHash('sha256').update(data).digest();
+  const stopAt = spec.ending === 'abort' ? abortAfter(spec) : spec.size;
   return new Promise<Session>((resolve, reject) => {
     const s = tls.connect({ ...env.contexts.node(spec.version, spec.auth), host: LOOPBACK, port: env.port, ...(session ? { session } : {}) });
     const closer = { close: () => s.destroy(new Error('closed at the soak deadline')) };
@@ -113,6 +130,8 @@ function nodeClient(env: ClientEnv, spec: ConnSpec, session: Buffer | null): Pro
     s.on('data', (chunk: Buffer) => {
       hash.update(chunk);
       got += chunk.length;
+      // Abort: TCP closed with the rest of the echo unread (destroy() sends no close_notify).
+      if (spec.ending === 'abort') return got >= stopAt ? s.destroy() : undefined;
       if (got > spec.size) return fail(new Error(`echo: ${got} bytes, more than the ${spec.size} sent`));
       if (got < spec.size) return;
       try {
@@ -128,7 +147,7 @@ function nodeClient(env: ClientEnv, spec: ConnSpec, session: Buffer | null): Pro
     s.on('error', fail);
     s.on('close', () => {
       env.tally.open.delete(closer);
-      if (failure === null && got !== spec.size) failure = new Error(`echo: closed after ${got} of ${spec.size} bytes`);
+      if (failure === null && (got < stopAt || (got !== spec.size && spec.ending !== 'abort'))) failure = new Error(`echo: closed after ${got} of ${spec.size} bytes`);
       if (failure !== null) reject(failure);
       else resolve(latest);
     });

@@ -17,8 +17,10 @@ export type TlsVersion = '1.3' | '1.2';
  * - ragged: the client closes TCP without close_notify; the server (suppressRaggedEofs) reads b''.
  * - ragged-strict: the same, but the server has suppressRaggedEofs off and must get SSLEOFError.
  * - unwrap: both unwrap() back to plain TCP and echo more data in the clear (our client only: node:tls cannot).
+ * - abort: the client closes TCP halfway through the echo, with echoed data unread (so the kernel may send a
+ *   reset); the server must end with ConnectionError or SSLEOFError, never hang. No bytes are verified.
  */
-export type Ending = 'close-notify' | 'ragged' | 'ragged-strict' | 'unwrap';
+export type Ending = 'close-notify' | 'ragged' | 'ragged-strict' | 'unwrap' | 'abort';
 /** Whether the connection shows a client certificate, resumes a session, or neither (never both: kept apart so each expectation is plain). */
 export type Auth = 'plain' | 'client-cert' | 'resume';
 
@@ -37,15 +39,15 @@ export interface ConnSpec {
 export const MAX_SIZE = 256 * 1024;
 const MAX_PLAIN_SIZE = 64 * 1024;
 const ENDINGS: Record<ClientKind, readonly Ending[]> = {
-  ours: ['close-notify', 'ragged', 'ragged-strict', 'unwrap'],
-  node: ['close-notify', 'ragged', 'ragged-strict'],
+  ours: ['close-notify', 'ragged', 'ragged-strict', 'unwrap', 'abort'],
+  node: ['close-notify', 'ragged', 'ragged-strict', 'abort'],
 };
 const AUTHS: readonly Auth[] = ['plain', 'client-cert', 'resume'];
 const VERSIONS: readonly TlsVersion[] = ['1.3', '1.2'];
 
 type Combo = Pick<ConnSpec, 'client' | 'version' | 'ending' | 'auth'>;
 
-/** Every combination once: ours 2×4×3 = 24, node:tls 2×3×3 = 18. */
+/** Every combination once: ours 2×5×3 = 30, node:tls 2×4×3 = 24. */
 export const COMBOS: readonly Combo[] = (['ours', 'node'] as const).flatMap((client) =>
   VERSIONS.flatMap((version) => ENDINGS[client].flatMap((ending) => AUTHS.map((auth) => ({ client, version, ending, auth })))),
 );
@@ -68,7 +70,7 @@ function logSize(rand: () => number, max: number): number {
 }
 
 /**
- * `n` connections cycling through every combination (so 42 or more cover
+ * `n` connections cycling through every combination (so 54 or more cover
  * each at least once), in a shuffled order; the first two echo 1 byte and
  * the full 256 KiB so both edges are always in.
  */
@@ -88,10 +90,20 @@ export function makePlan(n: number, seed: number): ConnSpec[] {
   return specs;
 }
 
+/** Bytes whose SHA-256 both ends check: each echoed byte once at the server and once at the client; none for an abort. */
+export function bytesToVerify(spec: ConnSpec): number {
+  return spec.ending === 'abort' ? 0 : 2 * (spec.size + spec.plainSize);
+}
+
+/** How much of the echo an aborting client reads before it closes: at least a byte, so the server has read the header. */
+export function abortAfter(spec: ConnSpec): number {
+  return Math.max(1, Math.floor(spec.size / 2));
+}
+
 // ── the header the client sends first ────────────────────────────────────
 
 const CLIENT_CODES: readonly ClientKind[] = ['ours', 'node'];
-const ENDING_CODES: readonly Ending[] = ['close-notify', 'ragged', 'ragged-strict', 'unwrap'];
+const ENDING_CODES: readonly Ending[] = ['close-notify', 'ragged', 'ragged-strict', 'unwrap', 'abort'];
 const AUTH_CODES: readonly Auth[] = ['plain', 'client-cert', 'resume'];
 const VERSION_CODES: readonly TlsVersion[] = ['1.3', '1.2'];
 const DIGEST = 32;

@@ -15,7 +15,7 @@
 import { loadavg } from 'node:os';
 import { runClients } from './clients.js';
 import { runClientProcess, type ClientOutcome } from './client-process.js';
-import { makePlan, type ClientKind, type ConnSpec, type TlsVersion } from './plan.js';
+import { bytesToVerify, makePlan, type ClientKind, type ConnSpec, type TlsVersion } from './plan.js';
 import { baselineResources, checkFdLimit, liveMemory, rss, sameCounts, settledResources, type Counts } from './resources.js';
 import { SoakServer } from './server.js';
 import { clientContexts, makeCerts, serverContext } from './setup.js';
@@ -153,7 +153,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     clientCompleted: tally.clientCompleted,
     handshakes: tally.handshakes,
     bytesVerified: tally.bytesVerified,
-    bytesPlanned: all.reduce((sum, s) => sum + 2 * (s.size + s.plainSize), 0),
+    bytesPlanned: all.reduce((sum, s) => sum + bytesToVerify(s), 0),
     errors: tally.errors,
     deadlineExceeded,
     mix: mixOf(plan),

@@ -11,7 +11,7 @@
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { expectEof, recvDigest, recvExactly, sameDigest } from './io.js';
-import { HEADER_LENGTH, parseHeader, type ConnSpec } from './plan.js';
+import { HEADER_LENGTH, parseHeader, type ConnSpec, type Header } from './plan.js';
 import { CLIENT_CN, LOOPBACK } from './setup.js';
 import type { Tally } from './tally.js';
 
@@ -62,14 +62,19 @@ export class SoakServer {
       const spec = header.spec;
       where = `server #${spec.id} (${describe(spec)})`;
       checkSession(spec, version, reused, cert);
-      conn.suppressRaggedEofs = spec.ending !== 'ragged-strict';
-      sameDigest(await recvDigest(conn, spec.size, 'data', true), header.digest, 'data');
-      this.tally.bytesVerified += spec.size;
-      await this.end(conn, spec, header.plainDigest);
+      conn.suppressRaggedEofs = spec.ending !== 'ragged-strict' && spec.ending !== 'abort';
+      if (spec.ending === 'abort') await endAborted(conn, spec);
+      else await this.echo(conn, spec, header);
       this.tally.serverCompleted++;
     } catch (e) {
       this.tally.fail(where, e);
     }
+  }
+
+  private async echo(conn: ssl.SSLSocket, spec: ConnSpec, header: Header): Promise<void> {
+    sameDigest(await recvDigest(conn, spec.size, 'data', true), header.digest, 'data');
+    this.tally.bytesVerified += spec.size;
+    await this.end(conn, spec, header.plainDigest);
   }
 
   private async end(conn: ssl.SSLSocket, spec: ConnSpec, plainDigest: Buffer): Promise<void> {
@@ -97,6 +102,23 @@ export class SoakServer {
         return expectEof(conn, 'plain EOF');
     }
   }
+}
+
+/**
+ * The client closed TCP halfway through the echo, leaving echoed bytes
+ * unread: the echo, or the read after it, must fail with a connection error
+ * (reset, broken pipe) or SSLEOFError (EOF without close_notify, with
+ * suppressRaggedEofs off) — not a timeout, not another error, not a hang.
+ */
+async function endAborted(conn: ssl.SSLSocket, spec: ConnSpec): Promise<void> {
+  try {
+    await recvDigest(conn, spec.size, 'data', true);
+    await conn.recv(1);
+  } catch (e) {
+    if (e instanceof socket.ConnectionError || e instanceof ssl.SSLEOFError) return;
+    throw e;
+  }
+  throw new Error('the client aborted, yet the echo and the read after it succeeded');
 }
 
 export function describe(spec: ConnSpec): string {

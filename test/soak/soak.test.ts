@@ -2,7 +2,7 @@
  * The soak (bench/soak/, `npm run soak` runs 1,000) at 100 connections, all
  * at once: our SSLSocket server, our clients and node:tls clients, TLS 1.3
  * and 1.2, client certificates, resumption, close_notify / ragged / strict
- * ragged / unwrap-to-plaintext endings, every byte checked by SHA-256 at
+ * ragged / unwrap-to-plaintext / aborted endings, every byte checked by SHA-256 at
  * both ends; once with the clients in this process, once in a child
  * process of their own. No speed is asserted; the deadline is generous for
  * a loaded 2-core machine.
@@ -28,7 +28,7 @@ for (const clientsProcess of [false, true]) {
     assert.equal(r.bytesVerified, r.bytesPlanned, context);
     assert.deepEqual(r.handlesAfter, r.handlesBefore, context);
     assert.equal(r.handlesBack, true, context);
-    for (const kind of ['ours', 'node', 'TLS 1.3', 'TLS 1.2', 'plain', 'client-cert', 'resume', 'close-notify', 'ragged', 'ragged-strict', 'unwrap']) {
+    for (const kind of ['ours', 'node', 'TLS 1.3', 'TLS 1.2', 'plain', 'client-cert', 'resume', 'close-notify', 'ragged', 'ragged-strict', 'unwrap', 'abort']) {
       assert.ok((r.mix[kind] ?? 0) > 0, `${kind} in the mix`);
     }
     assert.ok(passed(r));
