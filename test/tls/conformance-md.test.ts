@@ -30,9 +30,13 @@ test('CONFORMANCE.md has one row per RFC 9846 §4–6 / Appendix D requirement, 
   assert.ok(m, r.out);
   assert.equal(m[1], m[2]);
   assert.ok(Number(m[1]) > 250, `only ${m[1]} requirements extracted`);
+  // The TLS 1.2 table: rows for each of its four RFCs.
+  const t12 = /TLS 1\.2: RFC 5246 (\d+) rows .*RFC 7627 (\d+) rows .*RFC 5746 (\d+) rows .*RFC 8422 (\d+) rows/.exec(r.out);
+  assert.ok(t12, r.out);
+  assert.ok(Number(t12[1]) > 60 && Number(t12[2]) > 10 && Number(t12[3]) > 10 && Number(t12[4]) > 10, t12[0]);
 });
 
-test('the conformance check fails on a missing row, a test that does not exist and a function that does not exist', { skip: rfcMissing }, () => {
+test('the conformance check fails on a missing row, a test that does not exist, a function that does not exist and a misnumbered TLS 1.2 row', { skip: rfcMissing }, () => {
   assert.ok(existsSync(TABLE));
   // Built at run time: the checker searches the test sources, this file included.
   const bogus = ['a test', 'nobody', 'wrote'].join(' ');
@@ -43,7 +47,9 @@ test('the conformance check fails on a missing row, a test that does not exist a
     const edited = rows
       .filter((_, i) => i !== first)
       .map((l) => (l.startsWith('| `5.2#3`') ? l.replace(/\| [^|]* \|$/, `| \`${bogus}\` |`) : l))
-      .map((l) => (l.startsWith('| `5.4#4`') ? l.replace('src/tls/record-protection.ts:openRecord', 'src/tls/record-protection.ts:noSuchFunction') : l));
+      .map((l) => (l.startsWith('| `5.4#4`') ? l.replace('src/tls/record-protection.ts:openRecord', 'src/tls/record-protection.ts:noSuchFunction') : l))
+      .map((l) => (l.startsWith('| `5246/7.4.9#1`') ? l.replace(/\| [^|]* \|$/, `| \`${bogus}\` |`) : l))
+      .map((l) => (l.startsWith('| `7627/5.1#1`') ? l.replace('| `7627/5.1#1`', '| `7627/5.1#3`') : l));
     const table = join(dir, 'CONFORMANCE.md');
     writeFileSync(table, edited.join('\n'));
     const r = run(['--check'], { SSLSOCK_CONFORMANCE_TABLE: table });
@@ -51,6 +57,8 @@ test('the conformance check fails on a missing row, a test that does not exist a
     assert.match(r.out, /no row for/);
     assert.ok(r.out.includes(`5.2#3: cites test "${bogus}"`), r.out);
     assert.match(r.out, /5\.4#4: src\/tls\/record-protection\.ts has no noSuchFunction/);
+    assert.ok(r.out.includes(`5246/7.4.9#1: cites test "${bogus}"`), r.out);
+    assert.match(r.out, /7627\/5\.1#3: numbered out of order/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

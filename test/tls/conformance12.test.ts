@@ -493,3 +493,18 @@ test('TLS 1.2 resumption of an extended_master_secret session by a ClientHello w
     await peer.exit();
   }
 });
+
+againstClients(
+  'a validly signed ServerKeyExchange X25519 point of low order (all zeros): illegal_parameter',
+  { config: { groups: ['X25519'], provider: badPointProvider(Buffer.alloc(32, 0)) } },
+  // RFC 8422 §5.11 says abort, naming no alert; OpenSSL 3.0 says illegal_parameter too.
+  alert('illegal_parameter'),
+);
+
+againstClients(
+  'a HelloRequest between ServerHello and Certificate: unexpected_message',
+  { first: (m) => oneRecord([m[0]!, { type: HandshakeType.hello_request, body: Buffer.alloc(0) }, ...m.slice(1)]) },
+  alert('unexpected_message'),
+  // RFC 5246 §7.4: the client SHOULD ignore it mid-handshake, as OpenSSL does (it is not hashed, so the handshake completes).
+  { openssl: COMPLETED },
+);
