@@ -11,7 +11,7 @@ import * as tls from 'node:tls';
 import * as socket from '../../src/socket/index.js';
 import type * as ssl from '../../src/ssl/index.js';
 import { recvDigest, recvExactly, sameDigest } from './io.js';
-import { abortAfter, makePayload, type ConnSpec } from './plan.js';
+import { abortAfter, makePayload, resumes, showsCert, type ConnSpec } from './plan.js';
 import { describe } from './server.js';
 import { HOSTNAME, LOOPBACK, type ClientContexts } from './setup.js';
 import type { Tally } from './tally.js';
@@ -38,18 +38,18 @@ export async function runClient(env: ClientEnv, spec: ConnSpec, session: Session
 
 /**
  * The primers one after the other (so each resuming connection has a
- * session to offer: one per client kind and TLS version), then the plan,
+ * session to offer: one per client kind, TLS version and certificate), then the plan,
  * `concurrency` connections at a time, until done or `stopped()`.
  */
 export async function runClients(env: ClientEnv, primers: readonly ConnSpec[], plan: readonly ConnSpec[], concurrency: number, stopped: () => boolean): Promise<void> {
   const sessions = new Map<string, Session>();
-  const key = (s: ConnSpec): string => `${s.client}/${s.version}`;
+  const key = (s: ConnSpec): string => `${s.client}/${s.version}/${showsCert(s.auth)}`;
   for (const spec of primers) sessions.set(key(spec), await runClient(env, spec, null));
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < plan.length && !stopped(); i = next++) {
       const spec = plan[i]!;
-      await runClient(env, spec, spec.auth === 'resume' ? (sessions.get(key(spec)) ?? null) : null);
+      await runClient(env, spec, resumes(spec.auth) ? (sessions.get(key(spec)) ?? null) : null);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -57,7 +57,7 @@ export async function runClients(env: ClientEnv, primers: readonly ConnSpec[], p
 
 function checkClientSession(spec: ConnSpec, version: string | null, reused: boolean | null): void {
   if (version !== `TLSv${spec.version}`) throw new Error(`version ${version}, planned TLSv${spec.version}`);
-  if (reused !== (spec.auth === 'resume')) throw new Error(`session reused: ${reused}`);
+  if (reused !== resumes(spec.auth)) throw new Error(`session reused: ${reused}`);
 }
 
 async function oursClient(env: ClientEnv, spec: ConnSpec, session: ssl.SSLSession | null): Promise<Session> {

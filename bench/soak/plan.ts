@@ -21,8 +21,23 @@ export type TlsVersion = '1.3' | '1.2';
  *   reset); the server must end with ConnectionError or SSLEOFError, never hang. No bytes are verified.
  */
 export type Ending = 'close-notify' | 'ragged' | 'ragged-strict' | 'unwrap' | 'abort';
-/** Whether the connection shows a client certificate, resumes a session, or neither (never both: kept apart so each expectation is plain). */
-export type Auth = 'plain' | 'client-cert' | 'resume';
+/**
+ * Whether the connection shows a client certificate, resumes a session, or
+ * both: 'resume-cert' resumes a session whose full handshake verified the
+ * client certificate, and the server must still see that certificate
+ * (getpeercert(), as OpenSSL keeps it in the session).
+ */
+export type Auth = 'plain' | 'client-cert' | 'resume' | 'resume-cert';
+
+/** The connection offers a session from a primer. */
+export function resumes(auth: Auth): boolean {
+  return auth === 'resume' || auth === 'resume-cert';
+}
+
+/** The client has the certificate (and the server must see it, resumed or not). */
+export function showsCert(auth: Auth): boolean {
+  return auth === 'client-cert' || auth === 'resume-cert';
+}
 
 export interface ConnSpec {
   readonly id: number;
@@ -42,12 +57,12 @@ const ENDINGS: Record<ClientKind, readonly Ending[]> = {
   ours: ['close-notify', 'ragged', 'ragged-strict', 'unwrap', 'abort'],
   node: ['close-notify', 'ragged', 'ragged-strict', 'abort'],
 };
-const AUTHS: readonly Auth[] = ['plain', 'client-cert', 'resume'];
+const AUTHS: readonly Auth[] = ['plain', 'client-cert', 'resume', 'resume-cert'];
 const VERSIONS: readonly TlsVersion[] = ['1.3', '1.2'];
 
 type Combo = Pick<ConnSpec, 'client' | 'version' | 'ending' | 'auth'>;
 
-/** Every combination once: ours 2×5×3 = 30, node:tls 2×4×3 = 24. */
+/** Every combination once: ours 2×5×4 = 40, node:tls 2×4×4 = 32. */
 export const COMBOS: readonly Combo[] = (['ours', 'node'] as const).flatMap((client) =>
   VERSIONS.flatMap((version) => ENDINGS[client].flatMap((ending) => AUTHS.map((auth) => ({ client, version, ending, auth })))),
 );
@@ -70,7 +85,7 @@ function logSize(rand: () => number, max: number): number {
 }
 
 /**
- * `n` connections cycling through every combination (so 54 or more cover
+ * `n` connections cycling through every combination (so 72 or more cover
  * each at least once), in a shuffled order; the first two echo 1 byte and
  * the full 256 KiB so both edges are always in.
  */
@@ -104,7 +119,7 @@ export function abortAfter(spec: ConnSpec): number {
 
 const CLIENT_CODES: readonly ClientKind[] = ['ours', 'node'];
 const ENDING_CODES: readonly Ending[] = ['close-notify', 'ragged', 'ragged-strict', 'unwrap', 'abort'];
-const AUTH_CODES: readonly Auth[] = ['plain', 'client-cert', 'resume'];
+const AUTH_CODES: readonly Auth[] = ['plain', 'client-cert', 'resume', 'resume-cert'];
 const VERSION_CODES: readonly TlsVersion[] = ['1.3', '1.2'];
 const DIGEST = 32;
 /** id u32, client u8, ending u8, auth u8, version u8, size u32, plainSize u32, SHA-256 of the data, SHA-256 of the plain data. */

@@ -3,7 +3,7 @@
  * `concurrency` at once, to our server (./server.ts) from a mix of our
  * clients and node:tls clients (./clients.ts, ./plan.ts), each echoing
  * random data checked by SHA-256 on both ends, within one global deadline.
- * Four primer connections first (ours and node:tls, TLS 1.3 and 1.2) give
+ * Eight primer connections first (ours and node:tls, TLS 1.3 and 1.2, with and without the client certificate) give
  * the resuming connections their sessions. The clients run in this process
  * or, with `clientsProcess`, in a child of their own (./client-process.ts).
  *
@@ -15,7 +15,7 @@
 import { loadavg } from 'node:os';
 import { runClients } from './clients.js';
 import { runClientProcess, type ClientOutcome } from './client-process.js';
-import { bytesToVerify, makePlan, type ClientKind, type ConnSpec, type TlsVersion } from './plan.js';
+import { bytesToVerify, makePlan, type ConnSpec } from './plan.js';
 import { baselineResources, checkFdLimit, liveMemory, rss, sameCounts, settledResources, type Counts } from './resources.js';
 import { SoakServer } from './server.js';
 import { clientContexts, makeCerts, serverContext } from './setup.js';
@@ -183,10 +183,12 @@ function merge(tally: Tally, o: ClientOutcome): void {
   tally.errors.push(...o.errors);
 }
 
-/** One plain, close_notify connection per client kind and TLS version; ids after the plan's. */
+/** One close_notify connection per client kind, TLS version, and with or without the client certificate; ids after the plan's. */
 function primers(n: number): ConnSpec[] {
-  const kinds: [ClientKind, TlsVersion][] = [['ours', '1.3'], ['ours', '1.2'], ['node', '1.3'], ['node', '1.2']];
-  return kinds.map(([client, version], i) => ({ id: n + i, client, version, ending: 'close-notify', auth: 'plain', size: 1024, plainSize: 0 }));
+  const kinds = (['ours', 'node'] as const).flatMap((client) =>
+    (['1.3', '1.2'] as const).flatMap((version) => (['plain', 'client-cert'] as const).map((auth) => ({ client, version, auth }))),
+  );
+  return kinds.map((k, i) => ({ id: n + i, ...k, ending: 'close-notify', size: 1024, plainSize: 0 }));
 }
 
 function mixOf(plan: readonly ConnSpec[]): Record<string, number> {

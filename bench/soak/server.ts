@@ -11,7 +11,7 @@
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { expectEof, recvDigest, recvExactly, sameDigest } from './io.js';
-import { HEADER_LENGTH, parseHeader, type ConnSpec, type Header } from './plan.js';
+import { HEADER_LENGTH, parseHeader, resumes, showsCert, type ConnSpec, type Header } from './plan.js';
 import { CLIENT_CN, LOOPBACK } from './setup.js';
 import type { Tally } from './tally.js';
 
@@ -127,8 +127,8 @@ export function describe(spec: ConnSpec): string {
 
 function checkSession(spec: ConnSpec, version: string | null, reused: boolean | null, cert: unknown): void {
   if (version !== `TLSv${spec.version}`) throw new Error(`version ${version}, client planned TLSv${spec.version}`);
-  if (reused !== (spec.auth === 'resume')) throw new Error(`sessionReused ${reused}`);
-  if (spec.auth !== 'client-cert') {
+  if (reused !== resumes(spec.auth)) throw new Error(`sessionReused ${reused}`);
+  if (!showsCert(spec.auth)) {
     if (cert !== null) throw new Error('getpeercert() gave a certificate the client did not send');
     return;
   }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type * as tls from 'node:tls';
 import * as ssl from '../../src/ssl/index.js';
 import { CA } from '../../src/testing/index.js';
-import type { Auth, TlsVersion } from './plan.js';
+import { showsCert, type Auth, type TlsVersion } from './plan.js';
 
 export const LOOPBACK = '127.0.0.1';
 export const HOSTNAME = 'localhost';
@@ -27,7 +27,7 @@ export interface SoakCerts {
 }
 
 export interface ClientContexts {
-  /** Our client contexts by TLS version, plain (also used for resumption) and with the client certificate. */
+  /** Our client contexts by TLS version, without and with the client certificate (resumption uses the same ones). */
   ours(version: TlsVersion, auth: Auth): ssl.SSLContext;
   /** node:tls connect options (without host/port/session) by TLS version and auth. */
   node(version: TlsVersion, auth: Auth): tls.ConnectionOptions;
@@ -83,7 +83,7 @@ export function clientContexts(certs: SoakCerts): ClientContexts {
   };
   const clientCert = { cert: certs.clientChainPem, key: certs.clientKeyPem };
   return {
-    ours: (version, auth) => ours.get(`${version}/${auth === 'client-cert'}`)!,
-    node: (version, auth) => ({ ca: certs.caPem, servername: HOSTNAME, ...versions[version], ...(auth === 'client-cert' ? clientCert : {}) }),
+    ours: (version, auth) => ours.get(`${version}/${showsCert(auth)}`)!,
+    node: (version, auth) => ({ ca: certs.caPem, servername: HOSTNAME, ...versions[version], ...(showsCert(auth) ? clientCert : {}) }),
   };
 }
