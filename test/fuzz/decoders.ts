@@ -1,9 +1,10 @@
 /**
  * Decoder targets: real messages, mutated, straight into the codecs.
  * Handshake messages are those our engine sends in every scenario (all
- * TLS 1.3 and 1.2 types, with every extension we use) plus the plaintext
- * ones the recorded peers sent (their ClientHellos and ServerHellos carry
- * extensions we never send); certificates are the corpus PKI and the x509
+ * TLS 1.3 and 1.2 types, with every extension we use) plus every one the
+ * recorded peers sent, plaintext or protected (decrypted by our pinned side):
+ * their ClientHellos, ServerHellos, EncryptedExtensions, CertificateRequests
+ * and tickets carry extensions we never send; certificates are the corpus PKI and the x509
  * vectors. Oracle: a decoder returns or throws TLSError / X509Error (never
  * another error), and what decodes re-encodes to something that decodes to
  * the same message.
@@ -20,7 +21,7 @@ import { peerCertDict } from '../../src/x509/peercert.js';
 import { readCert } from './fixtures.js';
 import { applyMutations, randomMutations, Rng, type Mutation } from './mutate.js';
 import { ourPlaintexts } from './pair.js';
-import { transcripts } from './replay.js';
+import { peerProtectedRecords, transcripts } from './replay.js';
 import { FuzzFailure } from './side.js';
 
 const ACCEPTED_ALERTS = new Set(['decode_error', 'illegal_parameter', 'unexpected_message', 'missing_extension', 'unrecognized_name']);
@@ -39,11 +40,23 @@ function handshakeSamples(): Sample[] {
   const seen = new Set<string>();
   const add = (message: Buffer, opts: HandshakeDecodeOptions) => {
     const key = message.toString('hex');
+    // A TLS 1.3 Finished is as long as the suite's hash: take it from the message itself.
+    if (opts.version === 'TLSv1.3' && message[0] === 20) opts = { ...opts, finishedLength: message.length - 4 };
     if (!seen.has(key)) out.push({ message, opts }), seen.add(key);
   };
   for (const { scenario, type, data } of ourPlaintexts()) {
     if (type !== ContentType.handshake) continue;
     add(data, scenario.version === '1.3' ? { version: 'TLSv1.3', finishedLength: 32 } : { version: 'TLSv1.2' });
+  }
+  // The peers' protected handshake messages, as our pinned side decrypted them.
+  for (const { scenario, record } of peerProtectedRecords()) {
+    if (record.type !== ContentType.handshake) continue;
+    let body = record.payload;
+    while (body.length >= 4 && 4 + body.readUIntBE(1, 3) <= body.length) {
+      const n = 4 + body.readUIntBE(1, 3);
+      add(Buffer.from(body.subarray(0, n)), scenario.version === '1.3' ? { version: 'TLSv1.3', finishedLength: 32 } : { version: 'TLSv1.2' });
+      body = body.subarray(n);
+    }
   }
   for (const { t, stream } of transcripts().values()) {
     // The peer's plaintext handshake records, up to the first protected one.

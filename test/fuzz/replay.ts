@@ -12,6 +12,7 @@
  * splits) the handshake completes with no error.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { MAX_PLAINTEXT_LENGTH, type PlainRecord } from '../../src/tls/record.js';
 import { ContentType } from '../../src/tls/registry/content-types.js';
 import { CORPUS_DIR, clientContext, serverContext } from './fixtures.js';
 import type { Transcript } from './capture.js';
@@ -28,6 +29,13 @@ export interface ReplayInput {
   readonly muts: readonly Mutation[];
   /** Seeds the re-fragmentation (0: the recorded TCP reads). */
   readonly cutSeed: number;
+  /**
+   * Mutate the plaintext of the `record`-th protected record once our side has
+   * decrypted it (its keys are pinned, so this is what a peer sending that
+   * plaintext would cause): the peers' own EncryptedExtensions, Certificate,
+   * CertificateRequest, CertificateVerify, Finished, tickets, data and alerts.
+   */
+  readonly decrypted?: { record: number; muts: Mutation[]; type?: number };
 }
 
 interface Loaded {
@@ -35,6 +43,8 @@ interface Loaded {
   readonly stream: Buffer;
   readonly chunks: Buffer[];
   readonly records: number;
+  /** Protected records our side opens in an untouched replay (counted on first use). */
+  protectedRecords?: number;
 }
 
 let corpus: Map<string, Loaded> | null = null;
@@ -135,17 +145,58 @@ export function generateReplay(rng: Rng): ReplayInput {
       recordOps.push(k === 0 ? { op: 'drop', record } : k === 1 ? { op: 'dup', record } : k === 2 ? { op: 'swap', record } : k === 3 ? { op: 'retype', record, type: rng.pick([20, 21, 22, 23, 24, 0, 255]) } : { op: 'split', record, at: rng.u32() });
     }
   }
-  if (mode >= 2) muts = randomMutations(rng, stream.length, 3);
   const cutSeed = rng.chance(0.5) ? rng.u32() || 1 : 0;
+  if (mode >= 6) {
+    const loaded = all.get(transcript)!;
+    loaded.protectedRecords ??= replay({ transcript, recordOps: [], muts: [], cutSeed: 0 }).opened;
+    const decrypted = { record: rng.below(loaded.protectedRecords), muts: randomMutations(rng, 200, 3), ...(rng.chance(0.1) ? { type: rng.pick([20, 21, 22, 23]) } : {}) };
+    return { transcript, recordOps, muts, cutSeed, decrypted };
+  }
+  if (mode >= 2) muts = randomMutations(rng, stream.length, 3);
   return { transcript, recordOps, muts, cutSeed };
 }
 
+/** Wraps the side's record reader so the chosen protected record's plaintext is mutated; counts protected records. */
+function interceptDecrypted(side: Side, plan: ReplayInput['decrypted'], collect?: PlainRecord[]): { opened: number } {
+  const records = side.records;
+  const next = records.nextRecord.bind(records);
+  const seen = { opened: 0 };
+  records.nextRecord = () => {
+    const protectedRead = records.readProtection !== 'none';
+    const r = next();
+    if (r === null || !protectedRead) return r;
+    const index = seen.opened++;
+    collect?.push(r);
+    if (!plan || plan.record !== index) return r;
+    // Stay within what the record layer lets through (2^14 bytes of plaintext).
+    const payload = applyMutations(r.payload, plan.muts).subarray(0, MAX_PLAINTEXT_LENGTH);
+    return { type: plan.type ?? r.type, payload };
+  };
+  return seen;
+}
+
 export function runReplay(input: ReplayInput): void {
+  replay(input);
+}
+
+/** The plaintext of every protected record the peers sent (decoders.ts mutates their handshake messages). */
+export function peerProtectedRecords(): { scenario: Transcript['scenario']; record: PlainRecord }[] {
+  const out: { scenario: Transcript['scenario']; record: PlainRecord }[] = [];
+  for (const [transcript, { t }] of transcripts()) {
+    const collect: PlainRecord[] = [];
+    replay({ transcript, recordOps: [], muts: [], cutSeed: 0 }, collect);
+    for (const record of collect) out.push({ scenario: t.scenario, record });
+  }
+  return out;
+}
+
+function replay(input: ReplayInput, collect?: PlainRecord[]): { opened: number } {
   const loaded = transcripts().get(input.transcript);
   if (!loaded) throw new Error(`no transcript ${input.transcript}`);
   const { t } = loaded;
   const serverSide = t.peerRole === 'client';
   const side = new Side(serverSide ? serverContext(t.scenario) : clientContext(t.scenario), serverSide);
+  const seen = interceptDecrypted(side, input.decrypted, collect);
   const ops = applyRecordOps(loaded.stream, input.recordOps);
   const stream = applyMutations(ops.stream, input.muts);
   const chunks = input.cutSeed === 0 ? (input.muts.length === 0 && input.recordOps.length === 0 ? loaded.chunks : [stream]) : cutAt(stream, randomCuts(new Rng(input.cutSeed), stream.length));
@@ -157,8 +208,10 @@ export function runReplay(input: ReplayInput): void {
     side.step();
     side.take();
   }
-  if (input.muts.length === 0 && ops.benign) {
+  side.inspect();
+  if (input.muts.length === 0 && ops.benign && !input.decrypted) {
     if (side.error) throw new FuzzFailure(`benign replay of ${input.transcript} failed: ${side.error.message}`);
     if (!side.handshakeDone) throw new FuzzFailure(`benign replay of ${input.transcript} did not complete the handshake`);
   }
+  return seen;
 }
