@@ -13,6 +13,7 @@ import { Connection } from '../../src/tls/connection.js';
 import type { ConnectionConfig } from '../../src/tls/config.js';
 import type { ClientHello } from '../../src/tls/messages/client-hello.js';
 import { ContentType } from '../../src/tls/registry/content-types.js';
+import { HandshakeType } from '../../src/tls/registry/handshake-types.js';
 import { NamedGroup } from '../../src/tls/registry/groups.js';
 import { testPki } from './connection-certs.js';
 import { CCS_RECORD, ScriptedClient, fragments, joinRecords, provider, splitRecords } from './helpers/scripted-peer.js';
@@ -409,3 +410,66 @@ against('a P-521 key share of the wrong length: illegal_parameter', { config: sh
 against('a P-521 key share that is not on the curve: illegal_parameter', { config: share('P-521', NamedGroup.secp521r1, Buffer.concat([Buffer.from([4]), Buffer.alloc(132, 1)])) }, alert('illegal_parameter'));
 against('an X448 handshake completes with the same scripted client', { config: { groups: ['X448'] } }, COMPLETED);
 against('a P-521 handshake completes with the same scripted client', { config: { groups: ['P-521'] } }, COMPLETED);
+
+// ---- RFC 8446 §4.2, §4.2.11, §4.6.3, §5.1: extension order and uniqueness, KeyUpdate placement, key-change boundaries ----
+
+against(
+  'a ClientHello with the same extension twice (supported_groups): illegal_parameter',
+  { config: { clientHelloHook: (h) => ({ ...h, extensions: [h.extensions.find((e) => e.type === 'supported_groups')!, ...h.extensions] }) } },
+  alert('illegal_parameter'),
+);
+
+/** A PSK offer (an identity nobody issued) with `tail` extensions placed after pre_shared_key. */
+const pskNotLast =
+  (withModes = true) =>
+  (h: ClientHello): ClientHello => {
+    const rest = h.extensions.filter((e) => e.type !== 'pre_shared_key' && e.type !== 'psk_key_exchange_modes' && e.type !== 'server_name');
+    const sni = h.extensions.filter((e) => e.type === 'server_name');
+    return {
+      ...h,
+      extensions: [
+        ...rest,
+        ...(withModes ? [{ type: 'psk_key_exchange_modes' as const, modes: [1] }] : []),
+        { type: 'pre_shared_key', identities: [{ identity: Buffer.from('a ticket this server never issued'), obfuscatedTicketAge: 1 }], binders: [Buffer.alloc(32, 0xbb)] },
+        ...sni,
+      ],
+    };
+  };
+
+against('a ClientHello whose pre_shared_key is not the last extension: illegal_parameter', { config: { clientHelloHook: pskNotLast() } }, alert('illegal_parameter'));
+
+against(
+  'a ClientHello with pre_shared_key but no psk_key_exchange_modes: missing_extension',
+  {
+    config: {
+      clientHelloHook: (h) => {
+        const edited = pskNotLast(false)(h);
+        // pre_shared_key last, as it must be: only the modes are missing.
+        const psk = edited.extensions.find((e) => e.type === 'pre_shared_key')!;
+        return { ...edited, extensions: [...edited.extensions.filter((e) => e !== psk), psk] };
+      },
+    },
+  },
+  alert('missing_extension'),
+);
+
+/** KeyUpdate(update_not_requested) as a handshake message. */
+const KEY_UPDATE = Buffer.from([HandshakeType.key_update, 0, 0, 1, 0]);
+
+against(
+  'a KeyUpdate before the client Finished: unexpected_message',
+  { flight: (f, c) => withCcs(f, c.handshakeSealer().seal(ContentType.handshake, Buffer.concat([KEY_UPDATE, f.messages]))) },
+  alert('unexpected_message'),
+);
+
+against(
+  'the ClientHello record carrying the first bytes of another handshake message (a message spanning the key change): unexpected_message',
+  { hello: (ch) => joinRecords([hs(Buffer.concat([ch, KEY_UPDATE.subarray(0, 3)]))]) },
+  alert('unexpected_message'),
+);
+
+against(
+  'the client Finished record carrying the first bytes of a KeyUpdate (a message spanning the key change): unexpected_message',
+  { flight: (f, c) => withCcs(f, c.handshakeSealer().seal(ContentType.handshake, Buffer.concat([f.messages, KEY_UPDATE.subarray(0, 2)]))) },
+  alert('unexpected_message'),
+);

@@ -512,3 +512,21 @@ test('fuzz: mutated plaintext of the protected server flight (re-sealed) ends in
   // The decoders, not just the MAC, were exercised.
   assert.ok(alerts.size >= 3, [...alerts].join(','));
 });
+
+test('TLS 1.3 ServerHello with legacy_version 0x0302: protocol_version (RFC 8446 §4.1.3)', () => {
+  const o = setup();
+  const bytes = serverFlight(o, { sh: (sh) => ({ ...sh, legacyVersion: 0x0302 }) });
+  clientRejects(bytes, o.c, 'protocol_version');
+});
+
+test('TLS 1.3 ServerHello with legacy_compression_method 1: illegal_parameter (RFC 8446 §4.1.3)', () => {
+  const o = setup();
+  const bytes = serverFlight(o, { sh: (sh) => ({ ...sh, legacyCompressionMethod: 1 }) });
+  clientRejects(bytes, o.c, 'illegal_parameter');
+});
+
+test('an EndOfEarlyData from the server: unexpected_message (RFC 8446 §4.5)', () => {
+  const o = setup();
+  const bytes = serverFlight(o, { hs: (m) => [m[0]!, { type: HandshakeType.end_of_early_data, body: Buffer.alloc(0) }, ...m.slice(1)] });
+  clientRejects(bytes, o.c, 'unexpected_message');
+});
