@@ -31,8 +31,10 @@ const concurrency = Math.max(2, availableParallelism());
 // (scripts/interop-reporter.mjs), from which the interop table is printed.
 const resultsDir = mkdtempSync(join(tmpdir(), 'sslsock-test-results-'));
 const resultsFile = join(resultsDir, 'results.jsonl');
+// Node's own default report: spec on a terminal, TAP otherwise (spec always from Node 23 on).
+const defaultReporter = process.stdout.isTTY || Number(process.versions.node.split('.')[0]) >= 23 ? 'spec' : 'tap';
 const reporters = [
-  `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`,
+  `--test-reporter=${defaultReporter}`,
   '--test-reporter-destination=stdout',
   `--test-reporter=${fileURLToPath(new URL('./interop-reporter.mjs', import.meta.url))}`,
   `--test-reporter-destination=${resultsFile}`,
