@@ -26,6 +26,8 @@ export const RECV_HIGH_WATER = 256 * 1024;
  * has to wait for 'drain': the userland half of "send awaits drain".
  */
 export const SEND_HIGH_WATER = 64 * 1024;
+/** Received chunks shorter than this are joined to a short chunk queued before them. */
+const SMALL_RECEIVE = 512;
 
 export interface SocketOptions {
   reuseaddr: number;
@@ -145,7 +147,11 @@ export class Transport {
 
   private onData(chunk: Buffer): void {
     if (this.rdShut) return;
-    this.rx.push(chunk);
+    // A peer sending a byte at a time: small chunks are joined, so what it sent costs its
+    // bytes and not a Buffer object (about 100 bytes of heap) per byte, nor a long queue.
+    const last = this.rx.length > 0 ? this.rx[this.rx.length - 1]! : null;
+    if (last !== null && chunk.length < SMALL_RECEIVE && last.length < SMALL_RECEIVE) this.rx[this.rx.length - 1] = Buffer.concat([last, chunk]);
+    else this.rx.push(chunk);
     this.rxLength += chunk.length;
     if (this.rxLength >= RECV_HIGH_WATER) this.stream?.pause();
     this.readable.notifyAll();
@@ -182,6 +188,11 @@ export class Transport {
   }
 
   // ── reading ─────────────────────────────────────────────────────────────
+
+  /** Chunks in the receive queue (diagnostics: a peer sending a byte at a time must not make one per byte). */
+  get rxChunks(): number {
+    return this.rx.length;
+  }
 
   /** True when a recv() would not wait: data, EOF, an error, or nothing to wait for. */
   get canRead(): boolean {

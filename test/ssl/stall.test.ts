@@ -291,3 +291,41 @@ for (const version of VERSIONS) {
     }
   });
 }
+
+test('a socket nobody reads while its peer sends a byte at a time queues the bytes in a few chunks, in order', async () => {
+  const listener = await socket.createServer(['127.0.0.1', 0]);
+  const port = (listener.getsockname() as [string, number])[1];
+  const peer = net.connect(port, '127.0.0.1');
+  peer.on('error', () => {});
+  const [conn] = await listener.accept();
+  const sent = Buffer.from(Array.from({ length: 1500 }, (_, i) => i & 0xff));
+  const stop = play(peer, sent, 'dribble', 0);
+  try {
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (peer.bytesWritten >= sent.length || peer.destroyed) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 20);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const transport = (conn as unknown as { _transport(): { rxChunks: number; rxLength: number } })._transport();
+    assert.equal(transport.rxLength, sent.length);
+    // Joined up to 512 bytes a chunk: a handful, not one per byte.
+    assert.ok(transport.rxChunks <= Math.ceil(sent.length / 512) + 1, `${transport.rxChunks} chunks for ${sent.length} bytes`);
+    const got: Buffer[] = [];
+    let n = 0;
+    while (n < sent.length) {
+      const d = await conn.recv(700);
+      got.push(d);
+      n += d.length;
+    }
+    assert.deepEqual(Buffer.concat(got), sent);
+  } finally {
+    stop();
+    peer.destroy();
+    conn.close();
+    listener.close();
+  }
+});
