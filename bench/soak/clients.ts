@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import * as tls from 'node:tls';
 import * as socket from '../../src/socket/index.js';
 import type * as ssl from '../../src/ssl/index.js';
-import { recvDigest, recvExactly, sameDigest } from './io.js';
+import { expectRaggedEof, recvDigest, recvExactly, sameDigest } from './io.js';
 import { abortAfter, makePayload, resumes, showsCert, type ConnSpec } from './plan.js';
 import { describe } from './server.js';
 import { HOSTNAME, LOOPBACK, type ClientContexts } from './setup.js';
@@ -65,7 +65,8 @@ async function oursClient(env: ClientEnv, spec: ConnSpec, session: ssl.SSLSessio
   const raw = await socket.createConnection([LOOPBACK, env.port], env.tally.secondsLeft());
   const ctx = env.contexts.ours(spec.version, spec.auth);
   // The handshake runs inside holding(), so a run past its deadline can close this socket too.
-  const sock = await ctx.wrapSocket(raw, { serverHostname: HOSTNAME, session, doHandshakeOnConnect: false });
+  const suppressRaggedEofs = spec.ending !== 'server-ragged-strict';
+  const sock = await ctx.wrapSocket(raw, { serverHostname: HOSTNAME, session, doHandshakeOnConnect: false, suppressRaggedEofs });
   return env.tally.holding(sock, async (s) => {
     await s.doHandshake();
     checkClientSession(spec, s.version(), s.sessionReused);
@@ -80,6 +81,7 @@ async function oursClient(env: ClientEnv, spec: ConnSpec, session: ssl.SSLSessio
       sameDigest(plainEcho, createHash('sha256').update(plain).digest(), 'plain echo');
       env.tally.bytesVerified += spec.plainSize;
     }
+    if (spec.ending === 'server-ragged' || spec.ending === 'server-ragged-strict') await expectRaggedEof(s, 'the server\'s ragged EOF');
     // 'ragged' and 'ragged-strict': close() without unwrap() sends no close_notify.
     return got;
   });
@@ -142,7 +144,8 @@ function nodeClient(env: ClientEnv, spec: ConnSpec, session: Buffer | null): Pro
       env.tally.bytesVerified += spec.size;
       // end(): close_notify then FIN, and the socket closes once the server's close_notify and FIN arrive; destroy(): TCP close only (ragged).
       if (spec.ending === 'close-notify') s.end();
-      else s.destroy();
+      // server-ragged: the server closes; node:tls sees 'end' and closes too.
+      else if (spec.ending !== 'server-ragged') s.destroy();
     });
     s.on('error', fail);
     s.on('close', () => {

@@ -4,6 +4,7 @@
  * hashes what it reads so data is checked by SHA-256 without keeping it.
  */
 import { createHash } from 'node:crypto';
+import { SSLEOFError } from '../../src/ssl/index.js';
 
 /** What the soak needs of a socket: recv() and sendall(), TLS or plain. */
 export interface StreamSocket {
@@ -48,6 +49,21 @@ export async function recvDigest(sock: StreamSocket, n: number, what: string, ec
 export async function expectEof(sock: StreamSocket, what: string): Promise<void> {
   const b = await sock.recv(1);
   if (b.length !== 0) throw new Error(`${what}: ${b.length} more byte(s) where EOF was expected`);
+}
+
+/**
+ * The peer closed TCP without close_notify: with suppressRaggedEofs (Python's
+ * default) recv() gives b''; without, it raises SSLEOFError.
+ */
+export async function expectRaggedEof(sock: StreamSocket & { suppressRaggedEofs: boolean }, what: string): Promise<void> {
+  if (sock.suppressRaggedEofs) return expectEof(sock, `${what} (suppressRaggedEofs)`);
+  try {
+    await sock.recv(1);
+  } catch (e) {
+    if (e instanceof SSLEOFError) return;
+    throw e;
+  }
+  throw new Error(`${what} with suppressRaggedEofs off: recv() did not raise SSLEOFError`);
 }
 
 export function sameDigest(a: Buffer, b: Buffer, what: string): void {

@@ -19,8 +19,11 @@ export type TlsVersion = '1.3' | '1.2';
  * - unwrap: both unwrap() back to plain TCP and echo more data in the clear (our client only: node:tls cannot).
  * - abort: the client closes TCP halfway through the echo, with echoed data unread (so the kernel may send a
  *   reset); the server must end with ConnectionError or SSLEOFError, never hang. No bytes are verified.
+ * - server-ragged: after the echo the server closes TCP without close_notify; our client (suppressRaggedEofs)
+ *   reads b'', node:tls sees the end of the stream.
+ * - server-ragged-strict: the same, our client with suppressRaggedEofs off must get SSLEOFError.
  */
-export type Ending = 'close-notify' | 'ragged' | 'ragged-strict' | 'unwrap' | 'abort';
+export type Ending = 'close-notify' | 'ragged' | 'ragged-strict' | 'unwrap' | 'abort' | 'server-ragged' | 'server-ragged-strict';
 /**
  * Whether the connection shows a client certificate, resumes a session, or
  * both: 'resume-cert' resumes a session whose full handshake verified the
@@ -54,15 +57,15 @@ export interface ConnSpec {
 export const MAX_SIZE = 256 * 1024;
 const MAX_PLAIN_SIZE = 64 * 1024;
 const ENDINGS: Record<ClientKind, readonly Ending[]> = {
-  ours: ['close-notify', 'ragged', 'ragged-strict', 'unwrap', 'abort'],
-  node: ['close-notify', 'ragged', 'ragged-strict', 'abort'],
+  ours: ['close-notify', 'ragged', 'ragged-strict', 'unwrap', 'abort', 'server-ragged', 'server-ragged-strict'],
+  node: ['close-notify', 'ragged', 'ragged-strict', 'abort', 'server-ragged'],
 };
 const AUTHS: readonly Auth[] = ['plain', 'client-cert', 'resume', 'resume-cert'];
 const VERSIONS: readonly TlsVersion[] = ['1.3', '1.2'];
 
 type Combo = Pick<ConnSpec, 'client' | 'version' | 'ending' | 'auth'>;
 
-/** Every combination once: ours 2×5×4 = 40, node:tls 2×4×4 = 32. */
+/** Every combination once: ours 2×7×4 = 56, node:tls 2×5×4 = 40. */
 export const COMBOS: readonly Combo[] = (['ours', 'node'] as const).flatMap((client) =>
   VERSIONS.flatMap((version) => ENDINGS[client].flatMap((ending) => AUTHS.map((auth) => ({ client, version, ending, auth })))),
 );
@@ -85,7 +88,7 @@ function logSize(rand: () => number, max: number): number {
 }
 
 /**
- * `n` connections cycling through every combination (so 72 or more cover
+ * `n` connections cycling through every combination (so 96 or more cover
  * each at least once), in a shuffled order; the first two echo 1 byte and
  * the full 256 KiB so both edges are always in.
  */
@@ -118,7 +121,7 @@ export function abortAfter(spec: ConnSpec): number {
 // ── the header the client sends first ────────────────────────────────────
 
 const CLIENT_CODES: readonly ClientKind[] = ['ours', 'node'];
-const ENDING_CODES: readonly Ending[] = ['close-notify', 'ragged', 'ragged-strict', 'unwrap', 'abort'];
+const ENDING_CODES: readonly Ending[] = ['close-notify', 'ragged', 'ragged-strict', 'unwrap', 'abort', 'server-ragged', 'server-ragged-strict'];
 const AUTH_CODES: readonly Auth[] = ['plain', 'client-cert', 'resume', 'resume-cert'];
 const VERSION_CODES: readonly TlsVersion[] = ['1.3', '1.2'];
 const DIGEST = 32;

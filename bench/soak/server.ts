@@ -10,7 +10,7 @@
  */
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
-import { expectEof, recvDigest, recvExactly, sameDigest } from './io.js';
+import { expectEof, expectRaggedEof, recvDigest, recvExactly, sameDigest } from './io.js';
 import { HEADER_LENGTH, parseHeader, resumes, showsCert, type ConnSpec, type Header } from './plan.js';
 import { CLIENT_CN, LOOPBACK } from './setup.js';
 import type { Tally } from './tally.js';
@@ -80,15 +80,12 @@ export class SoakServer {
   private async end(conn: ssl.SSLSocket, spec: ConnSpec, plainDigest: Buffer): Promise<void> {
     switch (spec.ending) {
       case 'ragged':
-        return expectEof(conn, 'ragged EOF (suppressRaggedEofs)');
       case 'ragged-strict':
-        try {
-          await conn.recv(1);
-        } catch (e) {
-          if (e instanceof ssl.SSLEOFError) return;
-          throw e;
-        }
-        throw new Error('ragged EOF with suppressRaggedEofs off: recv() did not raise SSLEOFError');
+        return expectRaggedEof(conn, 'ragged EOF');
+      case 'server-ragged':
+      case 'server-ragged-strict':
+        // close() (by holding()) without unwrap(): TCP FIN, no close_notify.
+        return;
       case 'close-notify':
         await expectEof(conn, 'close_notify');
         // unwrap() raises unless the peer's close_notify came: this is what tells it from a ragged EOF.
