@@ -8,7 +8,6 @@
 import { appendFileSync } from 'node:fs';
 import type { CryptoProvider, KeyExchangeGroup } from '../crypto/provider.js';
 import type { CertifiedKey, ClientAuthMode, ConnectionConfig, ServerOverrides, VerifyPeer } from '../tls/config.js';
-import { keepBytes } from '../tls/handshake-common.js';
 import { TLSError } from '../tls/errors.js';
 import { alertName } from '../tls/registry/alerts.js';
 import { defaultVerifier } from '../tls/verify-default.js';
@@ -33,8 +32,8 @@ export interface ConnectionLink<C = unknown> {
   readonly owner: unknown;
   /** The context currently attached (the SNI callback may switch it). */
   currentContext(): C;
-  /** Called with the built chain (leaf first, anchor last) when verification succeeds. */
-  onVerified(chain: Buffer[]): void;
+  /** Called with the built chain (leaf first, anchor last) when verification succeeds: views, to be copied if kept. */
+  onVerified(chain: readonly Uint8Array[]): void;
   /** Client: a NewSessionTicket arrived (it becomes the connection's session). */
   onTicket?(ticket: AnyClientTicket): void;
 }
@@ -96,7 +95,7 @@ function verifier<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>): 
     flags: s.verifyFlags,
     hostFlags: s.hostFlags,
     authLevel: s.securityLevel,
-    onVerified: (chain) => link.onVerified(chain.map((c) => keepBytes(c.raw))),
+    onVerified: (chain) => link.onVerified(chain.map((c) => c.raw)),
   });
 }
 

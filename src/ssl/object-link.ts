@@ -31,7 +31,7 @@ export class ObjectLink implements ConnectionLink<SSLContext> {
     return this.obj.context;
   }
 
-  onVerified(chain: Buffer[]): void {
+  onVerified(chain: readonly Uint8Array[]): void {
     this.obj._setVerifiedChain(chain);
   }
 

@@ -15,6 +15,7 @@
  */
 import { Connection } from '../tls/connection.js';
 import { TLSError } from '../tls/errors.js';
+import { keepBytes } from '../tls/handshake-common.js';
 import type { CipherSuite } from '../tls/registry/suites.js';
 import { groupByKex } from '../tls/registry/groups.js';
 import { BioRecords } from './bio-records.js';
@@ -466,9 +467,10 @@ export class SSLObject {
     return `<ssl.SSLObject object${this._serverHostname !== null ? ` server_hostname=${this._serverHostname}` : ''}>`;
   }
 
-  /** @internal ObjectLink's way in: the verified chain. */
-  _setVerifiedChain(chain: Buffer[]): void {
-    this.verifiedChain = chain;
+  /** @internal ObjectLink's way in: the verified chain; the certificates the peer sent are kept once, not twice. */
+  _setVerifiedChain(chain: readonly Uint8Array[]): void {
+    const sent = this.conn.negotiated.peerCertificates;
+    this.verifiedChain = chain.map((c) => sent.find((p) => p.equals(c)) ?? keepBytes(c));
   }
 
   /** @internal ObjectLink's way in: a NewSessionTicket arrived (wrapped with the context the object was created with). */

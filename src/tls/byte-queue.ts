@@ -43,6 +43,8 @@ export class ByteQueue {
       if (this.headOffset === first.length) {
         this.chunks.shift();
         this.headOffset = 0;
+        // V8's optimized shift() leaves an emptied array its capacity; setting the length gives it back.
+        if (this.chunks.length === 0) this.chunks.length = 0;
       }
       this.size -= n;
       return out;
@@ -75,6 +77,7 @@ export class ByteQueue {
     }
     if (consume) {
       this.chunks.splice(0, i);
+      if (this.chunks.length === 0) this.chunks.length = 0;
       this.headOffset = offset;
       this.size -= n;
     }

@@ -27,6 +27,8 @@ const TLS_EXPORTER_CB_LABEL = 'EXPORTER-Channel-Binding';
 const TLS_EXPORTER_CB_LENGTH = 32;
 /** RFC 8446 §5 / Appendix D.4: the compatibility change_cipher_spec is the single byte 1. */
 const CCS_PAYLOAD = Buffer.from([1]);
+/** What an emptied or unset buffer field points at: shared, as it holds nothing. */
+const NO_BYTES = Buffer.alloc(0);
 
 export type ChannelBindingType = 'tls-unique' | 'tls-exporter';
 
@@ -47,13 +49,13 @@ export class Connection implements HandshakeContext {
   private readKeyInstalled = false;
   private plainAlertWindow = false;
   /** Bytes held back while the plaintext-alert window is open. */
-  private inbox: Buffer = Buffer.alloc(0);
+  private inbox: Buffer = NO_BYTES;
   private state: HandshakeState | null = null;
   private started = false;
   /** TLS 1.3, once the handshake is complete: the traffic secrets and what comes after the handshake. */
   private post: PostHandshake13 | null = null;
   private secrets12: Secrets12 | null = null;
-  private clientRandom: Buffer = Buffer.alloc(0);
+  private clientRandom: Buffer = NO_BYTES;
 
   /** Decrypted application data not yet read. */
   private readonly plaintext = new ByteQueue();
@@ -185,7 +187,7 @@ export class Connection implements HandshakeContext {
     if (this.inbox.length < RECORD_HEADER_LENGTH) return false;
     this.plainAlertWindow = false;
     this.records.feed(this.inbox);
-    this.inbox = Buffer.alloc(0);
+    this.inbox = NO_BYTES;
     return true;
   }
 
@@ -244,9 +246,10 @@ export class Connection implements HandshakeContext {
     if (this.failure) throw this.failure;
     if (!this.isServer) throw new TLSError('internal_error', 'post-handshake authentication is requested by the server');
     const post = this.post;
-    const transcript = post?.transcript;
-    if (!this._handshakeDone || this.negotiated.version !== 'TLSv1.3' || !post || !transcript) throw new TLSError('internal_error', 'post-handshake authentication needs a completed TLS 1.3 handshake');
-    if (!this.negotiated.postHandshakeAuthOffered) throw new TLSError('internal_error', 'the client did not offer post_handshake_auth');
+    if (!this._handshakeDone || this.negotiated.version !== 'TLSv1.3' || !post) throw new TLSError('internal_error', 'post-handshake authentication needs a completed TLS 1.3 handshake');
+    // The handshake transcript is kept exactly when the client offered post_handshake_auth.
+    const transcript = post.transcript;
+    if (!this.negotiated.postHandshakeAuthOffered || !transcript) throw new TLSError('internal_error', 'the client did not offer post_handshake_auth');
     if (post.clientAuthPending) throw new TLSError('internal_error', 'a post-handshake CertificateRequest is already outstanding');
     if (this._closed) throw new TLSError('internal_error', 'post-handshake authentication after close_notify');
     this.guard(() => post.requestClientAuth(transcript));
@@ -316,7 +319,8 @@ export class Connection implements HandshakeContext {
   }
 
   setClientRandom(random: Buffer): void {
-    this.clientRandom = keepBytes(random);
+    // Only the key log needs it after the ClientHello.
+    if (this.config.keyLog !== null) this.clientRandom = keepBytes(random);
   }
 
   keyLog(label: string, secret: Buffer): void {
@@ -324,7 +328,10 @@ export class Connection implements HandshakeContext {
   }
 
   handshakeComplete(schedule: KeySchedule, secrets: TrafficSecrets, transcript?: Transcript): void {
-    this.post = new PostHandshake13(this, this.records, this.limits, schedule, { ...secrets, clientFinished: keepBytes(secrets.clientFinished) }, transcript ?? null);
+    // The transcript outlives the handshake only where post-handshake authentication may continue it
+    // (RFC 8446 §4.6.2): a client that offered it, a server whose client did.
+    const pha = this.isServer ? this.negotiated.postHandshakeAuthOffered : this.config.postHandshakeAuth;
+    this.post = new PostHandshake13(this, this.records, this.limits, schedule, keepSecrets(secrets), pha ? (transcript ?? null) : null);
     this._handshakeDone = true;
     // RFC 8446 §5: after the peer's Finished a change_cipher_spec is unexpected_message.
     this.records.setChangeCipherSpecPolicy('reject');
@@ -465,4 +472,20 @@ export class Connection implements HandshakeContext {
   private processAlert(fragment: Buffer): void {
     if (this.limits.alert(fragment, this.negotiated.version === 'TLSv1.2')) this._peerClosed = true;
   }
+}
+
+/**
+ * The secrets a TLS 1.3 connection keeps after its handshake, copied into
+ * one buffer of their own: five small ArrayBuffers less per connection, and
+ * nothing of the handshake's memory pinned.
+ */
+function keepSecrets(s: TrafficSecrets): TrafficSecrets {
+  const parts = [s.clientApplication, s.serverApplication, s.exporterMaster, s.resumptionMaster, s.clientFinished];
+  const all = Buffer.allocUnsafeSlow(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  const [clientApplication, serverApplication, exporterMaster, resumptionMaster, clientFinished] = parts.map((p) => {
+    all.set(p, at);
+    return all.subarray(at, (at += p.length));
+  });
+  return { clientApplication: clientApplication!, serverApplication: serverApplication!, exporterMaster: exporterMaster!, resumptionMaster: resumptionMaster!, clientFinished: clientFinished! };
 }

@@ -10,6 +10,9 @@ import type { HandshakeFrame } from './messages/handshake.js';
  */
 export const DEFAULT_MAX_HANDSHAKE_MESSAGE_SIZE = 100 * 1024;
 
+/** What an emptied buffer points at: nothing of its own, so an idle connection holds no memory here. */
+const NO_BYTES = Buffer.alloc(0);
+
 /**
  * Reassembles handshake messages from the plaintext of handshake records:
  * one message may span several records, and one record may hold several
@@ -22,7 +25,7 @@ export const DEFAULT_MAX_HANDSHAKE_MESSAGE_SIZE = 100 * 1024;
  */
 export class HandshakeBuffer {
   /** Memory the pending bytes live in, [start, end); bytes past `end` are spare room, not yet given out. */
-  private data: Buffer = Buffer.alloc(0);
+  private data: Buffer = NO_BYTES;
   private start = 0;
   private end = 0;
 
@@ -86,7 +89,7 @@ export class HandshakeBuffer {
     };
     this.start = end;
     if (this.start === this.end) {
-      this.data = Buffer.alloc(0);
+      this.data = NO_BYTES;
       this.start = 0;
       this.end = 0;
     }

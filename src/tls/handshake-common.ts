@@ -150,6 +150,9 @@ export function keepBytes(bytes: Uint8Array): Buffer {
   return out;
 }
 
+/** The session id before one is known: shared, as it holds nothing. */
+const NO_SESSION_ID = Buffer.alloc(0);
+
 export function emptyNegotiated(): Negotiated {
   return {
     version: null,
@@ -160,7 +163,7 @@ export function emptyNegotiated(): Negotiated {
     peerCertificates: [],
     ourCertificates: [],
     resumed: false,
-    sessionId: Buffer.alloc(0),
+    sessionId: NO_SESSION_ID,
     signatureScheme: null,
     peerSignatureScheme: null,
     helloRetry: false,

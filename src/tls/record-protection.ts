@@ -52,9 +52,9 @@ export class Direction {
   suite: CipherSuite | null = null;
   aead: AeadKey | null = null;
   /** Reused for every record: the AEAD copies it when the cipher is created. */
-  readonly nonce = Buffer.alloc(AEAD_NONCE_LENGTH);
+  readonly nonce: Buffer;
   /** TLS 1.2 additional data, reused per record. */
-  private readonly aad12 = Buffer.alloc(TLS12_AAD_LENGTH);
+  private readonly aad12: Buffer;
   private ivHi = 0;
   private ivLo = 0;
   private seqHi = 0;
@@ -62,7 +62,12 @@ export class Direction {
   /** Set once sequence number 2^64-1 has been used: the next record would wrap (RFC 8446 §5.3). */
   private exhausted = false;
 
-  constructor(readonly name: 'read' | 'write') {}
+  constructor(readonly name: 'read' | 'write') {
+    // Both in one small buffer: an ArrayBuffer less per direction.
+    const scratch = Buffer.alloc(AEAD_NONCE_LENGTH + TLS12_AAD_LENGTH);
+    this.nonce = scratch.subarray(0, AEAD_NONCE_LENGTH);
+    this.aad12 = scratch.subarray(AEAD_NONCE_LENGTH);
+  }
 
   /** TLS 1.3: `iv` is the 12-byte write IV from the key schedule. Resets the sequence number. */
   setKey13(provider: CryptoProvider, suite: CipherSuite, key: Uint8Array, iv: Uint8Array): void {

@@ -72,10 +72,19 @@ test('optional: an empty Certificate leaves the connection unauthenticated and w
 });
 
 test('a client that did not offer post_handshake_auth treats a CertificateRequest as unexpected_message', () => {
-  const [c, s] = connected({ postHandshakeAuth: false });
-  assert.equal(s.negotiated.postHandshakeAuthOffered, false);
-  // The server is refused locally; force the message through a server that believes it was offered.
-  s.negotiated.postHandshakeAuthOffered = true;
+  // A server refuses locally when the extension is absent; this one sees it, added behind the client's back.
+  const [c, s] = connected({ postHandshakeAuth: false, clientHelloHook: (h) => ({ ...h, extensions: [...h.extensions, { type: 'post_handshake_auth' }] }) });
+  assert.equal(s.negotiated.postHandshakeAuthOffered, true);
   s.requestClientAuth();
   assert.equal(expectTLSError(() => c.receive(s.takeOutgoing())).alert, 'unexpected_message');
+});
+
+test('the handshake transcript outlives the handshake only where post-handshake auth may continue it', () => {
+  const transcriptOf = (conn: Connection): unknown => (conn as unknown as { post: { transcript: unknown } }).post.transcript;
+  const [c0, s0] = connected({ postHandshakeAuth: false });
+  assert.equal(transcriptOf(c0), null);
+  assert.equal(transcriptOf(s0), null);
+  const [c1, s1] = connected({ postHandshakeAuth: true });
+  assert.notEqual(transcriptOf(c1), null);
+  assert.notEqual(transcriptOf(s1), null);
 });
