@@ -11,7 +11,7 @@ import * as tls from 'node:tls';
 import * as socket from '../../src/socket/index.js';
 import type * as ssl from '../../src/ssl/index.js';
 import { expectRaggedEof, recvDigest, recvExactly, sameDigest } from './io.js';
-import { abortAfter, makePayload, resumes, showsCert, type ConnSpec } from './plan.js';
+import { abortAfter, clientKeyUpdate, makePayload, resumes, showsCert, type ConnSpec } from './plan.js';
 import { describe } from './server.js';
 import { HOSTNAME, LOOPBACK, type ClientContexts } from './setup.js';
 import type { Tally } from './tally.js';
@@ -71,7 +71,7 @@ async function oursClient(env: ClientEnv, spec: ConnSpec, session: ssl.SSLSessio
     await s.doHandshake();
     checkClientSession(spec, s.version(), s.sessionReused);
     if (spec.ending === 'abort') return abortOurs(s, spec, Buffer.concat([header, data]));
-    const [, echo] = await Promise.all([s.sendall(Buffer.concat([header, data])), recvDigest(s, spec.size, 'echo')]);
+    const [, echo] = await Promise.all([sendWithKeyUpdate(s, spec, Buffer.concat([header, data])), recvDigest(s, spec.size, 'echo')]);
     sameDigest(echo, createHash('sha256').update(data).digest(), 'echo');
     env.tally.bytesVerified += spec.size;
     const got = s.session as ssl.SSLSession | null;
@@ -85,6 +85,14 @@ async function oursClient(env: ClientEnv, spec: ConnSpec, session: ssl.SSLSessio
     // 'ragged' and 'ragged-strict': close() without unwrap() sends no close_notify.
     return got;
   });
+}
+
+async function sendWithKeyUpdate(s: ssl.SSLSocket, spec: ConnSpec, bytes: Buffer): Promise<void> {
+  if (!clientKeyUpdate(spec)) return s.sendall(bytes);
+  const half = Math.ceil(bytes.length / 2);
+  await s.sendall(bytes.subarray(0, half));
+  s.keyUpdate(true);
+  await s.sendall(bytes.subarray(half));
 }
 
 /**

@@ -108,6 +108,20 @@ export function makePlan(n: number, seed: number): ConnSpec[] {
   return specs;
 }
 
+/**
+ * TLS 1.3 KeyUpdates with update_requested in the middle of the echo (beyond
+ * Python: SSLSocket.keyUpdate()): our client sends one halfway through its
+ * data on even ids, the server one right after the header on odd ids — each
+ * peer answers with its own while data flows both ways.
+ */
+export function clientKeyUpdate(spec: ConnSpec): boolean {
+  return spec.client === 'ours' && spec.version === '1.3' && spec.ending !== 'abort' && spec.id % 2 === 0;
+}
+
+export function serverKeyUpdate(spec: ConnSpec): boolean {
+  return spec.version === '1.3' && spec.ending !== 'abort' && spec.id % 2 === 1;
+}
+
 /** Bytes whose SHA-256 both ends check: each echoed byte once at the server and once at the client; none for an abort. */
 export function bytesToVerify(spec: ConnSpec): number {
   return spec.ending === 'abort' ? 0 : 2 * (spec.size + spec.plainSize);

@@ -15,7 +15,7 @@
 import { loadavg } from 'node:os';
 import { runClients } from './clients.js';
 import { runClientProcess, type ClientOutcome } from './client-process.js';
-import { bytesToVerify, makePlan, type ConnSpec } from './plan.js';
+import { bytesToVerify, clientKeyUpdate, makePlan, serverKeyUpdate, type ConnSpec } from './plan.js';
 import { baselineResources, checkFdLimit, liveMemory, rss, sameCounts, settledResources, type Counts } from './resources.js';
 import { SoakServer } from './server.js';
 import { clientContexts, makeCerts, serverContext } from './setup.js';
@@ -193,6 +193,9 @@ function primers(n: number): ConnSpec[] {
 
 function mixOf(plan: readonly ConnSpec[]): Record<string, number> {
   const mix: Record<string, number> = {};
-  for (const s of plan) for (const k of [s.client, `TLS ${s.version}`, s.auth, s.ending]) mix[k] = (mix[k] ?? 0) + 1;
+  for (const s of plan) {
+    const keyUpdates = [...(clientKeyUpdate(s) ? ['client KeyUpdate'] : []), ...(serverKeyUpdate(s) ? ['server KeyUpdate'] : [])];
+    for (const k of [s.client, `TLS ${s.version}`, s.auth, s.ending, ...keyUpdates]) mix[k] = (mix[k] ?? 0) + 1;
+  }
   return mix;
 }

@@ -11,7 +11,7 @@
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
 import { expectEof, expectRaggedEof, recvDigest, recvExactly, sameDigest } from './io.js';
-import { HEADER_LENGTH, parseHeader, resumes, showsCert, type ConnSpec, type Header } from './plan.js';
+import { HEADER_LENGTH, parseHeader, resumes, serverKeyUpdate, showsCert, type ConnSpec, type Header } from './plan.js';
 import { CLIENT_CN, LOOPBACK } from './setup.js';
 import type { Tally } from './tally.js';
 
@@ -63,6 +63,7 @@ export class SoakServer {
       where = `server #${spec.id} (${describe(spec)})`;
       checkSession(spec, version, reused, cert);
       conn.suppressRaggedEofs = spec.ending !== 'ragged-strict' && spec.ending !== 'abort';
+      if (serverKeyUpdate(spec)) conn.keyUpdate(true);
       if (spec.ending === 'abort') await endAborted(conn, spec);
       else await this.echo(conn, spec, header);
       this.tally.serverCompleted++;

@@ -28,7 +28,7 @@ for (const clientsProcess of [false, true]) {
     assert.equal(r.bytesVerified, r.bytesPlanned, context);
     assert.deepEqual(r.handlesAfter, r.handlesBefore, context);
     assert.equal(r.handlesBack, true, context);
-    for (const kind of ['ours', 'node', 'TLS 1.3', 'TLS 1.2', 'plain', 'client-cert', 'resume', 'resume-cert', 'close-notify', 'ragged', 'ragged-strict', 'unwrap', 'abort', 'server-ragged', 'server-ragged-strict']) {
+    for (const kind of ['ours', 'node', 'TLS 1.3', 'TLS 1.2', 'plain', 'client-cert', 'resume', 'resume-cert', 'close-notify', 'ragged', 'ragged-strict', 'unwrap', 'abort', 'server-ragged', 'server-ragged-strict', 'client KeyUpdate', 'server KeyUpdate']) {
       assert.ok((r.mix[kind] ?? 0) > 0, `${kind} in the mix`);
     }
     assert.ok(passed(r));
