@@ -87,6 +87,8 @@ export interface Scenario {
   readonly hrr?: boolean;
   /** The client offers the session of an earlier connection (TLS 1.3 PSK / TLS 1.2 ticket). */
   readonly resume?: boolean;
+  /** The second ping is 40,000 bytes (three records each way). */
+  readonly big?: boolean;
   /** The client does not verify (CERT_NONE): a tampered certificate gets as far as parsing and getpeercert(). */
   readonly noVerify?: boolean;
 }

@@ -42,6 +42,7 @@ export interface PairInput {
 
 const MAX_ROUNDS = 60;
 const PING = [Buffer.from('ping one'), Buffer.from('ping two, after a key update')];
+const BIG_PING = [PING[0]!, Buffer.alloc(40_000, 'big ping ')];
 export const SCENARIOS: readonly Scenario[] = [
   { version: '1.3', clientAuth: false },
   { version: '1.3', clientAuth: true, alpn: true },
@@ -53,6 +54,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { version: '1.2', clientAuth: false, resume: true },
   { version: '1.3', clientAuth: false, noVerify: true },
   { version: '1.2', clientAuth: true, noVerify: true },
+  { version: '1.3', clientAuth: false, big: true },
+  { version: '1.2', clientAuth: false, big: true },
 ];
 
 /** For `resume` scenarios: the session of one untampered connection, offered by every later client. */
@@ -248,7 +251,12 @@ export class PairRun {
     }
   }
 
+  private get pings(): Buffer[] {
+    return this.input.scenario.big ? BIG_PING : PING;
+  }
+
   private clientScript(): void {
+    const PING = this.pings;
     const c = this.c;
     c.inspect();
     if (!c.alive || !c.handshakeDone) return;
@@ -325,7 +333,7 @@ export class PairRun {
       if (side.error) problems.push(`${n} failed: ${side.error.message}`);
       if (!side.handshakeDone) problems.push(`${n} did not finish the handshake`);
     }
-    const want = Buffer.concat(PING);
+    const want = Buffer.concat(this.pings);
     if (!Buffer.concat(this.echoed).equals(want)) problems.push('the echo did not come through intact');
     if (this.clientPhase !== 4) problems.push(`client stopped in phase ${this.clientPhase}`);
     if (this.input.scenario.resume && !this.c.obj.sessionReused) problems.push('the session was not resumed');

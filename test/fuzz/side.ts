@@ -20,6 +20,8 @@ export class FuzzFailure extends Error {
 /** Bytes a side may queue for the wire in one step, and plaintext it may hold: far above any honest use here. */
 const MAX_OUTGOING_PER_STEP = 256 * 1024;
 const MAX_PENDING_PLAINTEXT = 64 * 1024;
+/** The largest record on the wire (TLS 1.2's 2^14 + 2048 bytes of ciphertext, with its header). */
+const MAX_HELD_INPUT = 5 + 2 ** 14 + 2048;
 
 export type Outcome = 'running' | 'error' | 'closed';
 
@@ -142,7 +144,7 @@ export class Side {
     if (this.paused) return;
     if (!this.handshakeDone) {
       this.guard('doHandshake', () => void this.obj._handshakeOrWant());
-      if (!this.handshakeDone) return;
+      if (!this.handshakeDone) return this.checkInbound();
     }
     this.guard('read', () => {
       for (;;) {
@@ -156,6 +158,14 @@ export class Side {
         this.received.push(data);
       }
     });
+    this.checkInbound();
+  }
+
+  /** After a step a live side holds at most one incomplete record of input: every whole record was taken in. */
+  private checkInbound(): void {
+    if (!this.alive || this.paused) return;
+    const held = this.obj._inboundBuffered.bytes;
+    if (held > MAX_HELD_INPUT) throw new FuzzFailure(`holds ${held} bytes of input after a step`);
   }
 
   /**
