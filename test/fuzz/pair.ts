@@ -38,6 +38,8 @@ export interface PairInput {
   readonly wire: { dir: 'cs' | 'sc'; flight: number; muts: Mutation[] } | null;
   /** Seeds the re-fragmentation of every flight (0: whole flights). */
   readonly cutSeed: number;
+  /** Call the informational API before every step on both sides (Side.probe). */
+  readonly probe?: boolean;
 }
 
 const MAX_ROUNDS = 60;
@@ -104,6 +106,11 @@ function shapeOf(s: Scenario) {
 }
 
 export function generatePair(rng: Rng): PairInput {
+  const input = generatePlan(rng);
+  return rng.chance(0.15) ? { ...input, probe: true } : input;
+}
+
+function generatePlan(rng: Rng): PairInput {
   const scenario = rng.pick(SCENARIOS);
   const shape = shapeOf(scenario);
   const cutSeed = rng.chance(0.5) ? rng.u32() : 0;
@@ -173,6 +180,7 @@ export class PairRun {
     this.c = new Side(clientContext(input.scenario), false, session);
     this.s = new Side(serverContext(input.scenario), true);
     this.cuts = new Rng(input.cutSeed);
+    this.c.probing = this.s.probing = input.probe === true;
     this.intercept('c', this.c);
     this.intercept('s', this.s);
   }

@@ -33,6 +33,8 @@ export class Side {
   /** close_notify received (read() returned b'', or SSLZeroReturnError). */
   peerClosed = false;
   readonly received: Buffer[] = [];
+  /** Call probe() before every step (the pair target sets it for some inputs). */
+  probing = false;
   /** Set while another call (unwrap) does the reading: step() then leaves the input alone. */
   paused = false;
 
@@ -141,6 +143,7 @@ export class Side {
    * built per step.
    */
   step(): void {
+    if (this.probing) this.probe();
     if (this.paused) return;
     if (!this.handshakeDone) {
       this.guard('doHandshake', () => void this.obj._handshakeOrWant());
@@ -186,6 +189,33 @@ export class Side {
     });
   }
   private inspected = false;
+
+  /**
+   * Any time, even mid-handshake or after a failure: the informational calls
+   * answer (null / empty before the handshake, as Python) or raise a Python
+   * exception (ValueError for keying material before the handshake) — never
+   * a TypeError from a half-built connection.
+   */
+  probe(): void {
+    const o = this.obj;
+    const calls: [string, () => unknown][] = [
+      ['info', () => JSON.stringify([o.cipher(), o.version(), o.selectedAlpnProtocol(), o.sharedCiphers(), o.sessionReused, o.group(), o.pending(), o.serverSide, o.serverHostname, String(o)])],
+      ['getpeercert', () => JSON.stringify([o.getpeercert(), o.getpeercert(true)])],
+      ['chains', () => [o.getUnverifiedChain(), o.getVerifiedChain()]],
+      ['getChannelBinding', () => o.getChannelBinding('tls-unique')],
+      ['session', () => o.session],
+      ['exportKeyingMaterial', () => o.exportKeyingMaterial('EXPORTER-fuzz', 16, null)],
+    ];
+    for (const [name, call] of calls) {
+      try {
+        call();
+      } catch (e) {
+        // Python's own answers before the handshake: ValueError('handshake not done yet') and the like.
+        if (e instanceof ssl.SSLError || (e instanceof Error && e.name === 'ValueError')) continue;
+        throw new FuzzFailure(`probe ${name}: ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`);
+      }
+    }
+  }
 
   /** Everything queued for the wire. */
   take(): Buffer {
