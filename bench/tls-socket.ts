@@ -72,6 +72,8 @@ export async function oursEndpoint(c: Certs, tls12Cipher?: string): Promise<Ours
   if (tls12Cipher !== undefined) {
     cctx.maximumVersion = ssl.TLSVersion.TLSv1_2;
     cctx.setCiphers(tls12Cipher);
+    // RFC 8422 §5.1: a TLS 1.2 server uses its ECDSA P-256 certificate only if the client lists P-256 (the key exchange stays X25519).
+    cctx.setGroups(`${GROUP}:P-256`);
   }
   const raw = await socket.createServer([LOOPBACK, 0]);
   const listener = (await sctx.wrapSocket(raw, { serverSide: true })) as ssl.SSLSocket;

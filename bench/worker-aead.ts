@@ -21,7 +21,7 @@ import { CTRL, layout, TAG, type WorkerInit } from './worker-aead-layout.js';
 
 const RECORD = 16384;
 const WORKERS = 2;
-const BATCHES = [1, 4, 16, 64];
+const BATCHES = [1, 4, 64];
 const MAX_RECORDS = Math.max(...BATCHES);
 
 /** Atomics.waitAsync (V8 since Node 16; not yet in this project's TypeScript lib). */
