@@ -139,6 +139,9 @@ export function offeredSession12(ctx: HandshakeContext): ClientTicket12 | null {
   if (t === null || t.version !== 'TLSv1.2') return null;
   // RFC 7627 §5.3: "The client SHOULD NOT offer an abbreviated handshake to resume a session that does not use an extended master secret."
   if (!t.ems) return null;
+  // RFC 5246 §7.4.1.2: a resumption offer lists the session's suite; one we no longer enable is not offered
+  // (a server would resume it anyway, or refuse: OpenSSL's "required cipher missing").
+  if (!ctx.config.cipherSuites.includes(t.suite)) return null;
   const now = ctx.config.clock?.() ?? t.receivedAt;
   if (t.lifetime > 0 && now - t.receivedAt > t.lifetime * 1000) return null;
   // Without tickets (SSL_OP_NO_TICKET) only the session id can name the session.

@@ -25,7 +25,7 @@ import { RecordLayer } from '../../src/tls/record.js';
 import { alertName } from '../../src/tls/registry/alerts.js';
 import { ContentType } from '../../src/tls/registry/content-types.js';
 import { HandshakeType } from '../../src/tls/registry/handshake-types.js';
-import type { CipherSuite } from '../../src/tls/registry/suites.js';
+import { TLS12_SUITES, type CipherSuite } from '../../src/tls/registry/suites.js';
 import { TicketKeys, type AnyClientTicket, type ClientTicket12 } from '../../src/tls/tickets.js';
 import { expectTLSError } from '../helpers/pump.js';
 import { testPki } from './connection-certs.js';
@@ -508,3 +508,49 @@ againstClients(
   // RFC 5246 §7.4: the client SHOULD ignore it mid-handshake, as OpenSSL does (it is not hashed, so the handshake completes).
   { openssl: COMPLETED },
 );
+
+/** A TLS 1.2 session from `first`, then a client that no longer enables the session's suite connects to `second`. */
+async function suiteDropped(first: Target, next: () => Promise<Target>): Promise<{ outcome: Outcome; hello: ClientHello; session: ClientTicket12 }> {
+  const tickets: AnyClientTicket[] = [];
+  assert.deepEqual(await runClient(first, { config: { onTicket: (t) => tickets.push(t) } }), COMPLETED);
+  await first.done();
+  const session = tickets[0] as ClientTicket12;
+  assert.ok(session && session.suite.version === 'TLSv1.2');
+  const others = TLS12_SUITES.filter((s) => s !== session.suite && s.auth === session.suite.auth);
+  let hello: ClientHello | null = null;
+  const second = await next();
+  try {
+    const outcome = await runClient(second, { config: { resumeTicket: session, cipherSuites: others, clientHelloHook: (h) => (hello = h) } });
+    return { outcome, hello: hello!, session };
+  } finally {
+    await second.done();
+  }
+}
+
+const offersSession = (h: ClientHello, t: ClientTicket12) =>
+  (t.sessionId.length > 0 && h.legacySessionId.equals(t.sessionId)) || h.extensions.some((e) => e.type === 'session_ticket' && e.ticket.length > 0);
+
+test('TLS 1.2 client: a session whose cipher suite we no longer enable is not offered (RFC 5246 §7.4.1.2); the handshake is a full one (sslsock server)', async () => {
+  const keys = new TicketKeys(provider, { now: () => Date.now() });
+  const r = await suiteDropped(ourServer({ ...TLS12, ticketKeys: keys }), async () => ourServer({ ...TLS12, ticketKeys: keys }));
+  assert.equal(offersSession(r.hello, r.session), false, 'the ClientHello offers the session');
+  assert.deepEqual(r.outcome, COMPLETED);
+});
+
+test('TLS 1.2 client: a session whose cipher suite we no longer enable is not offered; openssl s_server would refuse it (illegal_parameter, "required cipher missing")', { skip: skipOpenssl }, async () => {
+  const pki = testPki();
+  const port = await freePort();
+  const peer = Peer.start('openssl', ['s_server', '-accept', String(port), '-cert', pki.servers.p256.certFile, '-key', pki.servers.p256.keyFile, '-naccept', '2', '-quiet', '-tls1_2']);
+  const target = async (): Promise<Target> => {
+    const wire = await tcpWire(port);
+    return { name: 'openssl s_server', wire, received: async () => (await peer.waitStdout(1, 2000)).toString('latin1'), done: async () => wire.close() };
+  };
+  try {
+    const r = await suiteDropped(await target(), target);
+    assert.deepEqual(r.outcome, COMPLETED);
+    assert.equal(offersSession(r.hello, r.session), false);
+  } finally {
+    peer.kill();
+    await peer.exit();
+  }
+});
