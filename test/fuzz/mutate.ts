@@ -73,8 +73,9 @@ export function randomMutation(rng: Rng, len: number): Mutation {
   }
 }
 
+/** 1..max mutations, half the time exactly one (a single precise change reaches checks that several would break first). */
 export function randomMutations(rng: Rng, len: number, max = 4): Mutation[] {
-  const n = 1 + rng.below(max);
+  const n = rng.chance(0.5) ? 1 : 1 + rng.below(max);
   const out: Mutation[] = [];
   for (let i = 0; i < n; i++) out.push(randomMutation(rng, len));
   return out;
