@@ -96,6 +96,8 @@ class Keys12 {
 
 interface ClientScript {
   readonly config?: Partial<ConnectionConfig>;
+  /** The ClientHello handshake message → the message sent instead (default: as written). */
+  readonly hello?: (ch: Buffer) => Buffer;
   /** The client's second flight as records ([ClientKeyExchange], ChangeCipherSpec, Finished) → the bytes sent. */
   readonly flight?: (recs: Required<Rec>[], keys: Keys12) => Buffer;
 }
@@ -121,7 +123,7 @@ function hearServer(client: ScriptedClient, bytes: Buffer): Outcome | null {
 async function runClient(t: Target, s: ClientScript): Promise<Outcome> {
   const client = new ScriptedClient({ ...TLS12, ...s.config });
   const ch = client.clientHello();
-  await t.wire.send(joinRecords([hs(ch, 0x0301)]));
+  await t.wire.send(joinRecords([hs(s.hello ? s.hello(ch) : ch, 0x0301)]));
   const first = await t.wire.answer();
   let heard = hearServer(client, first);
   if (heard) return heard;
@@ -241,6 +243,57 @@ againstServers(
   hook((h) => mapExt(h, (e) => (e.type === 'supported_groups' ? { type: 'supported_groups' as const, groups: [0x0016] } : e))),
   alert('handshake_failure'),
 );
+
+/** The ClientHello message with its extensions block cut off (`trailing` in its place). */
+function withoutExtensions(ch: Buffer, trailing = Buffer.alloc(0)): Buffer {
+  let o = 4 + 2 + 32;
+  o += 1 + ch[o]!;
+  o += 2 + ch.readUInt16BE(o);
+  o += 1 + ch[o]!;
+  const body = Buffer.concat([ch.subarray(4, o), trailing]);
+  return Buffer.concat([Buffer.from([ch[0]!, 0, body.length >> 8, body.length & 0xff]), body]);
+}
+
+againstServers(
+  'a ClientHello without any extensions block is read (RFC 5246 §7.4.1.2), and without signature_algorithms gets handshake_failure',
+  { hello: (ch) => withoutExtensions(ch) },
+  alert('handshake_failure'),
+);
+
+const withTrailingByte = (ch: Buffer) => {
+  const body = Buffer.concat([ch.subarray(4), Buffer.from([0])]);
+  return Buffer.concat([Buffer.from([ch[0]!, 0, body.length >> 8, body.length & 0xff]), body]);
+};
+
+againstServers('a ClientHello with a byte after its extensions block: decode_error', { hello: withTrailingByte }, alert('decode_error'));
+
+test('TLS 1.2: every record either side sends in a handshake, data both ways and close_notify is of a type RFC 5246 defines (20-23)', () => {
+  const c = Connection.client({ provider, serverName: 'localhost', ...TLS12 });
+  const s = Connection.server({ provider, certificates: [testPki().servers.p256.certified] });
+  const types = new Set<number>();
+  const move = (from: Connection, to: Connection) => {
+    const bytes = from.takeOutgoing();
+    for (const r of splitRecords(bytes)) types.add(r.type);
+    if (bytes.length > 0) to.receive(bytes);
+  };
+  for (let i = 0; i < 4; i++) {
+    move(c, s);
+    move(s, c);
+  }
+  assert.ok(c.handshakeDone && s.handshakeDone);
+  c.write(Buffer.from('ping'));
+  s.write(Buffer.from('pong'));
+  c.close();
+  s.close();
+  move(c, s);
+  move(s, c);
+  assert.deepEqual([...types].sort(), [20, 21, 22, 23]);
+});
+
+test('RFC 8422 §5.1.2: our TLS 1.2 ClientHello carries ec_point_formats as exactly 00 0B 00 02 01 00', () => {
+  const ch = new ScriptedClient(TLS12).clientHello();
+  assert.ok(ch.includes(Buffer.from([0x00, 0x0b, 0x00, 0x02, 0x01, 0x00])));
+});
 
 // ---- scripted server against TLS 1.2 clients ----
 
