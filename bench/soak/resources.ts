@@ -43,9 +43,17 @@ export function rss(): number {
   return process.memoryUsage().rss;
 }
 
-/** Live JS heap plus Buffer memory, after a full GC when the process runs with --expose-gc (npm run soak does): what a leak would grow. */
-export function liveMemory(): number {
-  globalThis.gc?.();
+/**
+ * Live JS heap plus Buffer memory, after full GCs when the process runs with
+ * --expose-gc (npm run soak does): what a leak would grow. Several rounds
+ * with event-loop turns between them, since WeakRef targets and
+ * FinalizationRegistry entries (the socket registry) outlive one GC.
+ */
+export async function liveMemory(): Promise<number> {
+  for (let i = 0; i < 4 && globalThis.gc; i++) {
+    globalThis.gc();
+    await new Promise<void>((resolve) => setTimeout(resolve, 20));
+  }
   const m = process.memoryUsage();
   return m.heapUsed + m.external;
 }

@@ -82,7 +82,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const fdLimit = checkFdLimit((clientsProcess ? 1 : 2) * concurrency);
 
   const handlesBefore = await baselineResources();
-  const liveBefore = liveMemory();
+  const liveBefore = await liveMemory();
   const rssBefore = rss();
   const deadline = Date.now() + deadlineSeconds * 1000;
   const tally = new Tally(deadline);
@@ -140,7 +140,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
 
   const handlesAfter = await settledResources(handlesBefore);
-  const liveAfter = liveMemory();
+  const liveAfter = await liveMemory();
   const all = [...primerSpecs, ...plan];
   return {
     connections: n,
