@@ -473,3 +473,10 @@ against(
   { flight: (f, c) => withCcs(f, c.handshakeSealer().seal(ContentType.handshake, Buffer.concat([f.messages, KEY_UPDATE.subarray(0, 2)]))) },
   alert('unexpected_message'),
 );
+
+against(
+  'a second ClientHello (after a HelloRetryRequest) offering early_data: illegal_parameter',
+  { config: secondHelloEdit((h) => ({ ...h, extensions: [...h.extensions.filter((e) => e.type !== 'pre_shared_key'), { type: 'early_data' as const }] })) },
+  alert('illegal_parameter'),
+  { ours: { groups: ['X25519'] }, opensslArgs: ['-groups', 'X25519'] },
+);

@@ -530,3 +530,31 @@ test('an EndOfEarlyData from the server: unexpected_message (RFC 8446 §4.5)', (
   const bytes = serverFlight(o, { hs: (m) => [m[0]!, { type: HandshakeType.end_of_early_data, body: Buffer.alloc(0) }, ...m.slice(1)] });
   clientRejects(bytes, o.c, 'unexpected_message');
 });
+
+test('a HelloRetryRequest selecting a cipher suite we did not offer: illegal_parameter (RFC 8446 §4.1.4)', () => {
+  const o = setup({ groups: ['X25519', 'P-256'] }, { groups: ['P-256'] });
+  o.s.receive(o.c.takeOutgoing());
+  const [rec] = splitRecords(o.s.takeOutgoing());
+  const [m] = splitMessages(rec!.body);
+  const hrr = decodeServerHello(m!.body);
+  assert.equal(hrr.type, 'hello_retry_request');
+  const edited = encodeServerHello({ ...hrr, cipherSuite: 0x1304 } as never);
+  const err = expectTLSError(() => o.c.receive(joinRecords([{ type: ContentType.handshake, body: joinMessages([{ type: HandshakeType.server_hello, body: edited }]) }])));
+  assert.equal(err.alert, 'illegal_parameter');
+});
+
+test('a ServerHello whose key_share group differs from the one the HelloRetryRequest selected: illegal_parameter (RFC 8446 §4.2.8)', () => {
+  const o = setup({ groups: ['X25519', 'P-256'] }, { groups: ['P-256'] });
+  o.s.receive(o.c.takeOutgoing());
+  o.c.receive(o.s.takeOutgoing());
+  o.s.receive(o.c.takeOutgoing());
+  const recs = splitRecords(o.s.takeOutgoing());
+  const [m] = splitMessages(recs[0]!.body);
+  const sh = decodeServerHello(m!.body) as ServerHello;
+  const edited = encodeServerHello({
+    ...sh,
+    extensions: sh.extensions.map((e) => (e.type === 'key_share' && 'serverShare' in e ? { type: 'key_share' as const, serverShare: { group: NamedGroup.x25519, keyExchange: Buffer.alloc(32, 9) } } : e)),
+  });
+  const err = expectTLSError(() => o.c.receive(joinRecords([{ type: ContentType.handshake, body: joinMessages([{ type: HandshakeType.server_hello, body: edited }]) }])));
+  assert.equal(err.alert, 'illegal_parameter');
+});
