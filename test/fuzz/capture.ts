@@ -258,7 +258,70 @@ function captures(): Capture[] {
       }, s),
     );
   }
+  out.push(...hrrCaptures());
   return out;
+}
+
+/**
+ * HelloRetryRequest both ways (TLS 1.3): our `hrr` client sends its only key share for P-256 to a peer that takes
+ * X25519 only; a peer client sending only a P-256 share meets our `hrr` server (X25519 only). Python's ssl cannot
+ * choose groups before 3.15, so it has none.
+ */
+function hrrCaptures(): Capture[] {
+  const s: Scenario = { version: '1.3', clientAuth: false, hrr: true };
+  const ca = certFile('ca.pem');
+  const cert = certFile('server.pem');
+  const key = certFile('server.key');
+  const add = (peer: string, peerRole: 'server' | 'client', run: Capture['run']): Capture => ({ name: `${peer}-${peerRole}-tls13-hrr`, peer, peerRole, scenario: s, run });
+  return [
+    add('openssl', 'server', () =>
+      againstServer(async () => {
+        const port = await freePort();
+        const p = Peer.start('openssl', ['s_server', '-accept', String(port), '-naccept', '1', '-cert', cert, '-key', key, '-tls1_3', '-groups', 'X25519', '-rev', '-quiet']);
+        return { port, stop: peerStop(p) };
+      }, s),
+    ),
+    add('openssl', 'client', () =>
+      againstClient((port) => {
+        const p = Peer.start('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', ca, '-verify_return_error', '-tls1_3', '-groups', 'P-256:X25519', '-quiet']);
+        p.proc.stdin.write(PING);
+        return { stop: peerStop(p) };
+      }, s),
+    ),
+    add('gnutls', 'server', () =>
+      againstServer(async () => {
+        const { peer, port } = await startGnutlsServ({ certFile: cert, keyFile: key, priority: tls13Priority({ groups: ['X25519'] }) });
+        return { port, stop: peerStop(peer) };
+      }, s),
+    ),
+    add('gnutls', 'client', () =>
+      againstClient((port) => {
+        const cli = startGnutlsCli(port, { caFile: ca, priority: tls13Priority({ groups: ['P-256', 'X25519'] }), singleKeyShare: true });
+        cli.peer.proc.stdin.write(PING);
+        return { stop: peerStop(cli.peer) };
+      }, s),
+    ),
+    add('node', 'server', () =>
+      againstServer(async () => {
+        const srv = tls.createServer({ cert: readFileSync(cert), key: readFileSync(key), minVersion: 'TLSv1.3', ecdhCurve: 'X25519' }, (c) => {
+          c.on('data', (d) => c.write(d));
+          c.on('end', () => c.end());
+          c.on('error', () => undefined);
+        });
+        await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+        return { port: (srv.address() as net.AddressInfo).port, stop: () => srv.close() };
+      }, s),
+    ),
+    add('node', 'client', () =>
+      againstClient((port) => {
+        const c = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(ca), minVersion: 'TLSv1.3', ecdhCurve: 'P-256:X25519' });
+        c.on('secureConnect', () => c.write(PING));
+        c.on('data', () => c.end());
+        c.on('error', () => undefined);
+        return { stop: () => c.destroy() };
+      }, s),
+    ),
+  ];
 }
 
 async function main(): Promise<void> {
