@@ -362,6 +362,16 @@ test('any other alert is fatal whatever level it claims (RFC 8446 §6.2)', () =>
   assert.equal(s.takeOutgoing().length, 0);
 });
 
+test('an alert of an unknown description, even at warning level, is an error alert that ends the connection (RFC 8446 §6)', () => {
+  const { s, forged } = clientImpersonator();
+  forged.write(ContentType.alert, Buffer.from([AlertLevel.warning, 0xfe]));
+  const err = expectTLSError(() => s.receive(forged.takeOutgoing()));
+  assert.equal(err.fromPeer, true);
+  assert.match(err.reason, /unknown alert 254/);
+  assert.equal(s.takeOutgoing().length, 0);
+  assert.throws(() => s.write(Buffer.from('after')));
+});
+
 test('an alert of unknown level is illegal_parameter', () => {
   const { s, forged } = clientImpersonator();
   forged.write(ContentType.alert, Buffer.from([7, AlertDescription.close_notify]));
