@@ -64,6 +64,7 @@ export abstract class BaseSelector<D = unknown> {
   abstract register(fileobj: FileObject, events: number, data?: D): SelectorKey<D>;
   abstract unregister(fileobj: FileObject): SelectorKey<D>;
   abstract select(timeout?: number | null): Promise<[SelectorKey<D>, number][]>;
+  /** Python: `selectors.BaseSelector.get_map`. */
   abstract getMap(): SelectorMapping<D> | null;
 
   /** Python's modify(): unregister() then register(), keeping the key if nothing changed. */
@@ -227,6 +228,7 @@ export class DefaultSelector<D = unknown> extends BaseSelector<D> {
     this.byFd.clear();
   }
 
+  /** Python: `selectors.DefaultSelector.get_map`. */
   getMap(): SelectorMapping<D> | null {
     return this.closed ? null : this.mapping;
   }

@@ -51,7 +51,7 @@ export class OSError extends Error {
     }
   }
 
-  /** The right subclass for a Linux errno, with glibc's text. */
+  /** The right subclass for a Linux errno, with glibc's text (sslsock only: Python's constructor does this when given an errno). */
   static fromErrno(errno: number, text: string = strerror(errno)): OSError {
     return new OSError(errno, text);
   }
@@ -166,6 +166,7 @@ interface NodeSystemError {
  * resolver failures become `gaierror`, system errors the OSError subclass
  * for their errno (`ECONNREFUSED` → ConnectionRefusedError, errno 111,
  * "Connection refused"). Errors that are already ours pass through.
+ * sslsock only: Python has no Node errors to convert.
  */
 export function fromNodeError(err: unknown): Error {
   if (err instanceof OSError || err instanceof ValueError || err instanceof TypeError) return err;

@@ -35,6 +35,11 @@ const TEXT_ENCODINGS: Record<string, BufferEncoding> = {
 /** What a file reads and writes: Buffer in binary modes, string in text modes. */
 export type FileData = Buffer | string;
 
+/**
+ * What `makefile()` returns: the file object over a socket. sslsock only as
+ * a class: Python's makefile() builds it from `io` classes over
+ * `socket.SocketIO`; its methods are the io file methods of Python's.
+ */
 export class SocketFile<T extends FileData = FileData> {
   readonly mode: string;
   private readonly reading: boolean;

@@ -257,6 +257,7 @@ export class socket<F extends number = number> extends SocketCore<F> {
     return [await this.recv(bufsize, flags), null];
   }
 
+  /** Python: `socket.socket.recvfrom_into`. */
   async recvfromInto(buffer: Uint8Array, nbytes = 0, flags = 0): Promise<[number, null]> {
     return [await this.recvInto(buffer, nbytes, flags), null];
   }
@@ -423,6 +424,7 @@ export class socket<F extends number = number> extends SocketCore<F> {
     throw new NotImplementedError('recvmsg() is not available: node:net cannot receive ancillary data');
   }
 
+  /** Python: `socket.socket.recvmsg_into`. */
   recvmsgInto(): never {
     throw new NotImplementedError('recvmsg_into() is not available: node:net cannot receive ancillary data');
   }

@@ -116,7 +116,7 @@ export class MemoryBIO {
     return this.chunks.length - this.head;
   }
 
-  /** Marks EOF: no more data will be written. */
+  /** Marks EOF: no more data will be written. Python: `ssl.MemoryBIO.write_eof`. */
   writeEof(): void {
     this.eofWritten = true;
   }

@@ -47,6 +47,7 @@ export const Options = {
   OP_LEGACY_SERVER_CONNECT: 0x4,
   OP_ENABLE_KTLS: 0x8,
 } as const;
+/** Python's `ssl.OP_*` option bits (OP_LEGACY_SERVER_CONNECT and OP_ENABLE_KTLS are Python 3.12's). */
 export const {
   OP_ALL,
   OP_NO_SSLv2,
@@ -67,7 +68,7 @@ export const {
   OP_ENABLE_KTLS,
 } = Options;
 
-/** `ctx.options` of a new context: OP_ALL|OP_NO_SSLv3|OP_NO_COMPRESSION|OP_CIPHER_SERVER_PREFERENCE|OP_ENABLE_MIDDLEBOX_COMPAT. */
+/** sslsock only: `ctx.options` of a new context: OP_ALL|OP_NO_SSLv3|OP_NO_COMPRESSION|OP_CIPHER_SERVER_PREFERENCE|OP_ENABLE_MIDDLEBOX_COMPAT. */
 export const DEFAULT_OPTIONS = 0x82520050;
 
 export const VerifyMode = { CERT_NONE: 0, CERT_OPTIONAL: 1, CERT_REQUIRED: 2 } as const;
@@ -184,18 +185,23 @@ export const {
   SSL_ERROR_INVALID_ERROR_CODE,
 } = SSLErrorNumber;
 
-/** X509_check_host flags (`_ssl.HOSTFLAG_*`). */
+/** X509_check_host flags: Python's `_ssl.HOSTFLAG_ALWAYS_CHECK_SUBJECT` (the `_ssl` module, not `ssl`). */
 export const HOSTFLAG_ALWAYS_CHECK_SUBJECT = 0x1;
+/** Python's `_ssl.HOSTFLAG_NO_WILDCARDS`. */
 export const HOSTFLAG_NO_WILDCARDS = 0x2;
+/** Python's `_ssl.HOSTFLAG_NO_PARTIAL_WILDCARDS`. */
 export const HOSTFLAG_NO_PARTIAL_WILDCARDS = 0x4;
+/** Python's `_ssl.HOSTFLAG_MULTI_LABEL_WILDCARDS`. */
 export const HOSTFLAG_MULTI_LABEL_WILDCARDS = 0x8;
+/** Python's `_ssl.HOSTFLAG_SINGLE_LABEL_SUBDOMAINS`. */
 export const HOSTFLAG_SINGLE_LABEL_SUBDOMAINS = 0x10;
+/** Python's `_ssl.HOSTFLAG_NEVER_CHECK_SUBJECT`. */
 export const HOSTFLAG_NEVER_CHECK_SUBJECT = 0x20;
 
 export const PEM_HEADER = '-----BEGIN CERTIFICATE-----';
 export const PEM_FOOTER = '-----END CERTIFICATE-----';
 
-/** The name of an enum member for a value, or null (first name wins for aliases). */
+/** The name of an enum member for a value, or null (first name wins for aliases). sslsock only: Python's IntEnum gives `.name`. */
 export function enumName<T extends Record<string, number>>(e: T, value: number): (keyof T & string) | null {
   for (const [k, v] of Object.entries(e)) if (v === value) return k as keyof T & string;
   return null;

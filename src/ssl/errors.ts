@@ -57,7 +57,9 @@ setName(SSLEOFError, 'SSLEOFError');
 
 /** Python's `SSLCertVerificationError` (also `CertificateError`). In Python it is also a ValueError; JavaScript has single inheritance. */
 export class SSLCertVerificationError extends SSLError {
+  /** Python: `ssl.SSLCertVerificationError.verify_code`. */
   verifyCode: number | null = null;
+  /** Python: `ssl.SSLCertVerificationError.verify_message`. */
   verifyMessage: string | null = null;
 }
 setName(SSLCertVerificationError, 'SSLCertVerificationError');

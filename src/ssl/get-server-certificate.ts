@@ -28,6 +28,7 @@ function stdlibContext(protocol: number, certReqs: number, cafile: string | null
 /**
  * `timeout` is in seconds; `undefined` means Python's
  * `_GLOBAL_DEFAULT_TIMEOUT` (the socket module's default), `null` no timeout.
+ * Python: `ssl.get_server_certificate`.
  */
 export async function getServerCertificate(
   addr: [string, number],

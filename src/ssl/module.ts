@@ -84,7 +84,7 @@ export class _ASN1Object {
     return new _ASN1Object(lookupObject(name, true)[3]);
   }
 
-  /** The namedtuple as a tuple. */
+  /** The namedtuple as a tuple (sslsock only: Python's namedtuple is a tuple already). */
   toArray(): [number, string, string, string] {
     return [this.nid, this.shortname, this.longname, this.oid];
   }
@@ -212,6 +212,7 @@ export function _createUnverifiedContext(protocol: number | null = null, options
   if (keylog) ctx.keylogFilename = keylog;
   return ctx;
 }
+/** Python: `ssl._create_stdlib_context`. */
 export const _createStdlibContext = _createUnverifiedContext;
 
 // ---- certificate helpers ----------------------------------------------------------
@@ -283,7 +284,9 @@ export const HAS_TLSv1_3 = true;
 export const HAS_NEVER_CHECK_COMMON_NAME = true;
 /** Post-handshake authentication (3.14's HAS_PHA): TLS 1.3 verify_client_post_handshake. */
 export const HAS_PHA = true;
+/** Python 3.13's `ssl.HAS_PSK`: external PSKs are not offered. */
 export const HAS_PSK = false;
+/** Python 3.13's `ssl.HAS_PSK_TLS13`. */
 export const HAS_PSK_TLS13 = false;
 
 /** Channel binding types `get_channel_binding` knows (as Python: 'tls-unique'; 'tls-exporter' is accepted too). */

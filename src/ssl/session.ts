@@ -28,6 +28,7 @@ export class SSLSession {
   /** Seconds since the epoch. */
   readonly time!: number;
   readonly timeout!: number;
+  /** Python: `ssl.SSLSession.ticket_lifetime_hint`. */
   readonly ticketLifetimeHint!: number;
 
   /** Not constructible, as in Python. */
@@ -38,6 +39,7 @@ export class SSLSession {
     Object.freeze(this);
   }
 
+  /** Python: `ssl.SSLSession.has_ticket`. */
   get hasTicket(): boolean {
     return this._ticket !== null && this._ticket.ticket.length > 0;
   }

@@ -22,7 +22,7 @@ const READ_CHUNK = 16 * 1024;
 
 type Callback = (error?: Error | null) => void;
 
-/** The Duplex `SSLSocket.toDuplex()` returns. */
+/** The Duplex `SSLSocket.toDuplex()` returns. Beyond Python (Node streams). */
 export class SSLSocketDuplex extends TLSDuplex {
   /** The SSLSocket underneath (its Python API stays usable for connection facts). */
   readonly socket: SSLSocket;

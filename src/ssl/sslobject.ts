@@ -141,10 +141,12 @@ export class SSLObject {
     this._context = ctx;
   }
 
+  /** Python: `ssl.SSLObject.server_side`. */
   get serverSide(): boolean {
     return this._serverSide;
   }
 
+  /** Python: `ssl.SSLObject.server_hostname`. */
   get serverHostname(): string | null {
     return this._serverHostname;
   }
@@ -157,6 +159,7 @@ export class SSLObject {
     this.sessions.set(value, this.conn, this._context, this._serverSide);
   }
 
+  /** Python: `ssl.SSLObject.session_reused`. */
   get sessionReused(): boolean {
     return this.conn.handshakeDone ? this.conn.negotiated.resumed : false;
   }
@@ -335,11 +338,12 @@ export class SSLObject {
     return g === null ? null : groupByKex(g).name;
   }
 
+  /** Python: `ssl.SSLObject.selected_alpn_protocol`. */
   selectedAlpnProtocol(): string | null {
     return this.conn.handshakeDone ? this.conn.negotiated.alpn : null;
   }
 
-  /** NPN is not supported (HAS_NPN is false). */
+  /** NPN is not supported (HAS_NPN is false). Python: `ssl.SSLObject.selected_npn_protocol`. */
   selectedNpnProtocol(): null {
     process.emitWarning('ssl NPN is deprecated, use ALPN instead', 'DeprecationWarning');
     return null;

@@ -265,6 +265,7 @@ export class SSLSocket<F extends number = number> extends SSLSocketBase<F> {
     return super.recvfrom(bufsize, flags);
   }
 
+  /** Python: `ssl.SSLSocket.recvfrom_into`. */
   override async recvfromInto(buffer: Uint8Array, nbytes = 0, flags = 0): Promise<[number, null]> {
     if (this._sslobj !== null) throw new ValueError(`recvfrom_into not allowed on instances of ${this._classRepr}`);
     return super.recvfromInto(buffer, nbytes, flags);
@@ -274,6 +275,7 @@ export class SSLSocket<F extends number = number> extends SSLSocketBase<F> {
     throw new NotImplementedError(`recvmsg not allowed on instances of ${this._classRepr}`);
   }
 
+  /** Python: `ssl.SSLSocket.recvmsg_into`. */
   override recvmsgInto(): never {
     throw new NotImplementedError(`recvmsg_into not allowed on instances of ${this._classRepr}`);
   }

@@ -107,6 +107,7 @@ export interface TLSDuplexOptions {
 /**
  * A Node `Duplex` carrying one TLS connection's plaintext, with the
  * accessors of a node:tls `TLSSocket`. Subclasses move the bytes.
+ * Beyond Python (Node streams): its names are node:tls's.
  */
 export abstract class TLSDuplex extends Duplex {
   /** Always true: node:http2 and node:https read it to tell a TLS socket from a plain one. */

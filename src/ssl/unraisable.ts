@@ -36,7 +36,7 @@ export function setUnraisableHook(hook: UnraisableHook | null): void {
   userHook = hook;
 }
 
-/** The hook set with `setUnraisableHook`, or null when the default is in use. */
+/** The hook set with `setUnraisableHook`, or null when the default is in use (Python's `sys.unraisablehook`, read). */
 export function getUnraisableHook(): UnraisableHook | null {
   return userHook;
 }

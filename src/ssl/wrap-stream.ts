@@ -62,7 +62,7 @@ interface SocketLike {
   localPort?: number;
 }
 
-/** The Duplex `wrapStream()` returns: TLS over `transport`, plaintext on this side. */
+/** The Duplex `wrapStream()` returns: TLS over `transport`, plaintext on this side. Beyond Python (Node streams). */
 export class SSLStream extends TLSDuplex {
   /** Python's SSLObject for this connection: the sans-IO view (`cipher()`, `getpeercert()`, `getChannelBinding()`, …). */
   readonly sslObject: SSLObject;
