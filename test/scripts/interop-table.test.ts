@@ -38,6 +38,7 @@ test('the cell comes from the name: peer, who is the client, scenario', () => {
   assert.deepEqual(cell('node:tls resumes with our server, and our client with a node:tls server'), ['node:tls client→us resume', 'node:tls us→server resume']);
   assert.deepEqual(cell('a Node 24 node:tls client limited to X25519MLKEM768 against our server'), ['node:tls 24 client→us 1.3']);
   assert.deepEqual(cell('exportKeyingMaterial on our client equals openssl s_server -keymatexport'), ['openssl us→server export']);
+  assert.deepEqual(cell('two certificates on one context: openssl asking for ECDSA gets the ECDSA one'), ['openssl client→us 1.3']);
   assert.deepEqual(cell('exportKeyingMaterial argument and state errors'), []);
 });
 
@@ -48,6 +49,7 @@ test('a failing test shows in its cell and by name; skips are counted', () => {
     { file, name: 'our client against openssl s_server with group P-256', status: 'fail' },
     { file, name: 'openssl s_client against our server with group X25519', status: 'skip' },
     { file: '/x/build/test/x509/verify.test.js', name: 'our client against openssl s_server (not an interop file)', status: 'fail' },
+    { file, name: 'our client and our server resume by session id (no peer: not interop)', status: 'fail' },
   ]);
   assert.equal(t.total, 3);
   assert.deepEqual(t.failed.map((r) => r.name), ['our client against openssl s_server with group P-256']);
