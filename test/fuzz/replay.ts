@@ -210,8 +210,10 @@ function replay(input: ReplayInput, collect?: PlainRecord[]): { opened: number }
   }
   side.inspect();
   if (input.muts.length === 0 && ops.benign && !input.decrypted) {
-    if (side.error) throw new FuzzFailure(`benign replay of ${input.transcript} failed: ${side.error.message}`);
-    if (!side.handshakeDone) throw new FuzzFailure(`benign replay of ${input.transcript} did not complete the handshake`);
+    // The recorded peer answered the ClientHello / ServerHello we sent then: if ours changed on purpose, re-record.
+    const hint = 'if our hello messages changed on purpose, re-record the corpus: npm run fuzz:corpus';
+    if (side.error) throw new FuzzFailure(`benign replay of ${input.transcript} failed: ${side.error.message} (${hint})`);
+    if (!side.handshakeDone) throw new FuzzFailure(`benign replay of ${input.transcript} did not complete the handshake (${hint})`);
   }
   return seen;
 }
