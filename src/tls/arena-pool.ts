@@ -17,9 +17,9 @@
 
 /** Below this an arena comes from Node's shared pool and is never recycled. */
 const POOLED_MIN = 16 * 1024;
-/** Arenas kept for reuse, and the largest kept. */
+/** Arenas kept for reuse, and the largest kept: at most 1 MiB held by the whole process (a bulk socket write is ~64 KiB). */
 const POOL_SIZE = 4;
-const POOL_MAX_BYTES = 1024 * 1024;
+const POOL_MAX_BYTES = 256 * 1024;
 
 const free: Buffer[] = [];
 /** Views handed out by takeOutgoing() whose arena may come back (the exact object is the ticket). */
