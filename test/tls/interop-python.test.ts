@@ -110,6 +110,8 @@ interface PyOpts {
   /** Python limited to TLS 1.2 (maximum_version) with this OpenSSL cipher string. */
   tls12Cipher?: string;
   kind?: LeafKind;
+  /** Right after the handshake: our KeyUpdate with update_requested, which Python's OpenSSL answers. */
+  keyUpdate?: boolean;
 }
 
 async function clientAgainstPython(config: Partial<ConnectionConfig>, opts: PyOpts = {}) {
@@ -121,6 +123,10 @@ async function clientAgainstPython(config: Partial<ConnectionConfig>, opts: PyOp
   try {
     const pump = TcpPump.fromSocket(Connection.client({ provider, serverName: 'localhost', ...config }), await connectWhenListening(port));
     await pump.handshake();
+    if (opts.keyUpdate) {
+      pump.conn.keyUpdate(true);
+      await pump.flush();
+    }
     const payload = digitPayload(opts.bytes ?? 10_000, 11);
     await pump.write(payload);
     const echo = await pump.readExactly(payload.length);
@@ -165,7 +171,7 @@ test('ALPN with a Python server: the server preference wins', { skip }, async ()
   assert.equal(pump.conn.negotiated.alpn, 'h2');
 });
 
-async function pythonClientAgainstUs(config: Partial<ConnectionConfig>, opts: { withCert?: boolean; alpn?: string; bytes?: number; tls12Cipher?: string } = {}) {
+async function pythonClientAgainstUs(config: Partial<ConnectionConfig>, opts: { withCert?: boolean; alpn?: string; bytes?: number; tls12Cipher?: string; keyUpdate?: boolean } = {}) {
   const pki = testPki();
   const l = await listenOnce();
   const n = opts.bytes ?? 10_000;
@@ -176,6 +182,10 @@ async function pythonClientAgainstUs(config: Partial<ConnectionConfig>, opts: { 
     l.close();
     const pump = TcpPump.fromSocket(Connection.server({ provider, certificates: [pki.servers.rsa2048.certified], ...config }), socket);
     await pump.handshake();
+    if (opts.keyUpdate) {
+      pump.conn.keyUpdate(true);
+      await pump.flush();
+    }
     const data = await pump.readExactly(n);
     await pump.write(data);
     const rest = await pump.readToClose();
@@ -240,6 +250,18 @@ test('our server receives the unknown_ca alert of a Python client that does not 
   await peer.exit();
   assert.equal(peer.out.toString().trim(), '19'); // X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
   pump.destroy();
+});
+
+test('KeyUpdate: our client updates its keys and requests a Python server\'s update; 256 KiB echoed after, close_notify both ways', { skip }, async () => {
+  const { info } = await clientAgainstPython({}, { keyUpdate: true, bytes: 256 * 1024 });
+  assert.equal(info.version, 'TLSv1.3');
+  assert.equal(info.received, 256 * 1024);
+});
+
+test('KeyUpdate: our server updates its keys and requests a Python client\'s update; 256 KiB echoed after, unwrap', { skip }, async () => {
+  const { info } = await pythonClientAgainstUs({}, { keyUpdate: true, bytes: 256 * 1024 });
+  assert.equal(info.version, 'TLSv1.3');
+  assert.equal(info.echoed, true);
 });
 
 test('a Python server limited to secp384r1 makes our client retry (HelloRetryRequest)', { skip }, async () => {
