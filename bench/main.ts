@@ -122,5 +122,6 @@ main().catch((e: unknown) => {
     return;
   }
   process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exitCode = 1;
+  // A failed section may leave servers listening: exit rather than wait for them forever.
+  process.exit(1);
 });

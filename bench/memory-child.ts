@@ -8,6 +8,11 @@
  * before the N connections (server, contexts and WARMUP connections already
  * made and held, so code, caches and the V8 heap's own growth to a working
  * size are not counted: the figure is the cost of one more connection).
+ * WARMUP is 600: our side's V8 heap still grows in steps of ~19 MB up to
+ * about 500 held pairs (measured per 100: 170, 32, 23, 167, 74, then 20-30
+ * KB/pair from 600 on), which at 200 counted ~35 KB/pair of one-off growth
+ * in a 500-connection figure; node:tls is flat from the first 100. Also the
+ * CPU spent establishing them (process.cpuUsage, both ends), per connection.
  * TLS: 1.3, TLS_AES_256_GCM_SHA384, X25519, ECDSA P-256, client verifying.
  */
 import * as net from 'node:net';
@@ -20,7 +25,7 @@ const BATCH = 32;
 const KIB = 1024;
 const GC_PASSES = 4;
 /** Connections opened (and held) before the baseline is taken. */
-const WARMUP = 200;
+const WARMUP = 600;
 const SETTLE_MS = 50;
 const ONE_BYTE = Buffer.from([0x2a]);
 
@@ -34,6 +39,8 @@ export interface MemoryPerConnection {
   readonly totalRssMB: number;
   /** Wall seconds to establish them (handshake + echo). */
   readonly setupSeconds: number;
+  /** CPU milliseconds (user + system, this process: both ends) per connection established (handshake + echo). */
+  readonly cpuMsPerConn: number;
 }
 
 type Opener = () => Promise<unknown>;
@@ -110,7 +117,9 @@ export async function measure(kind: string, n: number): Promise<MemoryPerConnect
   await openMany(opener, WARMUP, held);
   const before = await settle();
   const start = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   await openMany(opener, n, held);
+  const cpu = process.cpuUsage(cpu0);
   const setupSeconds = Number(process.hrtime.bigint() - start) / 1e9;
   const after = await settle();
   const per = (a: number, b: number): number => (a - b) / n / KIB;
@@ -123,6 +132,7 @@ export async function measure(kind: string, n: number): Promise<MemoryPerConnect
     arrayBuffersKB: per(after.arrayBuffers, before.arrayBuffers),
     totalRssMB: after.rss / KIB / KIB,
     setupSeconds,
+    cpuMsPerConn: (cpu.user + cpu.system) / 1000 / n,
   };
 }
 
