@@ -368,6 +368,9 @@ test('Python client ↔ our server: STARTTLS → TLS → ENDTLS (both sides unwr
 
 test('Python client ↔ our server: a client that closes without close_notify is a ragged EOF for us', { skip }, async () => {
   const [, serverContext] = testingContext();
+  // No NewSessionTickets: left unread in the Python client's socket, they make Linux answer its close() with a
+  // reset instead of a FIN, and the recv() below then sees ConnectionResetError (it did once, under load).
+  serverContext.numTickets = 0;
   const listener = await socket.createServer(['127.0.0.1', 0]);
   try {
     const client = runScript('ssl_client.py', { port: listener.getsockname()[1], cafile: SIGNING_CA, server_hostname: 'localhost', steps: [['close']] });
