@@ -88,9 +88,31 @@ export function hkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint
   });
 }
 
+/**
+ * Small requests (randoms, session ids, nonces, ticket keys) are served from
+ * a block of CSPRNG output fetched RANDOM_BLOCK bytes at a time, as Node's
+ * own randomUUID() caches its entropy: one call into OpenSSL per block
+ * instead of one per request (a call costs far more than its 32 bytes).
+ * Every byte is handed out once, into a buffer of its own, and wiped from
+ * the block as it leaves.
+ */
+const RANDOM_BLOCK = 4096;
+const RANDOM_POOLED_MAX = 256;
+let randomBlock: Buffer = Buffer.alloc(0);
+let randomOffset = 0;
+
 export function randomBytes(n: number): Buffer {
   if (!Number.isSafeInteger(n) || n < 0) throw new CryptoError('bad_argument', `randomBytes length must be a non-negative integer, got ${n}`);
-  return guard('bad_argument', 'randomBytes', () => nodeCrypto.randomBytes(n));
+  if (n > RANDOM_POOLED_MAX) return guard('bad_argument', 'randomBytes', () => nodeCrypto.randomBytes(n));
+  if (randomOffset + n > randomBlock.length) {
+    randomBlock = guard('bad_argument', 'randomBytes', () => nodeCrypto.randomFillSync(Buffer.allocUnsafeSlow(RANDOM_BLOCK)));
+    randomOffset = 0;
+  }
+  const out = Buffer.allocUnsafeSlow(n);
+  randomBlock.copy(out, 0, randomOffset, randomOffset + n);
+  randomBlock.fill(0, randomOffset, randomOffset + n);
+  randomOffset += n;
+  return out;
 }
 
 /** Constant time in the content of equal-length inputs; lengths are not secret. */

@@ -92,8 +92,12 @@ function emptyHashOf(provider: CryptoProvider, hash: HashAlgorithm): Buffer {
   return h;
 }
 
+/** The RFC's own labels, encoded once (exporter labels come from callers and are encoded per call). */
+const ENCODED_LABELS: ReadonlyMap<string, Buffer> = new Map(Object.values(Labels).map((l) => [l, Buffer.from(l, 'ascii')]));
+
 function bytesOf(label: string | Uint8Array): Buffer {
-  return typeof label === 'string' ? Buffer.from(label, 'ascii') : Buffer.from(label.buffer, label.byteOffset, label.byteLength);
+  if (typeof label === 'string') return ENCODED_LABELS.get(label) ?? Buffer.from(label, 'ascii');
+  return Buffer.from(label.buffer, label.byteOffset, label.byteLength);
 }
 
 /**

@@ -105,3 +105,27 @@ test('unknown hash names are unsupported, wrong argument types bad_argument', ()
   assert.throws(() => provider.hmac('SHA-256', 'key' as unknown as Uint8Array, Buffer.alloc(1)), isCode('bad_argument'));
   assert.throws(() => provider.createHash('SHA-256').update('text' as unknown as Uint8Array), isCode('bad_argument'));
 });
+
+test('randomBytes: the asked length, a buffer of its own each time, never the same bytes twice (across block refills), large requests too', () => {
+  const seen = new Set<string>();
+  const buffers = new Set<ArrayBufferLike>();
+  for (let i = 0; i < 3000; i++) {
+    const n = [1, 12, 16, 32, 48, 256][i % 6]!;
+    const r = provider.randomBytes(n);
+    assert.equal(r.length, n);
+    assert.equal(r.byteOffset, 0);
+    assert.equal(r.buffer.byteLength, n, 'not a view into shared memory');
+    assert.ok(!buffers.has(r.buffer));
+    buffers.add(r.buffer);
+    if (n >= 16) {
+      const hex = r.toString('hex');
+      assert.ok(!seen.has(hex), 'repeated random output');
+      seen.add(hex);
+    }
+  }
+  const big = provider.randomBytes(100_000);
+  assert.equal(big.length, 100_000);
+  assert.ok(big.some((b) => b !== 0));
+  assert.equal(provider.randomBytes(0).length, 0);
+  assert.throws(() => provider.randomBytes(-1), /non-negative integer/);
+});
