@@ -46,10 +46,23 @@ export function verifyPeerChain(ctx: HandshakeContext, chain: readonly Buffer[],
   }
 }
 
-/** Records the peer's chain, verifies it, and returns the leaf's key (SPKI) for its signature checks. */
+/**
+ * Verifies and records the peer's chain; returns the leaf's key (SPKI) for its
+ * signature checks. A chain whose leaf cannot be parsed or that does not
+ * verify is not kept: after a refused post-handshake certificate the
+ * connection still reports what it had (OpenSSL keeps a client certificate
+ * only once verified), never a chain getpeercert() cannot parse.
+ */
 export function acceptPeerChain(ctx: HandshakeContext, chain: Buffer[], isServer: boolean): Buffer {
-  ctx.negotiated.peerCertificates = chain.map(keepBytes);
   const spki = leafSpki(chain[0]!);
-  verifyPeerChain(ctx, chain, isServer);
+  const previous = ctx.negotiated.peerCertificates;
+  // Recorded while the callback runs: the ssl layer keeps these very buffers as its verified chain.
+  ctx.negotiated.peerCertificates = chain.map(keepBytes);
+  try {
+    verifyPeerChain(ctx, chain, isServer);
+  } catch (e) {
+    ctx.negotiated.peerCertificates = previous;
+    throw e;
+  }
   return spki;
 }

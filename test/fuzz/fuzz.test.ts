@@ -127,3 +127,19 @@ describe('npm run fuzz (test/fuzz/main.ts)', () => {
     }
   });
 });
+
+describe('fuzz findings', () => {
+  // Found by `npm run fuzz` (regressions.json, seed 1261056): the chain was recorded before it was parsed and
+  // verified, so after refusing it the server's getpeercert() threw a DerError on the peer's bytes.
+  it('a refused post-handshake client certificate (unparseable) is not kept: getpeercert() still says none', () => {
+    const scenario = SCENARIOS.find((s) => s.pha)!;
+    const r = new PairRun({ scenario, tamper: { side: 'c', write: 4, action: { kind: 'mutate', muts: [{ op: 'u16', at: 104, value: 0x3fff }] } }, wire: null, cutSeed: 0 });
+    r.run();
+    assert.equal(r.s.conn.error?.alert, 'bad_certificate');
+    assert.match(r.s.conn.error?.reason ?? '', /peer certificate cannot be parsed/);
+    assert.equal(r.s.obj.getpeercert(), null);
+    assert.equal(r.s.obj.getpeercert(true), null);
+    assert.deepEqual(r.s.obj.getUnverifiedChain(), []);
+    assert.deepEqual(r.s.obj.getVerifiedChain(), []);
+  });
+});
