@@ -10,34 +10,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
+import { payload, recvExactly, sha256 } from '../helpers/data.js';
 import { CA } from '../../src/testing/index.js';
-
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-
-function payload(n: number, seed: number): Buffer {
-  const b = Buffer.allocUnsafe(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
-
-async function recvExactly(s: ssl.SSLSocket, n: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let got = 0;
-  while (got < n) {
-    const d = await s.recv(65536);
-    if (d.length === 0) break;
-    parts.push(d);
-    got += d.length;
-  }
-  return Buffer.concat(parts);
-}
 
 function contexts(): { cctx: ssl.SSLContext; sctx: ssl.SSLContext } {
   const ca = CA.create({ keyType: 'ecdsa-p256' });

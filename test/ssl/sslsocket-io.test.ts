@@ -9,40 +9,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import * as net from 'node:net';
 import * as socket from '../../src/socket/index.js';
 import * as ssl from '../../src/ssl/index.js';
+import { payload, recvExactly, sha256 } from '../helpers/data.js';
 import { SEND_HIGH_WATER } from '../../src/socket/transport.js';
 import { certdataSkip, testingContext, tlsPair } from './echo-server-fixtures.js';
 
 const skip = certdataSkip;
 const MiB = 1 << 20;
 const RECORD = 16384;
-
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-
-function payload(n: number, seed: number): Buffer {
-  const b = Buffer.allocUnsafe(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
-
-async function recvExactly(s: socket.socket, n: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let got = 0;
-  while (got < n) {
-    const d = await s.recv(Math.min(65536, n - got));
-    if (d.length === 0) break;
-    parts.push(d);
-    got += d.length;
-  }
-  return Buffer.concat(parts);
-}
 
 async function pair(options: { suppressRaggedEofs?: boolean; numTickets?: number } = {}) {
   const [clientContext, serverContext, hostname] = testingContext();
