@@ -18,6 +18,7 @@ import { select } from '../../src/select/index.js';
 import { EchoServer, echoPayload, pyBytesRepr } from './echo-server.js';
 import { CERTFILE, SIGNED_CERTFILE, SIGNED_CERTFILE2, SIGNING_CA, certdataSkip, testingContext } from './echo-server-fixtures.js';
 import { havePeer } from '../helpers/peer-check.js';
+import { recvExactly, sha256 } from '../helpers/data.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The scripts live in the source tree (build/test/ssl → test/helpers/python). */
@@ -91,18 +92,6 @@ async function connect(ctx: ssl.SSLContext, port: number, serverHostname: string
   return (await ctx.wrapSocket(raw, { serverHostname, suppressRaggedEofs })) as ssl.SSLSocket;
 }
 
-async function recvExactly(s: socket.socket, n: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let got = 0;
-  while (got < n) {
-    const d = await s.recv(Math.min(65536, n - got));
-    if (d.length === 0) break;
-    parts.push(d);
-    got += d.length;
-  }
-  return Buffer.concat(parts);
-}
-
 async function recvLine(s: socket.socket): Promise<string> {
   let line = '';
   while (!line.endsWith('\n')) {
@@ -113,7 +102,6 @@ async function recvLine(s: socket.socket): Promise<string> {
   return line;
 }
 
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 test("the echo servers' repr() of bytes is Python's (quotes chosen as Python does)", { skip }, () => {
   const samples = [Buffer.from("a'b"), Buffer.from('a"b'), Buffer.from('a\'"b\\'), Buffer.from([0, 9, 10, 13, 0x7f, 0x80, 0xff])];
