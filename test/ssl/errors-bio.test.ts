@@ -4,11 +4,13 @@ import { MemoryBIO } from '../../src/ssl/bio.js';
 import {
   SSLError,
   SSLWantReadError,
+  SSLWantWriteError,
   SSLEOFError,
   SSLCertVerificationError,
   CertificateError,
   sslErrorFromTLSError,
   wantReadError,
+  wantWriteError,
   eofError,
 } from '../../src/ssl/errors.js';
 import { OSError } from '../../src/socket/errors.js';
@@ -33,6 +35,20 @@ test('want-read error carries SSL_ERROR_WANT_READ and Python text', () => {
   assert.equal(e.errno, 2);
   assert.equal(e.message, 'The operation did not complete (read)');
   assert.equal(e.library, null);
+});
+
+test('want-read and want-write errors keep their Python shape without a captured stack, and leave stack capture on for others', () => {
+  const before = Error.stackTraceLimit;
+  const r = wantReadError();
+  const w = wantWriteError();
+  assert.equal(Error.stackTraceLimit, before);
+  assert.ok(r instanceof SSLWantReadError && r instanceof SSLError && r instanceof OSError && r instanceof Error);
+  assert.ok(w instanceof SSLWantWriteError && w instanceof SSLError && w instanceof OSError);
+  assert.deepEqual([r.errno, r.strerror, r.args], [2, 'The operation did not complete (read)', [2, 'The operation did not complete (read)']]);
+  assert.deepEqual([w.errno, w.strerror, w.args], [3, 'The operation did not complete (write)', [3, 'The operation did not complete (write)']]);
+  assert.equal(r.name, 'SSLWantReadError');
+  assert.equal(r.stack, 'SSLWantReadError: The operation did not complete (read)');
+  assert.match(new SSLError(1, 'x').stack ?? '', /\n\s+at /);
 });
 
 test('first EOF error names UNEXPECTED_EOF_WHILE_READING, later ones have no library', () => {
