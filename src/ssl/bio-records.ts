@@ -29,8 +29,17 @@ export class BioRecords {
    */
   next(): Buffer[] | null {
     if (this.inbuf.length < RECORD_HEADER_LENGTH) {
-      this.inbuf = concat(this.inbuf, this.take(RECORD_HEADER_LENGTH - this.inbuf.length));
-      if (this.inbuf.length < RECORD_HEADER_LENGTH) return null;
+      const got = this.take(RECORD_HEADER_LENGTH - this.inbuf.length);
+      // A header that arrives whole is used as the view it is when its body is there too;
+      // it is copied only to be held for a body still to come.
+      const header = this.inbuf.length === 0 ? got : concat(this.inbuf, got);
+      if (header.length < RECORD_HEADER_LENGTH) {
+        if (header.length > 0) this.inbuf = this.inbuf.length === 0 ? Buffer.from(header) : header;
+        return null;
+      }
+      const length = header.readUInt16BE(RECORD_HEADER_LENGTH - 2);
+      if (length <= MAX_CIPHERTEXT_LENGTH_TLS13 && this.incoming.pending >= length) return [header, this.take(length)];
+      this.inbuf = header === got ? Buffer.from(header) : header;
     }
     const length = this.inbuf.readUInt16BE(RECORD_HEADER_LENGTH - 2);
     // An over-long record is handed over at once so the engine rejects it (record_overflow) without waiting for it.

@@ -168,12 +168,12 @@ export class SSLObject {
 
   /** `do_handshake()`: raises SSLWantReadError until the peer's messages have arrived in `incoming`. */
   doHandshake(): void {
-    this.drive(() => this.conn.handshakeDone);
+    this.drive(this.handshakeDone);
   }
 
   /** Internal (SSLSocket): doHandshake(), returning WANT_READ instead of raising SSLWantReadError. */
   _handshakeOrWant(): WantRead | undefined {
-    return this.driveOrWant(() => this.conn.handshakeDone) ? undefined : WANT_READ;
+    return this.driveOrWant(this.handshakeDone) ? undefined : WANT_READ;
   }
 
   /** `read(len=1024, buffer=None)`: bytes, or the count when `buffer` is given; empty after the peer's close_notify. */
@@ -202,7 +202,7 @@ export class SSLObject {
    * Buffer, returning WANT_READ instead of raising SSLWantReadError.
    */
   _readOrWant(n: number): Buffer | WantRead {
-    if (!this.driveOrWant(() => this.conn.handshakeDone)) return WANT_READ;
+    if (!this.driveOrWant(this.handshakeDone)) return WANT_READ;
     for (;;) {
       if (this.conn.pendingPlaintext > 0) return this.conn.read(n);
       if (this.conn.peerClosed) {
@@ -221,10 +221,14 @@ export class SSLObject {
     // OpenSSL leaves the connection failed after an unexpected EOF: every later write is SSLEOFError,
     // also when SSLSocket's suppress_ragged_eofs turned the read's error into b''.
     if (this.eofReported) throw eofError(false);
-    this.drive(() => this.conn.handshakeDone);
+    if (!this.driveOrWant(this.handshakeDone)) throw wantReadError();
     const bytes = asBytes(data);
     if (bytes.length === 0) return 0;
-    this.guard(() => this.conn.write(bytes));
+    try {
+      this.conn.write(bytes);
+    } catch (e) {
+      this.fail(e);
+    }
     this.flush();
     return bytes.length;
   }
@@ -376,12 +380,20 @@ export class SSLObject {
   // ---- the pump between the BIOs and the engine ---------------------------------
 
   /** Feeds records until `done()` holds; raises WantRead / EOF when `incoming` runs dry first. */
+  /** The `done` of everything that waits for the handshake: one function per object, not a closure per call. */
+  private readonly handshakeDone = (): boolean => this.conn.handshakeDone;
+
   private drive(done: () => boolean): void {
     if (!this.driveOrWant(done)) throw wantReadError();
   }
 
   /** drive(), returning false where it would raise SSLWantReadError. */
   private driveOrWant(done: () => boolean): boolean {
+    // The common case, every read and write after the handshake.
+    if (this.conn.handshakeDone && done === this.handshakeDone) {
+      this.flush();
+      return true;
+    }
     if (!this.counted) {
       this.counted = true;
       this._context._countHandshake(this._serverSide, false);
@@ -421,7 +433,11 @@ export class SSLObject {
       }
       return false;
     }
-    for (const part of record) this.guard(() => this.conn.receive(part));
+    try {
+      this.conn.receive(record[0]!, record[1]);
+    } catch (e) {
+      this.fail(e);
+    }
     this.flush();
     return true;
   }
@@ -441,14 +457,19 @@ export class SSLObject {
     try {
       fn();
     } catch (e) {
-      try {
-        const out = this.conn.takeOutgoing();
-        if (out.length > 0) this.outgoing._writeOwned(out);
-      } catch {
-        // Nothing more can be sent.
-      }
-      this.raise(e);
+      this.fail(e);
     }
+  }
+
+  /** guard()'s failure half, for the hot paths that catch inline (no closure per call). */
+  private fail(e: unknown): never {
+    try {
+      const out = this.conn.takeOutgoing();
+      if (out.length > 0) this.outgoing._writeOwned(out);
+    } catch {
+      // Nothing more can be sent.
+    }
+    this.raise(e);
   }
 
   private raise(e: unknown): never {

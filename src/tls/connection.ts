@@ -131,9 +131,11 @@ export class Connection implements HandshakeContext {
    * Feeds ciphertext from the peer. Processes every whole record; a partial
    * record waits for more. On a fatal error, queues our alert (unless the
    * peer's alert caused it) and throws TLSError; every later call rethrows it.
-   * The caller may reuse its buffer once this returns.
+   * The caller may reuse its buffer once this returns. `more`, when given,
+   * is fed right after `input` (a record's body apart from its header: the
+   * two are read as one record, without joining them).
    */
-  receive(input: Uint8Array): void {
+  receive(input: Uint8Array, more?: Uint8Array): void {
     if (this.failure) throw this.failure;
     this.ensureStarted();
     // Unprotected records' payloads are views of the input and the handshake
@@ -141,12 +143,13 @@ export class Connection implements HandshakeContext {
     // records are opened in place into fresh plaintext, so then only the
     // unfinished record left over is copied (retainBuffered), not every byte.
     const transient = this.records.readProtection !== 'none' && !this.plainAlertWindow;
-    const data = transient ? Buffer.from(input.buffer, input.byteOffset, input.byteLength) : Buffer.from(input);
-    this.guard(() => {
+    try {
       if (this.plainAlertWindow) {
-        if (!this.screenPlaintextAlerts(data)) return;
+        // (It copies what it keeps.)
+        if (!this.screenPlaintextAlerts(more === undefined ? input : Buffer.concat([input, more]))) return;
       } else {
-        this.records.feed(data);
+        this.records.feed(transient ? input : Buffer.from(input));
+        if (more !== undefined) this.records.feed(transient ? more : Buffer.from(more));
       }
       // One record at a time, so a key change applies from the next record on.
       for (;;) {
@@ -155,7 +158,9 @@ export class Connection implements HandshakeContext {
         this.processRecord(rec.type, rec.payload);
       }
       if (transient) this.records.retainBuffered();
-    });
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   /**
@@ -397,19 +402,24 @@ export class Connection implements HandshakeContext {
     try {
       fn();
     } catch (e) {
-      const err = e instanceof TLSError ? e : new TLSError('internal_error', `internal error: ${(e as Error)?.message ?? String(e)}`, false, { cause: e });
-      if (!this.failure) {
-        this.failure = err;
-        if (!err.fromPeer && this.state !== null) {
-          try {
-            this.sendAlert(err.alert, AlertLevel.fatal);
-          } catch {
-            // The alert could not be protected (e.g. failure inside the record layer): nothing more to send.
-          }
+      this.fail(e);
+    }
+  }
+
+  /** guard()'s failure half, for the hot paths that catch inline (no closure per call). */
+  private fail(e: unknown): never {
+    const err = e instanceof TLSError ? e : new TLSError('internal_error', `internal error: ${(e as Error)?.message ?? String(e)}`, false, { cause: e });
+    if (!this.failure) {
+      this.failure = err;
+      if (!err.fromPeer && this.state !== null) {
+        try {
+          this.sendAlert(err.alert, AlertLevel.fatal);
+        } catch {
+          // The alert could not be protected (e.g. failure inside the record layer): nothing more to send.
         }
       }
-      throw this.failure;
     }
+    throw this.failure;
   }
 
   private sendAlert(alert: AlertName, level: number): void {

@@ -193,13 +193,6 @@ export function sealedRecordLength(dir: Direction, contentLength: number, paddin
   return RECORD_HEADER_LENGTH + contentLength + recordOverhead(dir, padding);
 }
 
-/**
- * The TLS 1.3 trailer of TLSInnerPlaintext: byte 0 is set to the content
- * type before each seal, the zeros after it are the padding (RFC 8446 §5.4).
- * Only byte 0 is ever written, so the padding stays zero.
- */
-const innerTrailer = Buffer.alloc(1 + MAX_PLAINTEXT_LENGTH);
-
 function writeHeader(out: Buffer, offset: number, type: number, version: number, length: number): void {
   out[offset] = type;
   out.writeUInt16BE(version, offset + 1);
@@ -240,12 +233,20 @@ export function sealRecord(
     }
     case 'tls13': {
       // RFC 8446 §5.2: TLSInnerPlaintext = content || ContentType || zeros; the outer header says application_data, 0x0303.
-      innerTrailer[0] = type;
       const innerLength = contentLength + 1 + padding;
       writeHeader(out, offset, ContentType.application_data, ProtocolVersion.TLSv1_2, innerLength + AEAD_TAG_LENGTH);
-      const parts = content.length === 1 ? [content[0]!, innerTrailer.subarray(0, 1 + padding)] : [...content, innerTrailer.subarray(0, 1 + padding)];
+      // TLSInnerPlaintext is assembled where its ciphertext goes and sealed in place: one AEAD
+      // update per record (a second one for the type byte costs more than copying the content).
+      let at = body;
+      for (const part of content) {
+        out.set(part, at);
+        at += part.length;
+      }
+      out[at] = type;
+      if (padding > 0) out.fill(0, at + 1, at + 1 + padding);
+      const inner = out.subarray(body, body + innerLength);
       // The additional data is the header just written (RFC 8446 §5.2).
-      bytes = RECORD_HEADER_LENGTH + dir.aead!.sealInto(dir.xorNonce(), out.subarray(offset, body), parts, out, body);
+      bytes = RECORD_HEADER_LENGTH + dir.aead!.sealInto(dir.xorNonce(), out.subarray(offset, body), [inner], out, body);
       break;
     }
     case 'tls12': {

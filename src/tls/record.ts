@@ -104,6 +104,11 @@ const EMPTY = Buffer.alloc(0);
 /** readOne()'s result for a record that was read and discarded. */
 const DROPPED: unique symbol = Symbol('dropped record');
 
+/** A record version as the error texts show it (built only for an error: not per record). */
+function hex4(version: number): string {
+  return `0x${version.toString(16).padStart(4, '0')}`;
+}
+
 function typeName(type: number): string {
   return contentTypeName(type) ?? `unknown(${type})`;
 }
@@ -290,13 +295,12 @@ export class RecordLayer extends RecordWriter {
    *   record carries it, else protocol_version (RFC 5246 §6.2.1, OpenSSL).
    */
   private checkRecordVersion(type: number, version: number): void {
-    const hex = `0x${version.toString(16).padStart(4, '0')}`;
-    if (version >> 8 !== ProtocolVersion.TLSv1_2 >> 8) throw new TLSError('protocol_version', `wrong version number: record header says ${hex}`);
+    if (version >> 8 !== ProtocolVersion.TLSv1_2 >> 8) throw new TLSError('protocol_version', `wrong version number: record header says ${hex4(version)}`);
     if (this.exactVersion !== null && version !== this.exactVersion) {
-      throw new TLSError('protocol_version', `wrong version number: record header says ${hex}, the negotiated version is 0x${this.exactVersion.toString(16)}`);
+      throw new TLSError('protocol_version', `wrong version number: record header says ${hex4(version)}, the negotiated version is 0x${this.exactVersion.toString(16)}`);
     }
     const protectedTls13 = this.readDirection.kind === 'tls13' && type === ContentType.application_data;
-    if (protectedTls13 && version !== ProtocolVersion.TLSv1_2) throw new TLSError('decode_error', `wrong version number: protected TLS 1.3 record says ${hex}, not 0x0303 (RFC 8446 §5.2)`);
+    if (protectedTls13 && version !== ProtocolVersion.TLSv1_2) throw new TLSError('decode_error', `wrong version number: protected TLS 1.3 record says ${hex4(version)}, not 0x0303 (RFC 8446 §5.2)`);
   }
 
   /** TLS 1.2, once negotiated: from the next record on every record must carry `version` (see checkRecordVersion). */

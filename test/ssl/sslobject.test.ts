@@ -188,6 +188,44 @@ test('test_bio_read_write_data: data both ways, pending(), read into a buffer, r
   assert.deepEqual(Buffer.concat(got), big);
 });
 
+test('what read() and outgoing.read() return stays valid and unchanged through later writes and reads (bulk, reused buffers)', () => {
+  const [c, s] = connected();
+  const chunk = Buffer.alloc(65536);
+  const sentBatches: [Buffer, Buffer][] = [];
+  const received: [Buffer, Buffer][] = [];
+  for (let i = 0; i < 12; i++) {
+    // The caller reuses its buffer for every write, with new content each time.
+    for (let j = 0; j < chunk.length; j++) chunk[j] = (i * 31 + j) & 0xff;
+    c.obj.write(chunk);
+    const wire = c.outgoing.read();
+    sentBatches.push([wire, Buffer.from(wire)]);
+    // Fed in pieces that split record headers and bodies, from a buffer the caller then overwrites.
+    const scratch = Buffer.from(wire);
+    for (let at = 0; at < scratch.length; ) {
+      const n = Math.min(scratch.length - at, at % 3 === 0 ? 3 : 7001);
+      s.incoming.write(scratch.subarray(at, at + n));
+      at += n;
+      for (;;) {
+        try {
+          const got = s.obj.read(5000 + i * 1000) as Buffer;
+          received.push([got, Buffer.from(got)]);
+        } catch (e) {
+          if (e instanceof ssl.SSLWantReadError) break;
+          throw e;
+        }
+      }
+    }
+    scratch.fill(0xee);
+  }
+  for (const [view, copy] of [...sentBatches, ...received]) assert.ok(view.equals(copy));
+  const all = Buffer.concat(received.map(([v]) => v));
+  assert.equal(all.length, 12 * chunk.length);
+  for (let i = 0; i < 12; i++) {
+    const part = all.subarray(i * chunk.length, (i + 1) * chunk.length);
+    assert.ok(part.every((b, j) => b === ((i * 31 + j) & 0xff)), `write ${i} arrived intact`);
+  }
+});
+
 test('test_transport_eof: incoming.write_eof() mid-stream → SSLEOFError (first with UNEXPECTED_EOF_WHILE_READING)', () => {
   const [c] = connected();
   c.incoming.writeEof();
