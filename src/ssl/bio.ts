@@ -31,6 +31,7 @@ function typeName(v: unknown): string {
 /** A view of bytes-like input without copying. */
 export function asBytes(v: Uint8Array | ArrayBuffer | DataView): Buffer {
   if (v instanceof ArrayBuffer) return Buffer.from(v);
+  if (Buffer.isBuffer(v)) return v;
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 

@@ -38,7 +38,7 @@ export class ByteQueue {
     const first = this.chunks[0]!;
     const available = first.length - this.headOffset;
     if (available >= n) {
-      const out = first.subarray(this.headOffset, this.headOffset + n);
+      const out = n === first.length ? first : first.subarray(this.headOffset, this.headOffset + n);
       this.headOffset += n;
       if (this.headOffset === first.length) {
         this.chunks.shift();

@@ -147,6 +147,11 @@ export class Connection implements HandshakeContext {
       if (this.plainAlertWindow) {
         // (It copies what it keeps.)
         if (!this.screenPlaintextAlerts(more === undefined ? input : Buffer.concat([input, more]))) return;
+      } else if (transient && more !== undefined && this.records.canReadRecord(input, more)) {
+        // A whole record given apart from its header, nothing else waiting: opened without queueing.
+        const rec = this.records.readRecord(input, more);
+        if (rec !== null) this.processRecord(rec.type, rec.payload);
+        return;
       } else {
         this.records.feed(transient ? input : Buffer.from(input));
         if (more !== undefined) this.records.feed(transient ? more : Buffer.from(more));

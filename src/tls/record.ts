@@ -109,6 +109,10 @@ function hex4(version: number): string {
   return `0x${version.toString(16).padStart(4, '0')}`;
 }
 
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
 function typeName(type: number): string {
   return contentTypeName(type) ?? `unknown(${type})`;
 }
@@ -203,6 +207,34 @@ export class RecordLayer extends RecordWriter {
     }
   }
 
+  /** True when readRecord() takes these: nothing is buffered, and `body` is exactly what `header` announces. */
+  canReadRecord(header: Uint8Array, body: Uint8Array): boolean {
+    return this.input.length === 0 && header.length === RECORD_HEADER_LENGTH && body.length === ((header[3]! << 8) | header[4]!);
+  }
+
+  /**
+   * One whole record given as its 5-byte header and its body, for a caller
+   * that frames records itself (an SSLObject takes them out of its BIO one
+   * at a time): opened as nextRecord() would, without queueing; null when it
+   * was dropped. Only when canReadRecord(); else feed() them. The bytes are
+   * not kept (the plaintext of a protected record is fresh memory).
+   */
+  readRecord(header: Uint8Array, body: Uint8Array): TLSRecord | null {
+    if (this.readFailure !== null) throw this.readFailure;
+    if (!this.canReadRecord(header, body)) throw new TLSError('internal_error', 'readRecord() needs an empty input queue and one whole record');
+    try {
+      const h = asBuffer(header);
+      const type = h[0]!;
+      const version = h.readUInt16BE(1);
+      this.checkHeader(type, version, body.length);
+      const record = this.readBody(type, version, h, asBuffer(body));
+      return record === DROPPED ? null : record;
+    } catch (e) {
+      if (e instanceof TLSError) this.readFailure = e;
+      throw e;
+    }
+  }
+
   /** One record, null when incomplete, DROPPED when a change_cipher_spec was dropped (the caller loops). */
   private readOne(): TLSRecord | null | typeof DROPPED {
     if (this.input.length < RECORD_HEADER_LENGTH) return null;
@@ -210,21 +242,29 @@ export class RecordLayer extends RecordWriter {
     const type = h[0]!;
     const version = h.readUInt16BE(1);
     const length = h.readUInt16BE(3);
-    const dir = this.readDirection;
-
-    this.checkRecordVersion(type, version);
-    if (!isContentType(type)) throw new TLSError('unexpected_message', `record of unknown content type ${type}`);
-
-    const protectedRecord = dir.kind !== 'none' && !(dir.kind === 'tls13' && type === ContentType.change_cipher_spec);
-    const limit = !protectedRecord ? MAX_PLAINTEXT_LENGTH : dir.kind === 'tls13' ? MAX_CIPHERTEXT_LENGTH_TLS13 : MAX_CIPHERTEXT_LENGTH_TLS12;
-    if (length > limit) throw new TLSError('record_overflow', `${protectedRecord ? 'protected' : 'plaintext'} ${typeName(type)} record of ${length} bytes exceeds the limit of ${limit}`);
+    this.checkHeader(type, version, length);
     if (this.input.length < RECORD_HEADER_LENGTH + length) return null;
 
     // Header and body taken apart: a body that arrived as its own chunk (as a pump feeding
     // record by record delivers it) is opened in place, never joined to its header.
     const header = this.input.take(RECORD_HEADER_LENGTH);
     const body = length === 0 ? EMPTY : this.input.take(length);
+    return this.readBody(type, version, header, body);
+  }
 
+  /** What a record header must satisfy before its body is waited for or read (RFC 8446 §5.1–5.2). */
+  private checkHeader(type: number, version: number, length: number): void {
+    const dir = this.readDirection;
+    this.checkRecordVersion(type, version);
+    if (!isContentType(type)) throw new TLSError('unexpected_message', `record of unknown content type ${type}`);
+    const protectedRecord = dir.kind !== 'none' && !(dir.kind === 'tls13' && type === ContentType.change_cipher_spec);
+    const limit = !protectedRecord ? MAX_PLAINTEXT_LENGTH : dir.kind === 'tls13' ? MAX_CIPHERTEXT_LENGTH_TLS13 : MAX_CIPHERTEXT_LENGTH_TLS12;
+    if (length > limit) throw new TLSError('record_overflow', `${protectedRecord ? 'protected' : 'plaintext'} ${typeName(type)} record of ${length} bytes exceeds the limit of ${limit}`);
+  }
+
+  /** A whole record whose header passed checkHeader: skipped, dropped, or opened and checked. */
+  private readBody(type: number, version: number, header: Buffer, body: Buffer): TLSRecord | typeof DROPPED {
+    const dir = this.readDirection;
     if (this.earlySkip !== null) {
       const skipped = this.skipEarlyData(type, header, body);
       if (skipped !== null) return skipped;

@@ -478,3 +478,40 @@ test('property: any split of a multi-record stream into chunks yields the same r
     { numRuns: 150 },
   );
 });
+
+test('readRecord(header, body): the same records as feed()+nextRecord(), a dropped CCS is null, failures stick, and it refuses a partial or queued record', () => {
+  const { writer, reader } = pair(TLS_AES_256_GCM_SHA384, (_type, n) => (n === 3 ? 40 : 0));
+  writer.write(ContentType.application_data, Buffer.from('abc'));
+  writer.flush();
+  writer.write(ContentType.handshake, Buffer.alloc(20_000, 9));
+  const records = splitRecords(writer.takeOutgoing());
+  assert.equal(records.length, 3);
+  const got = records.map((r) => {
+    assert.ok(reader.canReadRecord(r.subarray(0, 5), r.subarray(5)));
+    const rec = reader.readRecord(r.subarray(0, 5), r.subarray(5));
+    return rec === null ? null : { type: rec.type, payload: Buffer.from(rec.payload) };
+  });
+  assert.deepEqual(got, [
+    { type: ContentType.application_data, payload: Buffer.from('abc') },
+    { type: ContentType.handshake, payload: Buffer.alloc(MAX_PLAINTEXT_LENGTH, 9) },
+    { type: ContentType.handshake, payload: Buffer.alloc(20_000 - MAX_PLAINTEXT_LENGTH, 9) },
+  ]);
+  // The compatibility CCS is dropped (null) while drop-once is armed.
+  reader.setChangeCipherSpecPolicy('drop-once');
+  assert.equal(reader.readRecord(header(ContentType.change_cipher_spec, 0x0303, 1), Buffer.from([1])), null);
+  // Not one whole record, or something queued before it: not taken (the caller feeds instead).
+  writer.write(ContentType.application_data, Buffer.from('x'));
+  const [next] = splitRecords(writer.takeOutgoing());
+  assert.equal(reader.canReadRecord(next!.subarray(0, 5), next!.subarray(5, -1)), false);
+  assert.throws(() => reader.readRecord(next!.subarray(0, 5), next!.subarray(5, -1)), (e: unknown) => e instanceof TLSError && e.alert === 'internal_error');
+  reader.feed(next!.subarray(0, 3));
+  assert.equal(reader.canReadRecord(next!.subarray(0, 5), next!.subarray(5)), false);
+  reader.feed(next!.subarray(3));
+  assert.deepEqual(readAll(reader), [{ type: ContentType.application_data, payload: Buffer.from('x') }]);
+  // A tampered record is bad_record_mac, and the read side stays failed for both ways in.
+  writer.write(ContentType.application_data, Buffer.from('y'));
+  const [bad] = splitRecords(writer.takeOutgoing());
+  bad![bad!.length - 1]! ^= 1;
+  assert.throws(() => reader.readRecord(bad!.subarray(0, 5), bad!.subarray(5)), (e: unknown) => e instanceof TLSError && e.alert === 'bad_record_mac');
+  assert.throws(() => reader.nextRecord(), (e: unknown) => e instanceof TLSError && e.alert === 'bad_record_mac');
+});
