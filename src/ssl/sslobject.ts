@@ -225,7 +225,7 @@ export class SSLObject {
     const bytes = asBytes(data);
     if (bytes.length === 0) return 0;
     try {
-      this.conn.write(bytes);
+      this.conn.write(bytes, true);
     } catch (e) {
       this.fail(e);
     }

@@ -207,17 +207,22 @@ export class Connection implements HandshakeContext {
     return this.records.takeOutgoing();
   }
 
-  /** Sends application data. Only after the handshake, and not after close(). */
-  write(data: Uint8Array): void {
+  /**
+   * Sends application data. Only after the handshake, and not after close().
+   * `now`: the caller takes the output right away (RecordWriter.write's
+   * `now`: sealed at once, nothing copied to be coalesced later).
+   */
+  write(data: Uint8Array, now = false): void {
     if (this.failure) throw this.failure;
     if (!this._handshakeDone) throw new TLSError('internal_error', 'application data written before the handshake completed');
     if (this._closed) throw new TLSError('internal_error', 'application data written after close_notify');
     this.guard(() => {
       const post = this.post;
       post?.writing();
+      if (now) this.records.expectWrite(data.length);
       for (let off = 0; off < data.length; off += MAX_PLAINTEXT_LENGTH) {
         post?.updateKeyIfDue();
-        this.records.write(ContentType.application_data, data.subarray(off, off + MAX_PLAINTEXT_LENGTH));
+        this.records.write(ContentType.application_data, data.subarray(off, off + MAX_PLAINTEXT_LENGTH), now);
       }
     });
   }

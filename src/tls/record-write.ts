@@ -103,9 +103,12 @@ export class RecordWriter {
   /**
    * Queues `data` as records of `type`: fragmented at 2^14 bytes, coalesced
    * with earlier pending writes of the same type, sealed with the current
-   * write key. An empty `data` writes nothing.
+   * write key. An empty `data` writes nothing. With `now`, everything is
+   * sealed at once (write + flush) and a last partial record is sealed
+   * straight from `data` rather than copied to wait for more: for callers
+   * that take the output right away (an SSLObject flushes every write).
    */
-  write(type: number, data: Uint8Array): void {
+  write(type: number, data: Uint8Array, now = false): void {
     if (!isContentType(type)) throw new TLSError('internal_error', `cannot write a record of unknown content type ${type}`);
     if (data.length === 0) return;
     if (this.pendingLength > 0 && this.pendingType !== type) this.flush();
@@ -128,11 +131,27 @@ export class RecordWriter {
       this.seal([data.subarray(offset, offset + MAX_PLAINTEXT_LENGTH)], MAX_PLAINTEXT_LENGTH);
     }
     if (offset < data.length) {
-      this.pending = [Buffer.from(data.subarray(offset))];
-      this.pendingLength = data.length - offset;
+      if (now) {
+        this.seal([data.subarray(offset)], data.length - offset);
+      } else {
+        this.pending = [Buffer.from(data.subarray(offset))];
+        this.pendingLength = data.length - offset;
+      }
     }
     // RFC 8446 §5.1 / §6: alerts are never coalesced; a ChangeCipherSpec stands alone too.
-    if (type === ContentType.alert || type === ContentType.change_cipher_spec) this.flush();
+    if (now || type === ContentType.alert || type === ContentType.change_cipher_spec) this.flush();
+  }
+
+  /**
+   * Makes room in the output for `contentLength` bytes of content about to
+   * be written with `write(type, data, true)`: one arena of the exact size
+   * (sealing then never moves records, nor reserves the 2x a growing batch
+   * gets). Only a hint; sealing still makes room as it goes.
+   */
+  expectWrite(contentLength: number): void {
+    if (contentLength <= 0 || this.padding !== null || this.pendingLength > 0) return;
+    const records = Math.ceil(contentLength / MAX_PLAINTEXT_LENGTH);
+    this.reserve(contentLength + records * sealedRecordLength(this.writeDirection, 0, 0), true);
   }
 
   /** Queues several application-data chunks, coalesced into full records. */
@@ -164,11 +183,11 @@ export class RecordWriter {
     this.recordsWritten++;
   }
 
-  /** Makes room for `n` more bytes after outEnd, moving the untaken records to a new arena if needed. */
-  private reserve(n: number): void {
+  /** Makes room for `n` more bytes after outEnd, moving the untaken records to a new arena if needed (`exact`: no more than that). */
+  private reserve(n: number, exact = false): void {
     if (this.outEnd + n <= this.arena.length) return;
     const untaken = this.outEnd - this.outStart;
-    const size = Math.max(2 * (untaken + n), MIN_ARENA, Math.min(MAX_ARENA, this.maxBatch));
+    const size = exact ? Math.max(untaken + n, MIN_ARENA) : Math.max(2 * (untaken + n), MIN_ARENA, Math.min(MAX_ARENA, this.maxBatch));
     const next = allocateArena(size);
     // Rare (once per arena): the records not yet taken must stay contiguous with the new one.
     if (untaken > 0) this.arena.copy(next, 0, this.outStart, this.outEnd);

@@ -133,3 +133,36 @@ test('recycleOutgoing: a batch handed back is sealed into again; one never hande
   writer.write(ContentType.application_data, data);
   assert.notEqual(writer.takeOutgoing().buffer, small.buffer);
 });
+
+test('write(…, now) after expectWrite: sealed at once into an arena of exactly the batch, none copied from the caller first, and a small batch after a large one pins only its own size', () => {
+  for (const suite of [TLS_AES_256_GCM_SHA384, TLS12_AES_128_GCM]) {
+    const writer = new RecordLayer({ provider });
+    const reader = new RecordLayer({ provider });
+    const key = suite.keyLength === 16 ? KEY16 : KEY32;
+    if (suite.version === 'TLSv1.3') {
+      writer.setWriteKey(suite, key, IV);
+      reader.setReadKey(suite, key, IV);
+    } else {
+      writer.setWriteKey12(suite, key, IV.subarray(0, suite.fixedIvLength));
+      reader.setReadKey12(suite, key, IV.subarray(0, suite.fixedIvLength));
+    }
+    const overhead = suite.version === 'TLSv1.3' ? 5 + 1 + 16 : 5 + 8 + 16;
+    for (const size of [1_000_000, 100, 70_000, 4096, MAX_PLAINTEXT_LENGTH]) {
+      const data = Buffer.alloc(size, size & 0xff);
+      writer.expectWrite(size);
+      for (let off = 0; off < size; off += MAX_PLAINTEXT_LENGTH) {
+        writer.write(ContentType.application_data, data.subarray(off, off + MAX_PLAINTEXT_LENGTH), true);
+      }
+      assert.equal(writer.hasOutgoing, true);
+      data.fill(0xee); // sealed already: overwriting the caller's buffer changes nothing
+      const out = writer.takeOutgoing();
+      const records = Math.ceil(size / MAX_PLAINTEXT_LENGTH);
+      assert.equal(out.length, size + records * overhead);
+      // Its own memory, of its own size (a small batch after a 1 MB one does not get a 1 MB arena).
+      if (size >= MAX_PLAINTEXT_LENGTH) assert.equal(out.buffer.byteLength, out.length, `${suite.ianaName} ${size}`);
+      else assert.ok(out.buffer.byteLength <= 8192, `${suite.ianaName} ${size}: ${out.buffer.byteLength}`);
+      reader.feed(out);
+      assert.deepEqual(readAll(reader), Buffer.alloc(size, size & 0xff));
+    }
+  }
+});
