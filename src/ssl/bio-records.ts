@@ -38,7 +38,10 @@ export class BioRecords {
         return null;
       }
       const length = header.readUInt16BE(RECORD_HEADER_LENGTH - 2);
-      if (length <= MAX_CIPHERTEXT_LENGTH_TLS13 && this.incoming.pending >= length) return [header, this.take(length)];
+      if (length <= MAX_CIPHERTEXT_LENGTH_TLS13 && this.incoming.pending >= length) {
+        this.inbuf = EMPTY;
+        return [header, this.take(length)];
+      }
       this.inbuf = header === got ? Buffer.from(header) : header;
     }
     const length = this.inbuf.readUInt16BE(RECORD_HEADER_LENGTH - 2);

@@ -188,12 +188,12 @@ export class PairRun {
   private intercept(name: 'c' | 's', side: Side): void {
     const records = side.records;
     const write = records.write.bind(records);
-    records.write = (type: number, data: Uint8Array) => {
+    records.write = (type: number, data: Uint8Array, now?: boolean) => {
       const index = this.writes[name]++;
       const t = this.input.tamper;
       const copy = Buffer.from(data);
       if (t && t.side === name && t.write === index) this.tamper(t.action, type, copy, write, records, this.history[name]);
-      else write(type, data);
+      else write(type, data, now);
       this.history[name].push([type, copy]);
     };
   }

@@ -159,11 +159,8 @@ export function generateReplay(rng: Rng): ReplayInput {
 /** Wraps the side's record reader so the chosen protected record's plaintext is mutated; counts protected records. */
 function interceptDecrypted(side: Side, plan: ReplayInput['decrypted'], collect?: PlainRecord[]): { opened: number } {
   const records = side.records;
-  const next = records.nextRecord.bind(records);
   const seen = { opened: 0 };
-  records.nextRecord = () => {
-    const protectedRead = records.readProtection !== 'none';
-    const r = next();
+  const intercept = (protectedRead: boolean, r: PlainRecord | null): PlainRecord | null => {
     if (r === null || !protectedRead) return r;
     const index = seen.opened++;
     collect?.push(r);
@@ -172,6 +169,11 @@ function interceptDecrypted(side: Side, plan: ReplayInput['decrypted'], collect?
     const payload = applyMutations(r.payload, plan.muts).subarray(0, MAX_PLAINTEXT_LENGTH);
     return { type: plan.type ?? r.type, payload };
   };
+  // Both ways records come out of the record layer: queued (nextRecord) and taken whole from the BIO (readRecord).
+  const next = records.nextRecord.bind(records);
+  records.nextRecord = () => intercept(records.readProtection !== 'none', next());
+  const readWhole = records.readRecord.bind(records);
+  records.readRecord = (header: Uint8Array, body: Uint8Array) => intercept(records.readProtection !== 'none', readWhole(header, body));
   return seen;
 }
 

@@ -200,9 +200,10 @@ test('what read() and outgoing.read() return stays valid and unchanged through l
     const wire = c.outgoing.read();
     sentBatches.push([wire, Buffer.from(wire)]);
     // Fed in pieces that split record headers and bodies, from a buffer the caller then overwrites.
+    // (A few header bytes, then the rest of that header with its whole body and more.)
     const scratch = Buffer.from(wire);
-    for (let at = 0; at < scratch.length; ) {
-      const n = Math.min(scratch.length - at, at % 3 === 0 ? 3 : 7001);
+    for (let at = 0, k = 0; at < scratch.length; k++) {
+      const n = Math.min(scratch.length - at, k % 2 === 0 ? 1 + (k % 4) : 7001 + i * 1000);
       s.incoming.write(scratch.subarray(at, at + n));
       at += n;
       for (;;) {
