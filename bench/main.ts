@@ -19,7 +19,6 @@ import { tlsRecordSection } from './tls-record.js';
 import { tlsSocketSection } from './tls-socket.js';
 import { tlsResumeSection } from './tls-resume.js';
 import { tls12Section } from './tls12.js';
-import { workerAeadSection } from './worker-aead.js';
 import { x509Section } from './x509.js';
 
 /** Every section, in the order they run. */
@@ -29,7 +28,6 @@ const SECTIONS: readonly BenchSection[] = [
   tlsRecordSection,
   tlsBulkSection,
   tlsSocketSection,
-  workerAeadSection,
   tlsHandshakeSection,
   tlsResumeSection,
   tls12Section,

@@ -8,6 +8,11 @@
  *   vs `node:tls` TLSSocket pair (client writes honouring 'drain', server
  *   counts 'data'), with the raw crypto ceiling (./raw-aead.ts) measured in
  *   the same rounds.
+ * - crossover of the seal worker (src/ssl/seal-offload.ts): the same pair,
+ *   sendall of 16 KiB … 1 MiB chunks (8 MiB per call) with every write
+ *   sealed on the worker vs every write sealed on the main thread, in the
+ *   same rounds; the ratio is what the worker buys at that write size (the
+ *   threshold, `setSealOffloadThreshold`, belongs where it crosses 1).
  * - handshakes: a new TCP connection and full handshake per call, then one
  *   byte echoed (client → server → client), both ends closed afterwards:
  *   `connect + wrapSocket` ∥ `accept` vs `tls.connect` ∥ 'secureConnection'.
@@ -27,6 +32,7 @@ import * as ssl from '../src/ssl/index.js';
 import { CA } from '../src/testing/index.js';
 import type { BenchCase, BenchSection } from './harness.js';
 import { rawAes256Gcm } from './raw-aead.js';
+import { sealOffloadThreshold, setSealOffloadThreshold } from '../src/ssl/seal-offload.js';
 
 const MIB = 1024 * 1024;
 const BULK_BYTES = 16 * MIB;
@@ -38,6 +44,9 @@ const LOOPBACK = '127.0.0.1';
 /** Handshakes in flight at once for the concurrent row. */
 const CONCURRENT = 32;
 const ONE_BYTE = Buffer.from([0x2a]);
+/** Write sizes of the seal-worker crossover rows, and the bytes each call moves. */
+const CROSSOVER_CHUNKS = [16 * 1024, 64 * 1024, 256 * 1024, MIB] as const;
+const CROSSOVER_BYTES = 8 * MIB;
 
 export interface Certs {
   readonly ca: CA;
@@ -237,12 +246,31 @@ export const tlsSocketSection: BenchSection = {
         references: [{ name: 'ceiling (raw seal+open)', fn: () => void ceiling.move(BULK_BYTES) }],
         goal: '≥ 0.95x ceiling; ≥ 1.2x node:tls',
         dispose: () => {
-          oc.close();
-          os.close();
           nc.destroy();
           ns.destroy();
         },
       },
+      ...CROSSOVER_CHUNKS.map((size): BenchCase => {
+        const c = Buffer.alloc(size, 0x5a);
+        const run = (threshold: number | null) => async (): Promise<void> => {
+          const saved = sealOffloadThreshold();
+          setSealOffloadThreshold(threshold);
+          try {
+            await oursBulk(oc, os, c, CROSSOVER_BYTES);
+          } finally {
+            setSealOffloadThreshold(saved);
+          }
+        };
+        return {
+          name: `SSLSocket pair sendall ${size >= MIB ? `${size / MIB} MiB` : `${size / 1024} KiB`} chunks: sealed on the worker`,
+          ours: run(1),
+          baseline: run(null),
+          baselineName: 'same, sealed on the main thread',
+          bytesPerCall: CROSSOVER_BYTES,
+          goal: 'crossover: > 1 from here on',
+          dispose: size === MIB ? () => (oc.close(), os.close()) : undefined,
+        };
+      }),
       {
         name: 'full handshake + 1-byte echo, one at a time',
         ours: async () => oursEchoOnce(...(await oursConnect(ours))),

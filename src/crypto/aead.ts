@@ -73,6 +73,11 @@ export class NodeAeadKey implements AeadKey {
     this.key = guard('bad_key', `${algorithm} key import`, () => nodeCrypto.createSecretKey(view(key)));
   }
 
+  /** @internal ./seal-pool.ts: the cipher and the KeyObject, cloned to the seal worker (never the raw key bytes). */
+  _forWorker(): { readonly name: string; readonly key: nodeCrypto.KeyObject } {
+    return { name: this.nodeName, key: this.key };
+  }
+
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Buffer {
     requireLength(nonce, AEAD_NONCE_LENGTH, `${this.algorithm} nonce`);
     requireBytes(aad, `${this.algorithm} additional data`);

@@ -15,7 +15,8 @@ export type CryptoErrorCode =
   | 'bad_signature_encoding' // signature that cannot be parsed (e.g. non-DER ECDSA)
   | 'bad_password' // encrypted private key: missing or wrong password
   | 'unsupported' // algorithm / curve / hash not supported
-  | 'bad_argument'; // caller passed something of the wrong size or kind
+  | 'bad_argument' // caller passed something of the wrong size or kind
+  | 'worker_failed'; // the seal worker (seal-pool.ts) failed or died before finishing a job
 
 export class CryptoError extends Error {
   override readonly name = 'CryptoError';

@@ -21,13 +21,14 @@
  *                           yet; throws the pending OSError (e.g. ECONNRESET).
  *   _waitReadableUntil(d)   resolves true once _readRaw would not return
  *                           null, false at deadline d.
- *   _writeRaw(bytes, owned, sent?) sync: queue all bytes for the peer, in
+ *   _writeRaw(bytes, owned, sent?, failed?) sync: queue all bytes for the peer, in
  *                           order, never dropped (copied unless `owned`: bytes
  *                           the caller never writes again); throws EPIPE / the
  *                           pending error. Ignores the high-water mark, so a
  *                           TLS engine can always flush what it produced.
  *                           `sent()` runs once node has let go of the bytes
- *                           (so their memory may be reused), never on failure.
+ *                           (so their memory may be reused), never on failure;
+ *                           `failed(err)` runs instead when the write failed.
  *   _writeSpace()           bytes that fit under the high-water mark now;
  *                           0 means "wait before writing more".
  *   _waitWritableUntil(d)   resolves true once there is room (or a state
@@ -209,12 +210,12 @@ export class SocketCore<F extends number = number> {
     return true;
   }
 
-  _writeRaw(bytes: Uint8Array, owned = false, sent?: () => void): void {
+  _writeRaw(bytes: Uint8Array, owned = false, sent?: () => void, failed?: (err: Error) => void): void {
     const t = this._transport();
     const blocker = sendBlocker(t);
     if (blocker !== null) throw blocker;
     if (!t.connected) throw oserror('ENOTCONN');
-    if (bytes.length > 0) t.write(bytes, owned, sent);
+    if (bytes.length > 0) t.write(bytes, owned, sent, failed);
   }
 
   _writeSpace(): number {

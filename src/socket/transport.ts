@@ -271,9 +271,10 @@ export class Transport {
    * them again (the TLS engine's sealed records). `sent` runs once node no
    * longer holds the bytes (they reached the kernel); not on failure.
    */
-  write(bytes: Uint8Array, owned = false, sent?: () => void): void {
-    const done = sent === undefined ? undefined : (err?: Error | null) => {
-      if (err === null || err === undefined) sent();
+  write(bytes: Uint8Array, owned = false, sent?: () => void, failed?: (err: Error) => void): void {
+    const done = sent === undefined && failed === undefined ? undefined : (err?: Error | null) => {
+      if (err === null || err === undefined) sent?.();
+      else failed?.(err);
     };
     this.stream!.write(owned ? toBuffer(bytes) : Buffer.from(bytes), done);
   }

@@ -24,11 +24,13 @@
 import type { socket } from '../socket/socket.js';
 import { type Deadline, Turnstile } from '../socket/wait.js';
 import { ContentType } from '../tls/registry/content-types.js';
-import { MAX_CIPHERTEXT_LENGTH_TLS12, RECORD_HEADER_LENGTH, recycleOutgoing } from '../tls/record.js';
+import { SealLane } from '../crypto/seal-pool.js';
+import { MAX_CIPHERTEXT_LENGTH_TLS12, RECORD_HEADER_LENGTH, deferredLength, recycleOutgoing, type DeferredRecords } from '../tls/record.js';
 import { MemoryBIO } from './bio.js';
 import { timedOut } from '../socket/errors.js';
 import { SSLWantReadError, eofError, wantReadError } from './errors.js';
-import { WANT_READ, type WantRead } from './sslobject.js';
+import { SealOffload } from './seal-offload.js';
+import { WANT_READ, type SSLObject, type WantRead } from './sslobject.js';
 
 /** Content types a record header may carry (RFC 8446 §5.1); anything else is not TLS. */
 const RECORD_TYPES: ReadonlySet<number> = new Set(Object.values(ContentType));
@@ -68,6 +70,8 @@ export class Pump {
   private remaining = 0;
   /** The transport's EOF was passed on (incoming.writeEof()). */
   private eofFed = false;
+  /** Large writes sealed on the worker, and the output queued behind them; created by the first. */
+  private offload: SealOffload | null = null;
 
   constructor(private readonly sock: socket) {}
 
@@ -86,13 +90,70 @@ export class Pump {
     return this.incoming.pending > 0 && this.remaining === 0 && this.header.length === 0;
   }
 
-  /** Sends everything the engine has produced. Throws the socket's error (EPIPE, ECONNRESET, EBADF). */
+  /**
+   * Sends everything the engine has produced — after the slices still being
+   * sealed on the worker, if any. Throws the socket's error (EPIPE,
+   * ECONNRESET, EBADF), or the worker path's SSLError.
+   */
   flush(): void {
     if (this.outgoing.pending === 0) return;
     // The engine's output is never written again once taken: the socket may queue it without a
     // copy, and once it has left, its memory goes back to the record layer for the next batch.
     const out = this.outgoing.read();
-    this.sock._writeRaw(out, true, () => recycleOutgoing(out));
+    const offload = this.offload;
+    offload?.check();
+    if (offload?.busy === true) offload.queue(out, () => recycleOutgoing(out));
+    else this.sock._writeRaw(out, true, () => recycleOutgoing(out));
+  }
+
+  /**
+   * A slice of a large write sealed on the worker (./seal-offload.ts):
+   * 'sent' once it is laid out and queued (it goes out in order, after
+   * everything before it), 'refused' when the engine cannot hand this key
+   * out (the caller writes the slice itself), 'timeout' when the lane had
+   * no room before the deadline.
+   */
+  async sealElsewhere(obj: SSLObject, slice: Uint8Array, deadline: Deadline): Promise<'sent' | 'refused' | 'timeout'> {
+    const offload = (this.offload ??= new SealOffload(this.sock));
+    const need = deferredLength(slice.length);
+    let at: number | null;
+    for (;;) {
+      offload.check();
+      // The socket's high-water mark counts what is still being sealed too (./seal-offload.ts).
+      const room = this.sock._writeSpace() - offload.queuedBytes > 0;
+      at = room ? offload.reserve(need) : null;
+      if (at !== null) break;
+      // A region in use frees (and the socket drains) with a change here; otherwise only the socket can make room.
+      const waited = room || offload.inUse ? offload.waitChange(deadline) : this.sock._waitWritableUntil(deadline);
+      if (!(await waited)) return 'timeout';
+    }
+    let deferred: DeferredRecords | null;
+    try {
+      deferred = obj._writeDeferred(slice, offload.bytes, at, SealLane.accepts);
+    } catch (e) {
+      offload.unreserve();
+      this.flushQuietly();
+      throw e;
+    }
+    if (deferred === null) {
+      offload.unreserve();
+      return 'refused';
+    }
+    // Records the engine sealed before these (a KeyUpdate, pending content) go first.
+    this.flush();
+    offload.submit(deferred, at);
+    return 'sent';
+  }
+
+  /** Waits until every slice sealed on the worker has been handed to the socket; false at the deadline. */
+  settle(deadline: Deadline): Promise<boolean> {
+    return this.offload?.settle(deadline) ?? Promise.resolve(true);
+  }
+
+  /** TLS is dropped from the socket: the seal worker forgets this connection. */
+  release(): void {
+    this.offload?.release();
+    this.offload = null;
   }
 
   /** flush() when an error is already on its way to the caller (e.g. a fatal alert to a peer that is gone). */

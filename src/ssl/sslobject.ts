@@ -31,6 +31,8 @@ import { pyTypeName, requireInt } from './pyargs.js';
 import { SessionSlot, type SSLSession } from './session.js';
 import { exportKeyingMaterial, keyUpdate, verifyClientPostHandshake } from './post-handshake.js';
 import type { AnyClientTicket } from '../tls/tickets.js';
+import type { DeferredRecords } from '../tls/record.js';
+import type { AeadKey } from '../crypto/provider.js';
 import { eofError, makeSSLError, SSLError, sslErrorFromTLSError, wantReadError, zeroReturnError } from './errors.js';
 
 const CREATE = Symbol('SSLObject._create');
@@ -212,6 +214,20 @@ export class SSLObject {
       }
       if (!this.step()) return WANT_READ;
     }
+  }
+
+  /**
+   * Internal (SSLSocket, ./seal-offload.ts): write() of `data` (after the
+   * handshake) with the records laid out in `out` at `offset` for the seal
+   * worker, their nonces handed out; what the engine sealed before them is
+   * moved to `outgoing` first. Null when they must go through write().
+   */
+  _writeDeferred(data: Uint8Array, out: Uint8Array, offset: number, accepts: (aead: AeadKey) => boolean): DeferredRecords | null {
+    if (this.closeSent || this.eofReported || !this.conn.handshakeDone) return null;
+    let deferred: DeferredRecords | null = null;
+    this.guard(() => (deferred = this.conn.writeDeferred(data, out, offset, accepts)));
+    this.flush();
+    return deferred;
   }
 
   /** `write(data)`: the whole buffer is queued to `outgoing`; returns its length. */

@@ -43,6 +43,7 @@ export abstract class SSLSocketBase<F extends number = number> extends socket<F>
 
   /** Drops the TLS layer (after close(), shutdown(), detach(), unwrap()). */
   protected _dropTls(): void {
+    this._pump?.release();
     this._sslobj = null;
     this._pump = null;
   }

@@ -14,6 +14,7 @@ import { SSLError, SSLZeroReturnError, wantReadError, wantWriteError } from './e
 import { SSLErrorNumber } from './constants.js';
 import { WANT_READ, type SSLObject, type WantRead } from './sslobject.js';
 import type { Pump } from './pump.js';
+import { JOB_BYTES, sealOffloadWanted } from './seal-offload.js';
 import type { SSLSocketBase } from './sslsocket-base.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -78,6 +79,21 @@ export async function writeTls(sock: SSLSocketBase, obj: SSLObject, pump: Pump, 
   try {
     if (buf.length === 0) return await pump.run('write', mode, () => obj.write(EMPTY));
     let offset = 0;
+    // A large blocking write is sealed on the worker, slice by slice, while this thread goes on
+    // (./seal-offload.ts); it returns once every slice has been handed to the socket.
+    const offload = !mode.nonblocking && sealOffloadWanted(buf.length) && obj.version() === 'TLSv1.3';
+    while (offload && offset < buf.length) {
+      const n = Math.min(buf.length - offset, JOB_BYTES);
+      const r = await pump.sealElsewhere(obj, buf.subarray(offset, offset + n), mode.deadline);
+      if (r === 'timeout') throw new TimeoutError('The write operation timed out');
+      if (r === 'refused') {
+        // A KeyUpdate falls due within these records: they go through write(), which sends it in between.
+        const slice = buf.subarray(offset, offset + n);
+        const attempt = (): number => obj.write(slice);
+        if (pump.tryNow(attempt) === WANT_READ) await pump.run('write', mode, attempt);
+      }
+      offset += n;
+    }
     while (offset < buf.length) {
       const space = sock._writeSpace();
       if (space === 0) {
@@ -97,6 +113,7 @@ export async function writeTls(sock: SSLSocketBase, obj: SSLObject, pump: Pump, 
       if (pump.tryNow(attempt) === WANT_READ) await pump.run('write', mode, attempt);
       offset += n;
     }
+    if (offload && !(await pump.settle(mode.deadline))) throw new TimeoutError('The write operation timed out');
     return buf.length;
   } finally {
     release();

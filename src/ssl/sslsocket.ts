@@ -344,6 +344,8 @@ export class SSLSocket<F extends number = number> extends SSLSocketBase<F> {
     if (release === null) throw mode.nonblocking ? wantWriteError() : new TimeoutError('The write operation timed out');
     try {
       await pump.run('read', mode, () => obj.unwrap());
+      // Our close_notify has reached the socket (it may queue behind sealed slices) before the plain socket is handed back.
+      if (!(await pump.settle(mode.deadline))) throw new TimeoutError('The write operation timed out');
     } finally {
       release();
     }

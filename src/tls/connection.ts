@@ -9,7 +9,8 @@ import { InboundLimits } from './inbound-limits.js';
 import type { AlertName } from './registry/alerts.js';
 import { ContentType, contentTypeName } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
-import { RecordLayer, type EarlyDataSkip, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
+import { RecordLayer, type DeferredRecords, type EarlyDataSkip, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
+import type { AeadKey } from '../crypto/provider.js';
 import { ByteQueue } from './byte-queue.js';
 import { HandshakeBuffer } from './handshake-buffer.js';
 import { acceptsChangeCipherSpec } from './states.js';
@@ -225,6 +226,23 @@ export class Connection implements HandshakeContext {
         this.records.write(ContentType.application_data, data.subarray(off, off + MAX_PLAINTEXT_LENGTH), now);
       }
     });
+  }
+
+  /**
+   * write() with the sealing left to the caller (a worker): RecordWriter.deferRecords. Null, nothing
+   * written, when write() must do it: TLS 1.2, a KeyUpdate due within them, a key `accepts` refuses.
+   */
+  writeDeferred(data: Uint8Array, out: Uint8Array, offset: number, accepts: (aead: AeadKey) => boolean): DeferredRecords | null {
+    if (this.failure) throw this.failure;
+    const post = this.post;
+    if (!this._handshakeDone || this._closed || post === null) return null;
+    if (post.keyUpdateDueWithin(Math.ceil(data.length / MAX_PLAINTEXT_LENGTH))) return null;
+    let deferred: DeferredRecords | null = null;
+    this.guard(() => {
+      post.writing();
+      deferred = this.records.deferRecords(data, out, offset, accepts);
+    });
+    return deferred;
   }
 
   /** Up to `max` bytes of decrypted application data; an empty Buffer when none is buffered. */

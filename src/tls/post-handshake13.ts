@@ -94,8 +94,14 @@ export class PostHandshake13 {
 
   /** Before each record of application data: RFC 8446 §5.5, change keys before the AEAD's safety limit. */
   updateKeyIfDue(): void {
+    if (this.keyUpdateDueWithin(1)) this.sendKeyUpdate(false);
+  }
+
+  /** True when a KeyUpdate is due before one of the next `n` records (then they go one by one through updateKeyIfDue). */
+  keyUpdateDueWithin(n: number): boolean {
     // The record count is a Number (exact far past any limit): no BigInt per record.
-    if (this.records.writeNeedsKeyUpdate || this.records.writeDirection.recordCount >= this.ctx.config.keyUpdateRecordLimit) this.sendKeyUpdate(false);
+    const last = this.records.writeDirection.recordCount + n - 1;
+    return this.records.writeDirection.needsKeyUpdateAt(last) || last >= this.ctx.config.keyUpdateRecordLimit;
   }
 
   /**

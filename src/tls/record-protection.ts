@@ -128,8 +128,13 @@ export class Direction {
 
   /** True when the current write key should be replaced (RFC 8446 §5.5). */
   get needsKeyUpdate(): boolean {
+    return this.needsKeyUpdateAt(this.recordCount);
+  }
+
+  /** needsKeyUpdate once `records` records have been protected under the current key. */
+  needsKeyUpdateAt(records: number): boolean {
     if (this.kind !== 'tls13' || this.suite === null || this.suite.aead === 'CHACHA20-POLY1305') return false;
-    return this.recordCount >= AES_GCM_KEY_UPDATE_THRESHOLD;
+    return records >= AES_GCM_KEY_UPDATE_THRESHOLD;
   }
 
   /** Fails when the sequence number space is used up; called before every protected or plain record. */

@@ -5,13 +5,29 @@
  * output arena. `RecordLayer` (record.ts) adds the read half; see there for
  * how the two are driven.
  */
-import type { CryptoProvider } from '../crypto/provider.js';
+import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
 import { allocateArena, handOut } from './arena-pool.js';
 import { TLSError } from './errors.js';
 import { ContentType, isContentType } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
 import { ProtocolVersion } from './registry/versions.js';
-import { Direction, MAX_PLAINTEXT_LENGTH, sealRecord, sealedRecordLength, type ProtectionKind } from './record-protection.js';
+import { AEAD_TAG_LENGTH, Direction, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH, sealRecord, sealedRecordLength, type ProtectionKind } from './record-protection.js';
+
+/** TLS 1.3 application-data records laid out by `deferRecords`, for someone else to seal, in this order. */
+export interface DeferredRecords {
+  /** The write key they must be sealed with. */
+  readonly aead: AeadKey;
+  readonly count: number;
+  /** Bytes of the layout (headers, contents, inner types, tag room). */
+  readonly length: number;
+  /** Each record's nonce, 12 bytes each (RFC 8446 §5.3). */
+  readonly nonces: Buffer;
+}
+
+/** Bytes `deferRecords` lays out for `n` bytes of application data: per record a header, the inner content type and the tag. */
+export function deferredLength(n: number): number {
+  return n + Math.ceil(n / MAX_PLAINTEXT_LENGTH) * (RECORD_HEADER_LENGTH + 1 + AEAD_TAG_LENGTH);
+}
 
 /** Zero bytes of padding to add to a TLS 1.3 record carrying `contentLength` bytes of `type` (RFC 8446 §5.4). Clamped to the record limit. */
 export type PaddingPolicy = (type: number, contentLength: number) => number;
@@ -157,6 +173,45 @@ export class RecordWriter {
   /** Queues several application-data chunks, coalesced into full records. */
   writeBatch(chunks: readonly Uint8Array[], type: number = ContentType.application_data): void {
     for (const c of chunks) this.write(type, c);
+  }
+
+  /**
+   * Protection done elsewhere (a worker), TLS 1.3 application data only:
+   * lays `data` out in `out` at `offset` as records for someone else to seal
+   * in place — per record its header (the additional data), the content, the
+   * inner content type (RFC 8446 §5.2, no padding) and room for the tag,
+   * `deferredLength(data.length)` bytes in all — and hands out their nonces.
+   * Their sequence numbers are taken now, after everything sealed so far
+   * (pending content is sealed first), so they must reach the peer after
+   * what takeOutgoing() returns now and before what it returns later. Returns
+   * null, taking nothing, when this key cannot be handed out (not TLS 1.3,
+   * a padding policy, `accepts` refuses the key, or no data).
+   */
+  deferRecords(data: Uint8Array, out: Uint8Array, offset: number, accepts: (aead: AeadKey) => boolean): DeferredRecords | null {
+    const dir = this.writeDirection;
+    if (dir.kind !== 'tls13' || this.padding !== null || data.length === 0 || !accepts(dir.aead!)) return null;
+    const length = deferredLength(data.length);
+    if (offset < 0 || offset + length > out.length) throw new TLSError('internal_error', `${length} bytes of deferred records do not fit at ${offset} of ${out.length}`);
+    this.flush();
+    const count = Math.ceil(data.length / MAX_PLAINTEXT_LENGTH);
+    // Its own small ArrayBuffer: posting a view of Node's shared pool would clone all 8 KiB of it.
+    const nonces = Buffer.from(new ArrayBuffer(count * dir.nonce.length));
+    const view = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+    let at = offset;
+    for (let i = 0; i < count; i++) {
+      dir.checkSequence();
+      const content = data.subarray(i * MAX_PLAINTEXT_LENGTH, (i + 1) * MAX_PLAINTEXT_LENGTH);
+      view[at] = ContentType.application_data;
+      view.writeUInt16BE(ProtocolVersion.TLSv1_2, at + 1);
+      view.writeUInt16BE(content.length + 1 + AEAD_TAG_LENGTH, at + 3);
+      view.set(content, at + RECORD_HEADER_LENGTH);
+      view[at + RECORD_HEADER_LENGTH + content.length] = ContentType.application_data;
+      at += RECORD_HEADER_LENGTH + content.length + 1 + AEAD_TAG_LENGTH;
+      nonces.set(dir.xorNonce(), i * dir.nonce.length);
+      dir.advance();
+      this.recordsWritten++;
+    }
+    return { aead: dir.aead!, count, length, nonces };
   }
 
   /** Seals any pending content into a record now. */

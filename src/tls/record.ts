@@ -62,7 +62,7 @@ export {
   type PlainRecord,
   type ProtectionKind,
 } from './record-protection.js';
-export { RecordWriter, type PaddingPolicy, type RecordLayerOptions } from './record-write.js';
+export { RecordWriter, deferredLength, type DeferredRecords, type PaddingPolicy, type RecordLayerOptions } from './record-write.js';
 
 /** A record as the handshake / application layers see it: the (inner) content type and the plaintext. */
 export type TLSRecord = PlainRecord;
