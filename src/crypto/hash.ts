@@ -1,7 +1,7 @@
 /** Hashes, HMAC and HKDF (RFC 5869) over node:crypto. */
 import * as nodeCrypto from 'node:crypto';
 import { HKDF_MAX_BLOCKS, hashInfo } from './algorithms.js';
-import { guard, requireBytes, view } from './errors.js';
+import { asCryptoError, guard, requireBytes, view } from './errors.js';
 import { CryptoError, type Hash, type HashAlgorithm } from './provider.js';
 
 /** An incremental hash whose `digest()` reads a copy of the state, so the transcript can keep growing. */
@@ -22,13 +22,22 @@ export class NodeHash implements Hash {
 
   update(data: Uint8Array): this {
     requireBytes(data, 'hash input');
-    guard('bad_argument', `${this.algorithm} update`, () => this.state.update(view(data)));
+    // try/catch inline rather than guard(): the transcript calls this per handshake message.
+    try {
+      this.state.update(view(data));
+    } catch (e) {
+      throw asCryptoError(e, 'bad_argument', `${this.algorithm} update`);
+    }
     return this;
   }
 
   digest(): Buffer {
     // Hash.copy() duplicates the OpenSSL context; digesting the copy leaves ours open.
-    return guard('bad_argument', `${this.algorithm} digest`, () => this.state.copy().digest());
+    try {
+      return this.state.copy().digest();
+    } catch (e) {
+      throw asCryptoError(e, 'bad_argument', `${this.algorithm} digest`);
+    }
   }
 
   clone(): NodeHash {
@@ -46,7 +55,11 @@ export function hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array
   const { nodeName } = hashInfo(algorithm);
   requireBytes(key, 'HMAC key');
   requireBytes(data, 'HMAC input');
-  return guard('bad_argument', `HMAC-${algorithm}`, () => nodeCrypto.createHmac(nodeName, view(key)).update(view(data)).digest());
+  try {
+    return nodeCrypto.createHmac(nodeName, view(key)).update(view(data)).digest();
+  } catch (e) {
+    throw asCryptoError(e, 'bad_argument', `HMAC-${algorithm}`);
+  }
 }
 
 /** RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM); an absent (empty) salt is HashLen zero bytes. */
@@ -71,10 +84,19 @@ export function hkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint
   if (!Number.isSafeInteger(length) || length < 0 || length > max) {
     throw new CryptoError('bad_argument', `HKDF-Expand length must be an integer in 0..${max} for ${algorithm}, got ${length}`);
   }
+  // Most TLS expansions (secrets, keys, IVs, Finished keys) are one block: HMAC straight from the PRK
+  // bytes then, without importing it as a KeyObject first (that import cost as much as the HMAC), and
+  // without a closure per call (this runs ~50 times per handshake).
+  if (length <= outputLength) {
+    let t1: Buffer;
+    try {
+      t1 = nodeCrypto.createHmac(nodeName, view(prk)).update(view(info)).update(BLOCK_ONE).digest();
+    } catch (e) {
+      throw asCryptoError(e, 'bad_argument', `HKDF-Expand-${algorithm}`);
+    }
+    return length === outputLength ? t1 : t1.subarray(0, length);
+  }
   return guard('bad_argument', `HKDF-Expand-${algorithm}`, () => {
-    // Most TLS expansions (secrets, keys, IVs, Finished keys) are one block: HMAC straight from the PRK
-    // bytes then, without importing it as a KeyObject first (that import cost as much as the HMAC).
-    if (length <= outputLength) return nodeCrypto.createHmac(nodeName, view(prk)).update(view(info)).update(BLOCK_ONE).digest().subarray(0, length);
     const okm = Buffer.allocUnsafe(length);
     const key = nodeCrypto.createSecretKey(view(prk));
     const counter = Buffer.alloc(1);

@@ -14,6 +14,7 @@ import { defaultVerifier } from '../tls/verify-default.js';
 import type { CipherSuite } from '../tls/registry/suites.js';
 import type { VersionName } from '../tls/registry/versions.js';
 import type { TrustStore } from '../x509/store.js';
+import type { VerifiedChainCache } from '../x509/verify-cache.js';
 import type { SessionCache12 } from '../tls/session-cache.js';
 import type { AnyClientTicket, TicketKeys } from '../tls/tickets.js';
 import { buildChain } from '../x509/chain.js';
@@ -42,6 +43,8 @@ export interface ConnectionLink<C = unknown> {
 export interface EngineSettings<C> {
   readonly provider: CryptoProvider;
   readonly store: TrustStore;
+  /** Peer chains this context verified lately (x509/verify-cache.ts). */
+  readonly verifyCache: VerifiedChainCache;
   readonly verifyMode: number;
   readonly checkHostname: boolean;
   readonly verifyFlags: number;
@@ -90,6 +93,7 @@ function verifier<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>): 
   return defaultVerifier({
     provider: s.provider,
     store: s.store,
+    cache: s.verifyCache,
     checkHostname: s.checkHostname,
     serverName: link.serverHostname,
     flags: s.verifyFlags,
@@ -175,8 +179,9 @@ export function completeChains(certificates: readonly CertifiedKey[], store: Tru
  */
 export function buildConnectionConfig<C extends EngineContext<C>>(ctx: C, link: ConnectionLink<C>): ConnectionConfig {
   const s = ctx._engineSettings();
-  const keylog = s.keylogFilename;
-  const config: ConnectionConfig = {
+  const server = link.serverSide;
+  // One object per connection, built in one go (no spread copies of a shared part: this runs per connection).
+  const config: { -readonly [K in keyof ConnectionConfig]: ConnectionConfig[K] } = {
     provider: s.provider,
     // No version enabled at all is reported by SSLObject (NO_PROTOCOLS_AVAILABLE) before the engine starts.
     minVersion: s.versions[0] ?? 'TLSv1.3',
@@ -185,42 +190,43 @@ export function buildConnectionConfig<C extends EngineContext<C>>(ctx: C, link: 
     groups: s.groups,
     certificates: completeChains(s.certificates, s.store),
     alpnProtocols: s.alpnProtocols,
-    serverName: link.serverSide ? null : link.serverHostname,
-    clientAuth: link.serverSide ? clientAuthMode(s.verifyMode) : 'none',
+    serverName: server ? null : link.serverHostname,
+    clientAuth: server ? clientAuthMode(s.verifyMode) : 'none',
     verifyPeer: (chain, info) => {
       const v = verifier(link.currentContext(), link);
       return v === null ? null : v(chain, info);
     },
-    keyLog:
-      keylog === null
-        ? null
-        : (label, clientRandom, secret) => {
-            // OpenSSL's keylog BIO never fails a handshake: a line that cannot be written is reported, not raised.
-            try {
-              appendFileSync(keylog, `${label} ${clientRandom.toString('hex')} ${secret.toString('hex')}\n`);
-            } catch (e) {
-              writeUnraisable(e, keylog, 'Exception ignored while writing the TLS key log');
-            }
-          },
+    keyLog: s.keylogFilename === null ? null : keyLogWriter(s.keylogFilename),
     middleboxCompat: true,
     clock: Date.now,
     tickets12: s.tickets12,
-    postHandshakeAuth: s.postHandshakeAuth,
-  };
-  if (!link.serverSide) return { ...config, onTicket: (t) => link.onTicket?.(t) };
-  return {
-    ...config,
-    ticketKeys: s.ticketKeys,
-    sessionCache: s.sessionCache,
-    ticketLifetime: s.sessionTimeout,
     // Python sets SSL_VERIFY_POST_HANDSHAKE only when the server verifies peers: the certificate is then asked for after the handshake.
-    postHandshakeAuth: s.postHandshakeAuth && s.verifyMode !== CERT_NONE,
-    numTickets: s.numTickets,
-    onResumption: s.onResumption,
-    onClientHello: (hello) => {
-      runSniCallback(ctx, link, hello.serverName);
-      const now = link.currentContext();
-      return now === ctx ? null : serverOverrides(now, link);
-    },
+    postHandshakeAuth: server ? s.postHandshakeAuth && s.verifyMode !== CERT_NONE : s.postHandshakeAuth,
+  };
+  if (!server) {
+    config.onTicket = (t) => link.onTicket?.(t);
+    return config;
+  }
+  config.ticketKeys = s.ticketKeys;
+  config.sessionCache = s.sessionCache;
+  config.ticketLifetime = s.sessionTimeout;
+  config.numTickets = s.numTickets;
+  config.onResumption = s.onResumption;
+  config.onClientHello = (hello) => {
+    runSniCallback(ctx, link, hello.serverName);
+    const now = link.currentContext();
+    return now === ctx ? null : serverOverrides(now, link);
+  };
+  return config;
+}
+
+/** The key log callback for a file: OpenSSL's keylog BIO never fails a handshake, so a line that cannot be written is reported, not raised. */
+function keyLogWriter(file: string): NonNullable<ConnectionConfig['keyLog']> {
+  return (label, clientRandom, secret) => {
+    try {
+      appendFileSync(file, `${label} ${clientRandom.toString('hex')} ${secret.toString('hex')}\n`);
+    } catch (e) {
+      writeUnraisable(e, file, 'Exception ignored while writing the TLS key log');
+    }
   };
 }

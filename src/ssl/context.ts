@@ -18,6 +18,7 @@ import type { PeerCertDict } from '../x509/peercert.js';
 import { NotImplementedError, ValueError } from '../socket/errors.js';
 import { MemoryBIO } from './bio.js';
 import { TrustStore } from '../x509/store.js';
+import { VerifiedChainCache } from '../x509/verify-cache.js';
 import { addCapath, fsOSError, loadCadata, loadCafile, loadCertifiedKey, type CertStoreStats, type Password } from './certs.js';
 import {
   _SSLMethod,
@@ -117,6 +118,8 @@ export class SSLContext extends SSLContextProtocols {
   private _hostFlags: number = PYTHON_DEFAULT_HOST_FLAGS;
   private readonly _certs: CertifiedKey[] = [];
   private readonly _store: TrustStore;
+  /** Verified peer chains, keyed by the chain, the store's generation and the verify settings (x509/verify-cache.ts). */
+  private readonly _verifyCache = new VerifiedChainCache();
   private _sniCallback: SNICallback | null = null;
   private _postHandshakeAuth = false;
   private _numTickets = DEFAULT_NUM_TICKETS;
@@ -403,6 +406,7 @@ export class SSLContext extends SSLContextProtocols {
     return {
       provider: this.provider,
       store: this._store,
+      verifyCache: this._verifyCache,
       verifyMode: this._verifyMode,
       checkHostname: this._checkHostname,
       verifyFlags: this._verifyFlags,

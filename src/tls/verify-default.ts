@@ -11,6 +11,7 @@ import { isIpAddress } from '../x509/hostname.js';
 import type { CrlSource } from '../x509/revocation.js';
 import { X509_V, pythonVerifyMessage } from '../x509/verify-codes.js';
 import { verifyCertificateChain } from '../x509/verify.js';
+import type { VerifiedChainCache } from '../x509/verify-cache.js';
 import type { VerifyPeer } from './config.js';
 import type { AlertName } from './registry/alerts.js';
 
@@ -30,6 +31,8 @@ export interface DefaultVerifierOptions {
   readonly authLevel?: number;
   /** Verification time; default now. */
   readonly time?: Date;
+  /** Verified chains remembered across connections (x509/verify-cache.ts); default none. */
+  readonly cache?: VerifiedChainCache | null;
   /** Called with the built chain (leaf first, anchor last) when verification succeeds. */
   readonly onVerified?: (chain: readonly Certificate[]) => void;
 }
@@ -96,6 +99,7 @@ export function defaultVerifier(o: DefaultVerifierOptions): VerifyPeer {
         ...(o.hostFlags !== undefined ? { hostFlags: o.hostFlags } : {}),
         ...(o.authLevel !== undefined ? { authLevel: o.authLevel } : {}),
         ...(o.time ? { time: o.time } : {}),
+        cache: o.cache ?? null,
       });
     } catch (e) {
       return { alert: 'bad_certificate', reason: `peer certificate cannot be parsed: ${(e as Error).message}` };

@@ -124,6 +124,16 @@ function pemFrames(text: string): string[] {
 
 export class TrustStore implements CertificateSource, CrlSource {
   private readonly objects: StoreObject[] = [];
+  private _generation = 0;
+
+  /**
+   * Bumped whenever what lookups can find changes (a certificate or CRL
+   * added, from any source, or a directory added): results computed from
+   * the store (verified chains) are reusable only while it stays the same.
+   */
+  get generation(): number {
+    return this._generation;
+  }
   private sorted = true;
   private readonly directories: string[] = [];
   /** Per directory and name hash: the next unread `<hash>.<n>` / `<hash>.r<n>` index. */
@@ -152,6 +162,7 @@ export class TrustStore implements CertificateSource, CrlSource {
     }
     this.objects.push(o);
     this.sorted = this.objects.length <= 1;
+    this._generation++;
     return true;
   }
 
@@ -274,7 +285,10 @@ export class TrustStore implements CertificateSource, CrlSource {
    * missing directory is not an error); files are read on lookup by subject.
    */
   addDirectory(path: string): void {
-    if (!this.directories.includes(path)) this.directories.push(path);
+    if (!this.directories.includes(path)) {
+      this.directories.push(path);
+      this._generation++;
+    }
   }
 
   /**

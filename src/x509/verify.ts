@@ -28,6 +28,7 @@ import { checkRevocation, type CrlSource } from './revocation.js';
 import { RecentMap, bytesKey } from '../crypto/recent.js';
 import { checkAuthLevel, keySecurityBits, minimumSecurityBits } from './security-level.js';
 import { X509_V, verifyErrorString } from './verify-codes.js';
+import type { VerifiedChainCache } from './verify-cache.js';
 
 export { X509_V_FLAG } from './chain.js';
 export type { CertificateSource } from './chain.js';
@@ -65,6 +66,8 @@ export interface VerifyOptions {
   /** OpenSSL security level for keys and signature digests (Python contexts use 2); 0 or less checks nothing. Default 0. */
   readonly authLevel?: number;
   readonly provider: CryptoProvider;
+  /** Verified chains remembered (per SSL context): a hit re-checks name and validity periods only (verify-cache.ts). */
+  readonly cache?: VerifiedChainCache | null;
 }
 
 export type VerifyResult =
@@ -121,13 +124,24 @@ function asCertificate(c: Uint8Array | Certificate): Certificate {
 /** Verifies a peer's certificate chain; never throws for a verification failure (only for unparseable DER). */
 export function verifyCertificateChain(options: VerifyOptions): VerifyResult {
   if (options.chain.length === 0) throw new TypeError('verifyCertificateChain: the chain must contain the leaf certificate');
-  const peer = options.chain.map((c) => certFacts(asCertificate(c)));
   const flags = options.flags ?? X509_V_FLAG.TRUSTED_FIRST;
   const time = options.time === null || (flags & X509_V_FLAG.NO_CHECK_TIME) !== 0 ? null : wholeSeconds(options.time ?? new Date());
   const store = options.store ?? null;
+  const authLevel = options.authLevel ?? 0;
+  const hostFlags = (options.hostFlags ?? PYTHON_DEFAULT_HOST_FLAGS) | (options.hostnameChecksCommonName === false ? X509_CHECK_FLAG.NEVER_CHECK_SUBJECT : 0);
+  const purpose = options.purpose === undefined ? 'serverAuth' : options.purpose;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const cacheKey =
+    options.cache && (flags & X509_V_FLAG.CRL_CHECK) === 0 && (options.crls === undefined || options.crls.length === 0)
+      ? options.cache.keyFor(options.chain, { store, storeGeneration: (store as { generation?: number } | null)?.generation, flags, purpose, maxDepth, authLevel, hostFlags })
+      : null;
+  if (cacheKey !== null) {
+    const known = options.cache!.get(cacheKey);
+    if (known !== undefined && stillValid(known, options.hostname ?? null, options.ip ?? null, hostFlags, time)) return { ok: true, chain: known.map((f) => f.cert) };
+  }
+  const peer = options.chain.map((c) => certFacts(asCertificate(c)));
   let chain: CertFacts[] = [peer[0] as CertFacts];
   try {
-    const authLevel = options.authLevel ?? 0;
     // x509_verify_x509: a weak leaf key stops verification before anything else.
     if (authLevel > 0 && keySecurityBits(peer[0] as CertFacts) < minimumSecurityBits(authLevel)) {
       throw new VerifyFailure(X509_V.EE_KEY_TOO_SMALL, 0, peer[0] as CertFacts);
@@ -137,17 +151,16 @@ export function verifyCertificateChain(options: VerifyOptions): VerifyResult {
       untrusted: peer.slice(1),
       store: store ?? EMPTY_SOURCE,
       flags,
-      maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+      maxDepth,
       time,
     });
     chain = built.chain;
     if (built.error !== null) throw new VerifyFailure(built.error.code, built.error.depth, chain[built.error.depth] ?? null);
-    checkExtensions(chain, options.purpose === undefined ? 'serverAuth' : options.purpose, flags);
+    checkExtensions(chain, purpose, flags);
     if (authLevel > 0) {
       const weak = checkAuthLevel(chain, authLevel);
       if (weak !== null) throw new VerifyFailure(weak.code, weak.depth, chain[weak.depth] ?? null);
     }
-    const hostFlags = (options.hostFlags ?? PYTHON_DEFAULT_HOST_FLAGS) | (options.hostnameChecksCommonName === false ? X509_CHECK_FLAG.NEVER_CHECK_SUBJECT : 0);
     checkIdentity(chain[0] as CertFacts, options.hostname ?? null, options.ip ?? null, hostFlags);
     if ((flags & X509_V_FLAG.CRL_CHECK) !== 0) {
       const revoked = checkRevocation({
@@ -163,6 +176,7 @@ export function verifyCertificateChain(options: VerifyOptions): VerifyResult {
     }
     internalVerify(chain, flags, time, options.provider);
     checkChainNameConstraints(chain, hostFlags);
+    if (cacheKey !== null) options.cache!.remember(cacheKey, chain);
     return { ok: true, chain: chain.map((f) => f.cert) };
   } catch (e) {
     if (!(e instanceof VerifyFailure)) throw e;
@@ -175,6 +189,22 @@ export function verifyCertificateChain(options: VerifyOptions): VerifyResult {
       chain: chain.map((f) => f.cert),
     };
   }
+}
+
+/**
+ * A remembered chain still passes what depends on the connection and the
+ * clock: the name (check_id) and every certificate's validity period. Any
+ * failure here sends the caller to full verification, which reports it
+ * with OpenSSL's code and depth.
+ */
+function stillValid(chain: readonly CertFacts[], hostname: string | null, ip: string | Uint8Array | null, hostFlags: number, time: Date | null): boolean {
+  try {
+    checkIdentity(chain[0] as CertFacts, hostname, ip, hostFlags);
+  } catch (e) {
+    if (e instanceof VerifyFailure) return false;
+    throw e;
+  }
+  return time === null || chain.every((f) => certTimeError(f.cert, time) === X509_V.OK);
 }
 
 // ─────────────────────────── check_extensions ───────────────────────────

@@ -30,6 +30,11 @@ function wrap(ctx: ssl.SSLContext, options: ssl.WrapBioOptions): Side {
 
 /** Runs both handshakes in memory; returns the client's error (null on success). */
 function clientOutcome(cctx: ssl.SSLContext, cert: LeafCert, hostname = 'localhost'): unknown {
+  return handshake(cctx, cert, hostname).error;
+}
+
+/** Runs both handshakes in memory; the client's error (null on success) and its SSLObject. */
+function handshake(cctx: ssl.SSLContext, cert: LeafCert, hostname = 'localhost'): { error: unknown; client: ssl.SSLObject } {
   const sctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
   cert.configureCert(sctx);
   const c = wrap(cctx, { serverHostname: hostname });
@@ -50,7 +55,7 @@ function clientOutcome(cctx: ssl.SSLContext, cert: LeafCert, hostname = 'localho
     }
     c.incoming.write(s.outgoing.read());
   }
-  return client;
+  return { error: client, client: c.obj };
 }
 
 function code(e: unknown): number | null {
@@ -127,4 +132,38 @@ test('check_hostname off: the chain is still verified but the name is not', () =
   const untrusted = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
   untrusted.checkHostname = false;
   assert.equal(code(clientOutcome(untrusted, leaf, 'example.org')), 20);
+});
+
+test('verified chains cached per context: the same peer certificate and chain every time; trust and flag changes take effect at once', () => {
+  const cctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  ca.configureTrust(cctx);
+  const cert = ca.issueCert('localhost');
+  const first = handshake(cctx, cert);
+  assert.equal(first.error, null);
+  const again = handshake(cctx, cert);
+  assert.equal(again.error, null);
+  assert.deepEqual(again.client.getpeercert(), first.client.getpeercert());
+  assert.deepEqual(again.client.getVerifiedChain(), first.client.getVerifiedChain());
+  assert.equal(first.client.getVerifiedChain().length, 2, 'leaf and anchor');
+  // Still checked per connection: the name …
+  assert.equal(code(handshake(cctx, cert, 'other.example').error), 62);
+  // … flags that add checks (CRL: none loaded → 3) …
+  cctx.verifyFlags |= ssl.VERIFY_CRL_CHECK_LEAF;
+  assert.equal(code(handshake(cctx, cert).error), 3);
+  cctx.verifyFlags &= ~ssl.VERIFY_CRL_CHECK_LEAF;
+  assert.equal(handshake(cctx, cert).error, null);
+  // … and a chain from another CA is not trusted until that CA is loaded, then is.
+  const other = CA.create();
+  const otherCert = other.issueCert('localhost');
+  assert.equal(code(handshake(cctx, otherCert).error), 20);
+  other.configureTrust(cctx);
+  assert.equal(handshake(cctx, otherCert).error, null);
+  assert.equal(handshake(cctx, cert).error, null);
+  // A verify mode change reaches new connections too.
+  const none = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  none.checkHostname = false;
+  none.verifyMode = ssl.CERT_NONE;
+  assert.equal(handshake(none, otherCert).error, null);
+  none.verifyMode = ssl.CERT_REQUIRED;
+  assert.equal(code(handshake(none, otherCert).error), 20);
 });
