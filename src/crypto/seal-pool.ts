@@ -120,20 +120,36 @@ class SealPool {
 const pool = new SealPool();
 let nextId = 1;
 
+/** What the worker holds for a lane: kept apart from the lane so a lane never released can still be forgotten. */
+interface LaneRegistration {
+  readonly id: number;
+  /** The worker generation this lane and its key were registered with (-1: none). */
+  generation: number;
+  /** The key registered for the lane (0: none). */
+  keyId: number;
+}
+
+function forget(r: LaneRegistration): void {
+  if (r.generation === pool.generation) pool.post({ op: 'forget', lane: r.id, key: r.keyId !== 0 ? r.keyId : null });
+  r.generation = -1;
+  r.keyId = 0;
+}
+
+/** A connection dropped without close(): the worker lets go of its lane and key all the same. */
+const abandoned = new FinalizationRegistry<LaneRegistration>(forget);
+
 /** A connection's window into the seal worker: its lane of shared memory and its current key. */
 export class SealLane {
   /** The lane: records are laid out here, sealed here, and written to the socket from here. */
   readonly bytes: Buffer;
-  private readonly id = nextId++;
   private readonly buffer: SharedArrayBuffer;
-  /** The worker generation this lane and its key were registered with (-1: none). */
-  private registered = -1;
+  private readonly reg: LaneRegistration = { id: nextId++, generation: -1, keyId: 0 };
   private key: AeadKey | null = null;
-  private keyId = 0;
 
   constructor(size: number) {
     this.buffer = new SharedArrayBuffer(size);
     this.bytes = Buffer.from(this.buffer);
+    abandoned.register(this, this.reg, this);
   }
 
   /** True when this key can be used in the worker (a node:crypto key of this provider). */
@@ -149,26 +165,28 @@ export class SealLane {
   seal(aead: AeadKey, offset: number, length: number, count: number, nonces: Uint8Array): Promise<void> {
     if (!(aead instanceof NodeAeadKey)) return Promise.reject(new CryptoError('unsupported', `${aead.algorithm} key of another provider cannot be sealed by the worker`));
     if (nonces.length !== count * AEAD_NONCE_LENGTH) return Promise.reject(new CryptoError('bad_argument', `${nonces.length} nonce bytes for ${count} records`));
-    if (this.registered !== pool.generation) {
+    const reg = this.reg;
+    if (reg.generation !== pool.generation) {
       pool.current();
-      this.registered = pool.generation;
-      pool.post({ op: 'lane', lane: this.id, buffer: this.buffer });
+      reg.generation = pool.generation;
+      reg.keyId = 0;
+      pool.post({ op: 'lane', lane: reg.id, buffer: this.buffer });
       this.key = null;
     }
     if (this.key !== aead) {
-      if (this.key !== null) pool.post({ op: 'forget', lane: null, key: this.keyId });
+      if (reg.keyId !== 0) pool.post({ op: 'forget', lane: null, key: reg.keyId });
       this.key = aead;
-      this.keyId = nextId++;
+      reg.keyId = nextId++;
       const { name, key } = aead._forWorker();
-      pool.post({ op: 'key', key: this.keyId, name, keyObject: key });
+      pool.post({ op: 'key', key: reg.keyId, name, keyObject: key });
     }
-    return pool.run({ lane: this.id, key: this.keyId, offset, length, count, nonces });
+    return pool.run({ lane: reg.id, key: reg.keyId, offset, length, count, nonces });
   }
 
   /** The connection is done: the worker forgets the lane and the key (after the jobs already posted). */
   release(): void {
-    if (this.registered === pool.generation) pool.post({ op: 'forget', lane: this.id, key: this.key !== null ? this.keyId : null });
-    this.registered = -1;
+    abandoned.unregister(this);
+    forget(this.reg);
     this.key = null;
   }
 }

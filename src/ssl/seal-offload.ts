@@ -90,6 +90,8 @@ export class SealOffload {
   /** Lane regions in use, oldest first (allocated and freed in the same order). */
   private readonly regions: Region[] = [];
   private failure: SSLError | null = null;
+  /** Bytes of `items`. */
+  private queued = 0;
   private readonly changed = new Condition();
 
   constructor(private readonly sock: socket) {}
@@ -101,9 +103,7 @@ export class SealOffload {
 
   /** Bytes queued here and not yet handed to the socket (sealing, or waiting their turn). */
   get queuedBytes(): number {
-    let n = 0;
-    for (const item of this.items) n += item.bytes.length;
-    return n;
+    return this.queued;
   }
 
   /** True while a lane region is in use (sealing, queued, or in the socket unsent): a change will come. */
@@ -150,6 +150,7 @@ export class SealOffload {
   submit(d: DeferredRecords, offset: number): void {
     const item: Item = { bytes: this.lane.bytes.subarray(offset, offset + d.length), ready: false, region: this.regions.at(-1)!, sent: null };
     this.items.push(item);
+    this.queued += item.bytes.length;
     slicesSealed++;
     this.lane.seal(d.aead, offset, d.length, d.count, d.nonces).then(
       () => {
@@ -164,6 +165,7 @@ export class SealOffload {
   queue(bytes: Buffer, sent: () => void): void {
     this.check();
     this.items.push({ bytes, ready: true, region: null, sent });
+    this.queued += bytes.length;
   }
 
   /** Sends the ready head of the queue. */
@@ -171,6 +173,7 @@ export class SealOffload {
     if (this.failure !== null) return;
     while (this.items.length > 0 && this.items[0]!.ready) {
       const item = this.items.shift()!;
+      this.queued -= item.bytes.length;
       const sent = item.region !== null ? () => this.freed() : item.sent!;
       try {
         this.sock._writeRaw(item.bytes, true, sent, (e) => this.fail(e));
@@ -195,6 +198,7 @@ export class SealOffload {
       (this.failure as Error & { cause?: unknown }).cause = e;
     }
     this.items.length = 0;
+    this.queued = 0;
     this.changed.notifyAll();
   }
 
