@@ -20,6 +20,11 @@ export class Transcript {
 
   /** Adds one whole handshake message (4-byte header included). */
   add(message: Uint8Array): void {
+    // Once the hash runs and no message is kept, the bytes are hashed at once: no copy needed.
+    if (this.hash !== null && this.all === null) {
+      this.hash.update(message);
+      return;
+    }
     const m = Buffer.from(message);
     this.all?.push(m);
     if (this.hash) this.hash.update(m);
