@@ -31,7 +31,14 @@ const free: Buffer[] = [];
  * together as before.
  */
 const TICKET: unique symbol = Symbol('arena-pool.handedOut');
-type Ticketed = ArrayBufferLike & { [TICKET]?: Buffer | undefined };
+/** Who sealed into the arena, told when one of its arenas comes back. */
+const OWNER: unique symbol = Symbol('arena-pool.owner');
+type Ticketed = ArrayBufferLike & { [TICKET]?: Buffer | undefined; [OWNER]?: ArenaOwner };
+
+/** A writer whose arenas may come back: it then sizes new ones to serve any batch (record-write.ts). */
+export interface ArenaOwner {
+  arenasComeBack: boolean;
+}
 
 /** A buffer of at least `size` bytes to seal into: a recycled arena when one fits, else a new one. */
 export function allocateArena(size: number): Buffer {
@@ -47,9 +54,11 @@ export function allocateArena(size: number): Buffer {
 }
 
 /** Records that `view` (the filled start of `arena`) is handed out and its arena may come back. */
-export function handOut(arena: Buffer, view: Buffer): void {
+export function handOut(arena: Buffer, view: Buffer, owner: ArenaOwner): void {
   if (arena.length >= POOLED_MIN && arena.byteOffset === 0 && arena.length === arena.buffer.byteLength && view.byteOffset === 0) {
-    (arena.buffer as Ticketed)[TICKET] = view;
+    const ab = arena.buffer as Ticketed;
+    ab[TICKET] = view;
+    ab[OWNER] = owner;
   }
 }
 
@@ -63,6 +72,8 @@ export function recycleOutgoing(view: Uint8Array): void {
   const ab = view.buffer as Ticketed;
   if (ab[TICKET] !== view) return;
   ab[TICKET] = undefined;
+  const owner = ab[OWNER];
+  if (owner !== undefined) owner.arenasComeBack = true;
   const arena = Buffer.from(ab);
   if (free.length < POOL_SIZE && arena.length <= POOL_MAX_BYTES) free.push(arena);
 }

@@ -6,7 +6,7 @@
  * how the two are driven.
  */
 import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
-import { allocateArena, handOut } from './arena-pool.js';
+import { allocateArena, handOut, type ArenaOwner } from './arena-pool.js';
 import { TLSError } from './errors.js';
 import { ContentType, isContentType } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
@@ -74,6 +74,8 @@ export class RecordWriter {
   private plaintextVersion: number = ProtocolVersion.TLSv1_2;
   /** Records written in total, across keys. */
   protected recordsWritten = 0;
+  /** Told by arena-pool when an arena of ours was recycled (a pump gives them back). A token of its own, so a handed-out arena pins nothing of the connection. */
+  private readonly arenaOwner: ArenaOwner = { arenasComeBack: false };
 
   constructor(options: RecordLayerOptions) {
     this.provider = options.provider;
@@ -241,9 +243,13 @@ export class RecordWriter {
   /** Makes room for `n` more bytes after outEnd, moving the untaken records to a new arena if needed (`exact`: no more than that). */
   private reserve(n: number, exact = false): void {
     if (this.outEnd + n <= this.arena.length) return;
-    const untaken = this.outEnd - this.outStart;
-    const size = exact ? Math.max(untaken + n, MIN_ARENA) : Math.max(2 * (untaken + n), MIN_ARENA, Math.min(MAX_ARENA, this.maxBatch));
-    const next = allocateArena(size);
+    const need = this.outEnd - this.outStart + n;
+    const untaken = need - n;
+    // Roomy: the largest batch seen (or twice what a growing batch needs), so any later batch fits
+    // a recycled arena and a batch is rarely moved. Exact: what this batch needs, when it is known.
+    const roomy = Math.max(exact ? need : 2 * need, MIN_ARENA, Math.min(MAX_ARENA, this.maxBatch));
+    // (Roomy too where arenas come back, exact or not: a pump recycles them, one roomy arena serves every batch.)
+    const next = allocateArena(exact && !this.arenaOwner.arenasComeBack ? Math.max(need, MIN_ARENA) : roomy);
     // Rare (once per arena): the records not yet taken must stay contiguous with the new one.
     if (untaken > 0) this.arena.copy(next, 0, this.outStart, this.outEnd);
     this.arena = next;
@@ -261,7 +267,7 @@ export class RecordWriter {
     this.flush();
     if (this.outEnd === this.outStart) return EMPTY;
     const out = this.arena.subarray(this.outStart, this.outEnd);
-    handOut(this.arena, out);
+    handOut(this.arena, out, this.arenaOwner);
     this.maxBatch = Math.max(this.maxBatch, out.length);
     this.arena = EMPTY;
     this.outStart = 0;

@@ -166,3 +166,22 @@ test('write(…, now) after expectWrite: sealed at once into an arena of exactly
     }
   }
 });
+
+test('a writer whose arenas come back (a pump recycles them) gets roomy ones even for exact writes, so a recycled arena fits any later batch', () => {
+  const writer = new RecordLayer({ provider });
+  writer.setWriteKey(TLS_AES_256_GCM_SHA384, KEY32, IV);
+  const batch = (size: number): Buffer => {
+    writer.expectWrite(size);
+    for (let off = 0; off < size; off += MAX_PLAINTEXT_LENGTH) writer.write(ContentType.application_data, Buffer.alloc(Math.min(MAX_PLAINTEXT_LENGTH, size - off), 1), true);
+    return writer.takeOutgoing();
+  };
+  const big = batch(65536);
+  const small = batch(16384);
+  assert.equal(small.buffer.byteLength, small.length); // nothing recycled yet: exact
+  recycleOutgoing(big);
+  // From now on every arena is as large as the largest batch (recycled or new; more batches than the pool holds).
+  for (let i = 0; i < 6; i++) {
+    const next = batch(16384);
+    assert.ok(next.buffer.byteLength >= big.length, `batch ${i}: ${next.buffer.byteLength}`);
+  }
+});
