@@ -25,7 +25,8 @@ import { ValueError } from '../socket/errors.js';
 import { asBytes, MemoryBIO } from './bio.js';
 import { cipherTuple } from './ciphers.js';
 import { CERT_NONE, SSLErrorNumber } from './constants.js';
-import { SSLContext } from './context.js';
+import type { SSLContext } from './context.js';
+import { isBytesLike, requireSSLContext, WANT_READ, type BytesLike, type SSLObjectCreateOptions, type WantRead } from './sslobject-boundary.js';
 import { ObjectLink } from './object-link.js';
 import { pyTypeName, requireInt } from './pyargs.js';
 import { SessionSlot, type SSLSession } from './session.js';
@@ -35,40 +36,12 @@ import type { DeferredRecords } from '../tls/record.js';
 import type { AeadKey } from '../crypto/provider.js';
 import { eofError, makeSSLError, SSLError, sslErrorFromTLSError, wantReadError, zeroReturnError } from './errors.js';
 
+export { requireSSLContext, WANT_READ, type SSLObjectCreateOptions, type WantRead } from './sslobject-boundary.js';
 const CREATE = Symbol('SSLObject._create');
-
-/**
- * What the internal `_…OrWant` methods return where the public ones raise
- * SSLWantReadError: SSLSocket's pump waits for input on it without an
- * exception object (and its stack trace) built per partial record.
- */
-export const WANT_READ: unique symbol = Symbol('SSLObject.WANT_READ');
-export type WantRead = typeof WANT_READ;
 
 /** Channel binding types we produce: Python's, plus RFC 9266 'tls-exporter' (a documented addition). */
 const BINDING_TYPES: ReadonlySet<string> = new Set(['tls-unique', 'tls-exporter']);
 const DEFAULT_READ_LENGTH = 1024;
-
-/** The check of an assignment to `context` (SSLObject's and SSLSocket's; _ssl.c's context setter). */
-export function requireSSLContext(ctx: unknown): asserts ctx is SSLContext {
-  if (!(ctx instanceof SSLContext)) throw new TypeError('The value must be a SSLContext');
-}
-
-export interface SSLObjectCreateOptions {
-  serverSide: boolean;
-  /** Already IDNA-encoded (SSLContext.wrapBio does it). */
-  serverHostname: string | null;
-  session: unknown;
-  context: SSLContext;
-  /** What the SNI callback receives as its first argument; default the SSLObject itself (SSLSocket passes itself). */
-  owner?: unknown;
-}
-
-type BytesLike = Uint8Array | ArrayBuffer | DataView;
-
-function isBytesLike(v: unknown): v is BytesLike {
-  return v instanceof Uint8Array || v instanceof ArrayBuffer || v instanceof DataView;
-}
 
 export class SSLObject {
   private _context!: SSLContext;
@@ -395,9 +368,10 @@ export class SSLObject {
 
   // ---- the pump between the BIOs and the engine ---------------------------------
 
-  /** Feeds records until `done()` holds; raises WantRead / EOF when `incoming` runs dry first. */
   /** The `done` of everything that waits for the handshake: one function per object, not a closure per call. */
   private readonly handshakeDone = (): boolean => this.conn.handshakeDone;
+
+  /** Feeds records until `done()` holds; raises WantRead / EOF when `incoming` runs dry first. */
 
   private drive(done: () => boolean): void {
     if (!this.driveOrWant(done)) throw wantReadError();

@@ -15,7 +15,7 @@ import { ByteQueue } from './byte-queue.js';
 import { HandshakeBuffer } from './handshake-buffer.js';
 import { acceptsChangeCipherSpec } from './states.js';
 import { decodeChangeCipherSpec } from './messages/change-cipher-spec.js';
-import { exportKeyingMaterial12 } from './prf12.js';
+import { channelBinding, exportKeyingMaterial, keepSecrets, type ChannelBindingType } from './exporters.js';
 import type { HandshakeState } from './states.js';
 import { ProtocolVersion } from './registry/versions.js';
 import { KeySchedule } from './keyschedule.js';
@@ -23,15 +23,10 @@ import { PostHandshake13, refusePostHandshake12 } from './post-handshake13.js';
 import type { AnyClientTicket } from './tickets.js';
 import type { Transcript } from './transcript.js';
 
-/** The exporter label of RFC 9266 (tls-exporter channel binding). */
-const TLS_EXPORTER_CB_LABEL = 'EXPORTER-Channel-Binding';
-const TLS_EXPORTER_CB_LENGTH = 32;
 /** RFC 8446 §5 / Appendix D.4: the compatibility change_cipher_spec is the single byte 1. */
 const CCS_PAYLOAD = Buffer.from([1]);
 /** What an emptied or unset buffer field points at: shared, as it holds nothing. */
 const NO_BYTES = Buffer.alloc(0);
-
-export type ChannelBindingType = 'tls-unique' | 'tls-exporter';
 
 /**
  * One TLS 1.3 or TLS 1.2 connection, client or server, sans-IO: bytes in with
@@ -293,33 +288,14 @@ export class Connection implements HandshakeContext {
     return this.post?.clientAuthPending ?? false;
   }
 
-  /** RFC 8446 §7.5 exporter. TLS 1.3 makes no difference between an absent and an empty context. */
+  /** RFC 8446 §7.5 / RFC 5705 exporter (./exporters.ts). */
   exportKeyingMaterial(label: string, context: Uint8Array | null, length: number): Buffer {
-    const s12 = this.secrets12;
-    // RFC 5705 §4 for TLS 1.2: an absent and an empty context differ there.
-    if (s12) return exportKeyingMaterial12(this.provider, this.negotiated.suite!.hash, s12.master, s12.clientRandom, s12.serverRandom, label, context, length);
-    const post = this.post;
-    if (!post) throw new TLSError('internal_error', 'keying material requested before the handshake completed');
-    return post.schedule.exportKeyingMaterial(post.secrets.exporterMaster, label, context, length);
+    return exportKeyingMaterial(this.provider, this.negotiated, this.secrets12, this.post, label, context, length);
   }
 
-  /**
-   * Channel binding data (RFC 5929 / RFC 9266). 'tls-unique' for TLS 1.3 is
-   * the client's Finished verify_data, which is what OpenSSL (and so Python's
-   * get_channel_binding) returns on both sides. Null before the handshake.
-   */
+  /** Channel binding data (RFC 5929 / RFC 9266, ./exporters.ts). Null before the handshake. */
   channelBinding(type: ChannelBindingType): Buffer | null {
-    const s12 = this.secrets12;
-    if (s12) {
-      // RFC 5929 §3.1: the first Finished of the handshake, the client's in a full handshake.
-      if (type === 'tls-unique') return Buffer.from(s12.clientFinished);
-      // RFC 9266 §3: tls-exporter over TLS 1.2 only with the extended master secret.
-      if (!s12.extendedMasterSecret) throw new TLSError('internal_error', 'tls-exporter channel binding needs the extended master secret in TLS 1.2 (RFC 9266 §3)');
-      return this.exportKeyingMaterial(TLS_EXPORTER_CB_LABEL, null, TLS_EXPORTER_CB_LENGTH);
-    }
-    if (!this.post) return null;
-    if (type === 'tls-unique') return Buffer.from(this.post.secrets.clientFinished);
-    return this.exportKeyingMaterial(TLS_EXPORTER_CB_LABEL, null, TLS_EXPORTER_CB_LENGTH);
+    return channelBinding(this.provider, this.negotiated, this.secrets12, this.post, type);
   }
 
   // ---- HandshakeContext ---------------------------------------------------
@@ -510,20 +486,4 @@ export class Connection implements HandshakeContext {
   private processAlert(fragment: Buffer): void {
     if (this.limits.alert(fragment, this.negotiated.version === 'TLSv1.2')) this._peerClosed = true;
   }
-}
-
-/**
- * The secrets a TLS 1.3 connection keeps after its handshake, copied into
- * one buffer of their own: five small ArrayBuffers less per connection, and
- * nothing of the handshake's memory pinned.
- */
-function keepSecrets(s: TrafficSecrets): TrafficSecrets {
-  const parts = [s.clientApplication, s.serverApplication, s.exporterMaster, s.resumptionMaster, s.clientFinished];
-  const all = Buffer.allocUnsafeSlow(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  const [clientApplication, serverApplication, exporterMaster, resumptionMaster, clientFinished] = parts.map((p) => {
-    all.set(p, at);
-    return all.subarray(at, (at += p.length));
-  });
-  return { clientApplication: clientApplication!, serverApplication: serverApplication!, exporterMaster: exporterMaster!, resumptionMaster: resumptionMaster!, clientFinished: clientFinished! };
 }

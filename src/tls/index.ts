@@ -2,7 +2,8 @@
  * The engine's public surface: the sans-IO Connection, its configuration,
  * errors and the registries callers need to fill a configuration.
  */
-export { Connection, type ChannelBindingType } from './connection.js';
+export { Connection } from './connection.js';
+export type { ChannelBindingType } from './exporters.js';
 export type {
   CertifiedKey,
   ClientAuthMode,
