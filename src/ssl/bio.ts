@@ -135,9 +135,10 @@ export class MemoryBIO {
   /**
    * Internal: read() of `want` (1..pending) bytes, as a view when they lie in
    * one chunk. The view is valid only until the next write(): use it, do
-   * not keep it.
+   * not keep it. Bytes that span chunks are joined into `allocate(want)`
+   * (fresh memory unless the caller lends its own, see bio-records.ts).
    */
-  _readView(want: number): Buffer {
+  _readView(want: number, allocate: (n: number) => Buffer = Buffer.allocUnsafe): Buffer {
     const first = this.chunks[this.head]!;
     // Fast path: the whole request lies in the first chunk (it is that chunk: what was queued comes back as it was).
     if (first.length - this.offset >= want) {
@@ -145,7 +146,7 @@ export class MemoryBIO {
       this.consume(want);
       return out;
     }
-    const out = Buffer.allocUnsafe(want);
+    const out = allocate(want);
     let filled = 0;
     while (filled < want) {
       const c = this.chunks[this.head]!;

@@ -427,6 +427,8 @@ export class SSLObject {
       this.conn.receive(record[0]!, record[1]);
     } catch (e) {
       this.fail(e);
+    } finally {
+      this.records.release(); // the engine keeps nothing of the record's bytes
     }
     this.flush();
     return true;

@@ -181,13 +181,18 @@ export class Direction {
   }
 }
 
+/** RFC 8446 §5.2: what a TLS 1.3 record adds to its content beyond the header: the inner content type, the padding, the tag. */
+export function tls13Overhead(padding: number): number {
+  return 1 + padding + AEAD_TAG_LENGTH;
+}
+
 /** Bytes a protected record adds to its content, beyond the header (for sizing). */
 export function recordOverhead(dir: Direction, padding: number): number {
   switch (dir.kind) {
     case 'none':
       return 0;
     case 'tls13':
-      return 1 + padding + AEAD_TAG_LENGTH;
+      return tls13Overhead(padding);
     case 'tls12':
       return dir.suite!.explicitNonceLength + AEAD_TAG_LENGTH;
   }
@@ -202,6 +207,27 @@ function writeHeader(out: Buffer, offset: number, type: number, version: number,
   out[offset] = type;
   out.writeUInt16BE(version, offset + 1);
   out.writeUInt16BE(length, offset + 3);
+}
+
+/**
+ * TLS 1.3 (RFC 8446 §5.2): lays out at `out[offset]` one record to be sealed
+ * in place — the header (application_data, 0x0303: also the additional
+ * data), then TLSInnerPlaintext = content || type || `padding` zeros, where
+ * its ciphertext goes; room for the tag must follow. Returns the
+ * TLSInnerPlaintext's length. Shared by sealRecord and by the records laid
+ * out for a worker to seal (RecordWriter.deferRecords).
+ */
+export function layOutRecord13(out: Buffer, offset: number, type: number, content: readonly Uint8Array[], contentLength: number, padding: number): number {
+  const innerLength = contentLength + 1 + padding;
+  writeHeader(out, offset, ContentType.application_data, ProtocolVersion.TLSv1_2, innerLength + AEAD_TAG_LENGTH);
+  let at = offset + RECORD_HEADER_LENGTH;
+  for (const part of content) {
+    out.set(part, at);
+    at += part.length;
+  }
+  out[at] = type;
+  if (padding > 0) out.fill(0, at + 1, at + 1 + padding);
+  return innerLength;
 }
 
 /**
@@ -237,18 +263,9 @@ export function sealRecord(
       break;
     }
     case 'tls13': {
-      // RFC 8446 §5.2: TLSInnerPlaintext = content || ContentType || zeros; the outer header says application_data, 0x0303.
-      const innerLength = contentLength + 1 + padding;
-      writeHeader(out, offset, ContentType.application_data, ProtocolVersion.TLSv1_2, innerLength + AEAD_TAG_LENGTH);
       // TLSInnerPlaintext is assembled where its ciphertext goes and sealed in place: one AEAD
       // update per record (a second one for the type byte costs more than copying the content).
-      let at = body;
-      for (const part of content) {
-        out.set(part, at);
-        at += part.length;
-      }
-      out[at] = type;
-      if (padding > 0) out.fill(0, at + 1, at + 1 + padding);
+      const innerLength = layOutRecord13(out, offset, type, content, contentLength, padding);
       const inner = out.subarray(body, body + innerLength);
       // The additional data is the header just written (RFC 8446 §5.2).
       bytes = RECORD_HEADER_LENGTH + dir.aead!.sealInto(dir.xorNonce(), out.subarray(offset, body), [inner], out, body);

@@ -11,7 +11,7 @@ import { TLSError } from './errors.js';
 import { ContentType, isContentType } from './registry/content-types.js';
 import type { CipherSuite } from './registry/suites.js';
 import { ProtocolVersion } from './registry/versions.js';
-import { AEAD_TAG_LENGTH, Direction, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH, sealRecord, sealedRecordLength, type ProtectionKind } from './record-protection.js';
+import { AEAD_TAG_LENGTH, Direction, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH, layOutRecord13, sealRecord, sealedRecordLength, tls13Overhead, type ProtectionKind } from './record-protection.js';
 
 /** TLS 1.3 application-data records laid out by `deferRecords`, for someone else to seal, in this order. */
 export interface DeferredRecords {
@@ -26,7 +26,7 @@ export interface DeferredRecords {
 
 /** Bytes `deferRecords` lays out for `n` bytes of application data: per record a header, the inner content type and the tag. */
 export function deferredLength(n: number): number {
-  return n + Math.ceil(n / MAX_PLAINTEXT_LENGTH) * (RECORD_HEADER_LENGTH + 1 + AEAD_TAG_LENGTH);
+  return n + Math.ceil(n / MAX_PLAINTEXT_LENGTH) * (RECORD_HEADER_LENGTH + tls13Overhead(0));
 }
 
 /** Zero bytes of padding to add to a TLS 1.3 record carrying `contentLength` bytes of `type` (RFC 8446 §5.4). Clamped to the record limit. */
@@ -169,7 +169,7 @@ export class RecordWriter {
   expectWrite(contentLength: number): void {
     if (contentLength <= 0 || this.padding !== null || this.pendingLength > 0) return;
     const records = Math.ceil(contentLength / MAX_PLAINTEXT_LENGTH);
-    this.reserve(contentLength + records * sealedRecordLength(this.writeDirection, 0, 0), true);
+    this.reserve(contentLength + records * sealedRecordLength(this.writeDirection, 0, 0), true, true);
   }
 
   /** Queues several application-data chunks, coalesced into full records. */
@@ -203,12 +203,7 @@ export class RecordWriter {
     for (let i = 0; i < count; i++) {
       dir.checkSequence();
       const content = data.subarray(i * MAX_PLAINTEXT_LENGTH, (i + 1) * MAX_PLAINTEXT_LENGTH);
-      view[at] = ContentType.application_data;
-      view.writeUInt16BE(ProtocolVersion.TLSv1_2, at + 1);
-      view.writeUInt16BE(content.length + 1 + AEAD_TAG_LENGTH, at + 3);
-      view.set(content, at + RECORD_HEADER_LENGTH);
-      view[at + RECORD_HEADER_LENGTH + content.length] = ContentType.application_data;
-      at += RECORD_HEADER_LENGTH + content.length + 1 + AEAD_TAG_LENGTH;
+      at += RECORD_HEADER_LENGTH + layOutRecord13(view, at, ContentType.application_data, [content], content.length, 0) + AEAD_TAG_LENGTH;
       nonces.set(dir.xorNonce(), i * dir.nonce.length);
       dir.advance();
       this.recordsWritten++;
@@ -240,14 +235,18 @@ export class RecordWriter {
     this.recordsWritten++;
   }
 
-  /** Makes room for `n` more bytes after outEnd, moving the untaken records to a new arena if needed (`exact`: no more than that). */
-  private reserve(n: number, exact = false): void {
+  /**
+   * Makes room for `n` more bytes after outEnd, moving the untaken records to a new arena if needed
+   * (`exact`: no more than that). `bulk`: application data, whose batches are sized by the largest
+   * seen; an alert or a handshake message after a 1 MiB write gets an arena of its own size.
+   */
+  private reserve(n: number, exact = false, bulk = this.pendingType === ContentType.application_data): void {
     if (this.outEnd + n <= this.arena.length) return;
     const need = this.outEnd - this.outStart + n;
     const untaken = need - n;
     // Roomy: the largest batch seen (or twice what a growing batch needs), so any later batch fits
     // a recycled arena and a batch is rarely moved. Exact: what this batch needs, when it is known.
-    const roomy = Math.max(exact ? need : 2 * need, MIN_ARENA, Math.min(MAX_ARENA, this.maxBatch));
+    const roomy = Math.max(exact ? need : 2 * need, MIN_ARENA, bulk ? Math.min(MAX_ARENA, this.maxBatch) : 0);
     // (Roomy too where arenas come back, exact or not: a pump recycles them, one roomy arena serves every batch.)
     const next = allocateArena(exact && !this.arenaOwner.arenasComeBack ? Math.max(need, MIN_ARENA) : roomy);
     // Rare (once per arena): the records not yet taken must stay contiguous with the new one.

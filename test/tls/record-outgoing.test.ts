@@ -186,3 +186,23 @@ test('a writer whose arenas come back (a pump recycles them) gets roomy ones eve
     assert.ok(next.buffer.byteLength >= big.length, `batch ${i}: ${next.buffer.byteLength}`);
   }
 });
+
+test('an alert or a handshake message after a 1 MiB write gets an arena of its own size, not one sized by the bulk batch', () => {
+  for (const recycle of [false, true]) {
+    const writer = new RecordLayer({ provider });
+    writer.setWriteKey(TLS_AES_256_GCM_SHA384, KEY32, IV);
+    writer.write(ContentType.application_data, Buffer.alloc(1024 * 1024, 1));
+    const bulk = writer.takeOutgoing();
+    assert.ok(bulk.length > 1024 * 1024);
+    if (recycle) recycleOutgoing(bulk); // a pump's writer: arenas come back
+    for (const [type, content] of [
+      [ContentType.alert, Buffer.from([1, 0])],
+      [ContentType.handshake, Buffer.from([24, 0, 0, 1, 0])], // a KeyUpdate
+    ] as const) {
+      writer.write(type, content);
+      const out = writer.takeOutgoing();
+      assert.equal(out.length, 5 + content.length + 1 + 16);
+      assert.ok(out.buffer.byteLength <= Buffer.poolSize, `${recycle ? 'recycling' : 'plain'} writer, type ${type}: a ${out.buffer.byteLength}-byte arena`);
+    }
+  }
+});
