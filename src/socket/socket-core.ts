@@ -19,6 +19,8 @@
  *   _readRaw(max)           sync: up to `max` buffered bytes; an empty Buffer
  *                           at EOF (every time); null if nothing has arrived
  *                           yet; throws the pending OSError (e.g. ECONNRESET).
+ *   _peekRaw()              sync: the first buffered chunk, not taken (a
+ *                           view: do not keep it), or null if none.
  *   _waitReadableUntil(d)   resolves true once _readRaw would not return
  *                           null, false at deadline d.
  *   _writeRaw(bytes, owned, sent?, failed?) sync: queue all bytes for the peer, in
@@ -204,10 +206,14 @@ export class SocketCore<F extends number = number> {
     return null;
   }
 
-  async _waitReadableUntil(deadline: Deadline): Promise<boolean> {
-    const t = this._transport();
-    while (!t.canRead) if (!(await t.readable.wait(deadline))) return false;
-    return true;
+  _peekRaw(): Buffer | null {
+    return this._transport().head;
+  }
+
+  _waitReadableUntil(deadline: Deadline): Promise<boolean> {
+    const t = this._t;
+    if (t.closed) return Promise.reject(oserror('EBADF'));
+    return t.readable.waitFor(() => t.canRead, deadline);
   }
 
   _writeRaw(bytes: Uint8Array, owned = false, sent?: () => void, failed?: (err: Error) => void): void {
@@ -222,10 +228,10 @@ export class SocketCore<F extends number = number> {
     return this._transport().writeSpace;
   }
 
-  async _waitWritableUntil(deadline: Deadline): Promise<boolean> {
-    const t = this._transport();
-    while (!t.canWrite) if (!(await t.writable.wait(deadline))) return false;
-    return true;
+  _waitWritableUntil(deadline: Deadline): Promise<boolean> {
+    const t = this._t;
+    if (t.closed) return Promise.reject(oserror('EBADF'));
+    return t.writable.waitFor(() => t.canWrite, deadline);
   }
 
   _pushBack(bytes: Uint8Array): void {

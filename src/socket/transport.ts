@@ -36,6 +36,12 @@ export interface SocketOptions {
   v6only: number;
 }
 
+/** An address as node reports it. */
+export interface HostPort {
+  address: string;
+  port: number;
+}
+
 type NodeHandleOwner = { _handle?: { fd?: number } | null };
 
 /** The same bytes as a Buffer, without copying. */
@@ -74,12 +80,58 @@ export class Transport {
   readonly readTurn = new Turnstile();
   readonly writeTurn = new Turnstile();
 
-  local: { address: string; port: number } | null = null;
-  peer: { address: string; port: number } | null = null;
+  private _local: HostPort | null = null;
+  private _peer: HostPort | null = null;
+  /**
+   * The connected stream whose local / peer address nobody has asked for
+   * yet: each is a syscall (getsockname, getpeername), so it is fetched on
+   * first use rather than for every connection.
+   */
+  private localFrom: net.Socket | null = null;
+  private peerFrom: net.Socket | null = null;
   fd = -1;
   readonly options: SocketOptions = { reuseaddr: 0, keepalive: 0, nodelay: 0, v6only: 0 };
 
   constructor(readonly family: number) {}
+
+  /** The local address (getsockname) once bound, listening or connected; null before. */
+  get local(): HostPort | null {
+    const s = this.localFrom;
+    if (s !== null) {
+      this.localFrom = null;
+      this._local = { address: s.localAddress ?? '', port: s.localPort ?? 0 };
+    }
+    return this._local;
+  }
+
+  set local(a: HostPort | null) {
+    this.localFrom = null;
+    this._local = a;
+  }
+
+  /** The peer's address (getpeername) once connected; null when there is none (never connected, or gone before anyone asked). */
+  get peer(): HostPort | null {
+    const s = this.peerFrom;
+    if (s !== null) {
+      this.peerFrom = null;
+      this._peer = s.remoteAddress === undefined ? null : { address: s.remoteAddress, port: s.remotePort ?? 0 };
+    }
+    return this._peer;
+  }
+
+  set peer(a: HostPort | null) {
+    this.peerFrom = null;
+    this._peer = a;
+  }
+
+  /**
+   * Connected, as getpeername() would say, known without asking the kernel:
+   * connected, no pending error, no EOF, stream alive. False means "ask".
+   */
+  get surelyConnected(): boolean {
+    const s = this.stream;
+    return this.connected && this.error === null && !this.eof && s !== null && !s.destroyed;
+  }
 
   // ── node stream plumbing ────────────────────────────────────────────────
 
@@ -137,8 +189,8 @@ export class Transport {
     this.connecting = false;
     this.connected = true;
     this.fd = (s as unknown as NodeHandleOwner)._handle?.fd ?? -1;
-    this.local = { address: s.localAddress ?? '', port: s.localPort ?? 0 };
-    this.peer = s.remoteAddress === undefined ? null : { address: s.remoteAddress, port: s.remotePort ?? 0 };
+    this.localFrom = s;
+    this.peerFrom = s;
     if (this.options.nodelay) s.setNoDelay(true);
     if (this.options.keepalive) s.setKeepAlive(true);
     s.resume();
@@ -201,8 +253,23 @@ export class Transport {
     return !this.connected && !this.connecting;
   }
 
+  /** The first queued chunk, left queued; null when nothing is queued. */
+  get head(): Buffer | null {
+    return this.rxLength > 0 ? this.rx[0]! : null;
+  }
+
   /** Up to `n` queued bytes (copied when peeking), leaving the rest queued. */
   take(n: number, peek = false): Buffer {
+    const first = this.rx[0];
+    // Served from the first chunk alone (a TLS record from one segment): no parts list, one view at most.
+    if (!peek && first !== undefined && (n < first.length || this.rx.length === 1)) {
+      const out = n < first.length ? first.subarray(0, n) : first;
+      if (out === first) this.rx.length = 0;
+      else this.rx[0] = first.subarray(n);
+      this.rxLength -= out.length;
+      if (this.rxLength < RECV_HIGH_WATER && this.stream?.isPaused() && this.connected) this.stream.resume();
+      return out;
+    }
     const parts: Buffer[] = [];
     let need = Math.min(n, this.rxLength);
     let i = 0;

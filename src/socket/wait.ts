@@ -22,6 +22,9 @@ export function remaining(deadline: Deadline): number | null {
   return deadline === null ? null : Math.max(0, deadline - performance.now());
 }
 
+/** The cancel function of a wait without deadline: nothing to cancel, nothing allocated. */
+const NEVER = (): void => undefined;
+
 /** setTimeout's longest delay; longer waits re-arm (node would otherwise fire after 1 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -32,6 +35,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * firing early.
  */
 export function onDeadline(deadline: Deadline, fn: () => void): () => void {
+  if (deadline === null) return NEVER;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const arm = (): void => {
     const ms = remaining(deadline);
@@ -50,6 +54,8 @@ export function onDeadline(deadline: Deadline, fn: () => void): () => void {
   };
 }
 
+const READY: Promise<boolean> = Promise.resolve(true);
+
 /**
  * A condition variable: waiters sleep until `notifyAll()` or their deadline.
  * Callers re-check their own predicate after waking.
@@ -60,13 +66,28 @@ export class Condition {
 
   /** Resolves true when notified, false when the deadline passed first. */
   wait(deadline: Deadline): Promise<boolean> {
+    return this.sleep(null, deadline);
+  }
+
+  /**
+   * Resolves true once `ready()` holds — at once if it already does, else
+   * checked on every notifyAll() — or false when the deadline passes first:
+   * a `while (!ready()) await wait(deadline)` loop with one promise however
+   * often the condition is notified in between.
+   */
+  waitFor(ready: () => boolean, deadline: Deadline): Promise<boolean> {
+    return ready() ? READY : this.sleep(ready, deadline);
+  }
+
+  /** Sleeps until a notifyAll() after which `ready` (if any) holds, or the deadline. */
+  private sleep(ready: (() => boolean) | null, deadline: Deadline): Promise<boolean> {
     return new Promise((resolve) => {
-      const ms = remaining(deadline);
-      if (ms === 0) {
+      if (remaining(deadline) === 0) {
         resolve(false);
         return;
       }
       const wake = (): void => {
+        if (ready !== null && !ready()) return;
         cancel();
         this.remove(wake);
         resolve(true);

@@ -58,6 +58,13 @@ export interface RunHints {
 /** The word in Python's timeout texts: "The read operation timed out". */
 export type OperationName = 'read' | 'write' | 'handshake';
 
+/** The body length a complete, valid record header at the start of `head` announces; null if there is none. */
+function validRecordLength(head: Buffer | null): number | null {
+  if (head === null || head.length < RECORD_HEADER_LENGTH || !RECORD_TYPES.has(head[0]!)) return null;
+  const length = head.readUInt16BE(LENGTH_OFFSET);
+  return length <= MAX_CIPHERTEXT_LENGTH_TLS12 ? length : null;
+}
+
 export class Pump {
   readonly incoming = new MemoryBIO();
   readonly outgoing = new MemoryBIO();
@@ -174,6 +181,18 @@ export class Pump {
     if (this.eofFed) return true;
     let fed = false;
     for (;;) {
+      if (this.remaining === 0 && this.header.length === 0) {
+        // A whole header already here (the usual case): header and body leave the socket as one piece.
+        const length = validRecordLength(this.sock._peekRaw());
+        if (length !== null) {
+          const raw = this.sock._readRaw(RECORD_HEADER_LENGTH + length)!;
+          this.incoming._writeOwned(raw);
+          fed = true;
+          this.remaining = RECORD_HEADER_LENGTH + length - raw.length;
+          if (this.remaining === 0) return true;
+          continue;
+        }
+      }
       if (this.remaining === 0) {
         const raw = this.sock._readRaw(RECORD_HEADER_LENGTH - this.header.length);
         if (raw === null) return fed;
@@ -218,7 +237,8 @@ export class Pump {
    */
   async awaitInput(nonblocking: boolean, deadline: Deadline): Promise<InputResult> {
     const seen = this.feeds;
-    const release = nonblocking ? this.inputTurn.tryAcquire() : await this.inputTurn.acquire(deadline);
+    // A free turn is taken at once (no promise turn); tryAcquire never jumps a queue.
+    const release = this.inputTurn.tryAcquire() ?? (nonblocking ? null : await this.inputTurn.acquire(deadline));
     if (release === null) return nonblocking ? 'wouldblock' : 'timeout';
     try {
       for (;;) {
@@ -244,11 +264,16 @@ export class Pump {
    * again; on success or failure, send what the engine produced (a fatal
    * alert included). Timeouts raise Python's "The <op> operation timed
    * out"; a non-blocking call that would wait raises SSLWantReadError.
+   * `wanted`: the caller's own tryNow() just returned WANT_READ, so the
+   * first pass waits for input instead of asking the engine again.
    */
-  async run<T>(op: OperationName, mode: WaitMode, attempt: () => T | WantRead, hints: RunHints = {}): Promise<T> {
+  async run<T>(op: OperationName, mode: WaitMode, attempt: () => T | WantRead, hints: RunHints = {}, wanted = false): Promise<T> {
     for (;;) {
-      const result = this.tryNow(attempt, hints);
-      if (result !== WANT_READ) return result;
+      if (!wanted) {
+        const result = this.tryNow(attempt, hints);
+        if (result !== WANT_READ) return result;
+      }
+      wanted = false;
       // The engine has seen the transport's EOF and still wants input: it never will.
       if (this.eofFed) throw eofError(false);
       const r = await this.awaitInput(mode.nonblocking, mode.deadline);

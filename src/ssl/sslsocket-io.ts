@@ -49,7 +49,7 @@ export async function readTls(
     const hints = { needsInput: () => obj.pending() === 0, isRead: true };
     // Data already received is decrypted synchronously; only a read that must wait goes through the async loop.
     let data = pump.tryNow(attempt, hints);
-    if (data === WANT_READ) data = await pump.run('read', mode, attempt, hints);
+    if (data === WANT_READ) data = await pump.run('read', mode, attempt, hints, true);
     if (buffer === null) return data;
     buffer.set(data);
     return data.length;
@@ -90,7 +90,7 @@ export async function writeTls(sock: SSLSocketBase, obj: SSLObject, pump: Pump, 
         // A KeyUpdate falls due within these records: they go through write(), which sends it in between.
         const slice = buf.subarray(offset, offset + n);
         const attempt = (): number => obj.write(slice);
-        if (pump.tryNow(attempt) === WANT_READ) await pump.run('write', mode, attempt);
+        if (pump.tryNow(attempt) === WANT_READ) await pump.run('write', mode, attempt, {}, true);
       }
       offset += n;
     }
@@ -110,7 +110,7 @@ export async function writeTls(sock: SSLSocketBase, obj: SSLObject, pump: Pump, 
       const slice = buf.subarray(offset, offset + n);
       const attempt = (): number => obj.write(slice);
       // After the handshake a write never waits for input: no promise turn per slice.
-      if (pump.tryNow(attempt) === WANT_READ) await pump.run('write', mode, attempt);
+      if (pump.tryNow(attempt) === WANT_READ) await pump.run('write', mode, attempt, {}, true);
       offset += n;
     }
     if (offload && !(await pump.settle(mode.deadline))) throw new TimeoutError('The write operation timed out');

@@ -129,6 +129,8 @@ export class SSLSocket<F extends number = number> extends SSLSocketBase<F> {
    */
   private _probeConnected(): boolean {
     const t = this._transport();
+    // The transport already knows (the usual case): no getpeername() syscall per connection.
+    if (t.surelyConnected) return true;
     let notconn: OSError | null = null;
     try {
       this.getpeername();

@@ -426,3 +426,36 @@ test('socket(family, type, proto, fileno) adopts a descriptor inherited from ano
     p.close();
   }
 });
+
+test('connecting and accepting ask the kernel for no local address, and for the peer only at accept(); getsockname()/getpeername() ask later, right', async () => {
+  const { Socket } = await import('node:net');
+  // node caches each address in _sockname / _peername: a call finding none there is a syscall.
+  type Probe = { _getsockname(): unknown; _getpeername(): unknown; _sockname?: unknown; _peername?: unknown };
+  const proto = Socket.prototype as unknown as Probe;
+  const saved = { sock: proto._getsockname, peer: proto._getpeername };
+  const calls = { sock: 0, peer: 0 };
+  proto._getsockname = function (this: Probe) {
+    if (this._sockname === undefined) calls.sock++;
+    return saved.sock.call(this);
+  };
+  proto._getpeername = function (this: Probe) {
+    if (this._peername === undefined) calls.peer++;
+    return saved.peer.call(this);
+  };
+  let p: Awaited<ReturnType<typeof connectedPair>> | null = null;
+  try {
+    p = await connectedPair(socket.AF_INET);
+    await p.client.sendall(Buffer.from('x'));
+    assert.equal((await p.server.recv(1)).toString(), 'x');
+    assert.equal(calls.sock, 0, 'getsockname() of a connection nobody asked about');
+    assert.ok(calls.peer <= 1, `${calls.peer} getpeername() calls (only accept() needs the peer's address)`);
+    const port = (p.listener.getsockname() as [string, number])[1];
+    assert.deepEqual(p.client.getpeername(), ['127.0.0.1', port]);
+    assert.deepEqual(p.server.getsockname(), ['127.0.0.1', port]);
+    assert.deepEqual(p.server.getpeername(), p.client.getsockname());
+  } finally {
+    proto._getsockname = saved.sock;
+    proto._getpeername = saved.peer;
+    p?.close();
+  }
+});
