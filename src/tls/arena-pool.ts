@@ -9,7 +9,7 @@
  * 64 KiB buffer costs about ten times its memcpy (page faults and GC), and a
  * bulk sender needs one per socket write.
  *
- * The pool is process-wide and small (a few arenas), so an idle connection
+ * The pool is process-wide and small (1 MiB at most), so an idle connection
  * holds no output buffer. It holds ciphertext only. An arena is recycled at
  * most once per hand-out (the view object handed out is the ticket), and
  * only arenas that own their whole ArrayBuffer (never Node's shared pool).
@@ -17,11 +17,19 @@
 
 /** Below this an arena comes from Node's shared pool and is never recycled. */
 const POOLED_MIN = 16 * 1024;
-/** Arenas kept for reuse, and the largest kept: at most 1 MiB held by the whole process (a bulk socket write is ~64 KiB). */
-const POOL_SIZE = 4;
+/**
+ * Arenas kept for reuse: at most 1 MiB held by the whole process, and the
+ * largest kept. Bounded in bytes, not in arenas: a bulk sender has many
+ * ~64 KiB batches in flight (the socket gives them back in bursts, after its
+ * writes complete), and a pool of four caught too few of them — nearly every
+ * batch got a fresh arena (measured: as many allocated as recycled).
+ */
+const POOL_BYTES = 1024 * 1024;
 const POOL_MAX_BYTES = 256 * 1024;
 
 const free: Buffer[] = [];
+/** Bytes of the arenas in `free`. */
+let freeBytes = 0;
 /**
  * The ticket of a handed-out arena: its ArrayBuffer holds the one view
  * takeOutgoing() returned (the exact object), until that view comes back.
@@ -47,6 +55,7 @@ export function allocateArena(size: number): Buffer {
     const b = free[i]!;
     if (b.length >= size) {
       free.splice(i, 1);
+      freeBytes -= b.length;
       return b;
     }
   }
@@ -75,5 +84,8 @@ export function recycleOutgoing(view: Uint8Array): void {
   const owner = ab[OWNER];
   if (owner !== undefined) owner.arenasComeBack = true;
   const arena = Buffer.from(ab);
-  if (free.length < POOL_SIZE && arena.length <= POOL_MAX_BYTES) free.push(arena);
+  if (arena.length <= POOL_MAX_BYTES && freeBytes + arena.length <= POOL_BYTES) {
+    free.push(arena);
+    freeBytes += arena.length;
+  }
 }

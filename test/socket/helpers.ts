@@ -74,3 +74,16 @@ export function runPython(script: string, args: string[] = []): PythonPeer {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Receives until `n` bytes (or EOF) have arrived. */
+export async function readAllN(s: socket.socket, n: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let have = 0;
+  while (have < n) {
+    const d = await s.recv(65536);
+    if (d.length === 0) break;
+    parts.push(d);
+    have += d.length;
+  }
+  return Buffer.concat(parts);
+}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as socket from '../../src/socket/index.js';
 import { RECV_HIGH_WATER, SEND_HIGH_WATER } from '../../src/socket/transport.js';
-import { connectedPair, runPython, sleep } from './helpers.js';
+import { connectedPair, readAllN, runPython, sleep } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
@@ -289,18 +289,6 @@ test('sendall waits while the peer does not read, and completes once it does', a
     p.close();
   }
 });
-
-async function readAllN(s: socket.socket, n: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let have = 0;
-  while (have < n) {
-    const d = await s.recv(65536);
-    if (d.length === 0) break;
-    parts.push(d);
-    have += d.length;
-  }
-  return Buffer.concat(parts);
-}
 
 test('a pending recv and a pending sendall proceed at the same time', async () => {
   const p = await connectedPair();
