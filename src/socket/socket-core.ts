@@ -127,7 +127,15 @@ export function sendBlocker(t: Transport): OSError | null {
   return null;
 }
 
-/** Every socket object alive, so that select() can find the one behind a bare descriptor. */
+/**
+ * Every socket object alive whose descriptor number has been handed out
+ * (fileno(), detach(), socket(fileno=…)), so that select() can find the one
+ * behind a bare descriptor. Only those: a socket whose number nobody was
+ * told cannot be named by it, and a WeakRef (with its FinalizationRegistry
+ * cell) per socket is not free — V8's scavenges treat both as strong, so
+ * every closed socket, its node stream included, would survive into the
+ * old generation until the next full GC.
+ */
 const liveSockets = new Set<WeakRef<SocketCore>>();
 const forgetSocket = new FinalizationRegistry<WeakRef<SocketCore>>((ref) => liveSockets.delete(ref));
 
@@ -156,6 +164,8 @@ export class SocketCore<F extends number = number> {
   protected _closed = false;
   /** Python's `_io_refs`: open makefile() objects. */
   _ioRefs = 0;
+  /** In liveSockets (see there). */
+  private _registered = false;
 
   /**
    * `new socket(family = AF_INET, type = SOCK_STREAM, proto = 0, fileno = null)`.
@@ -180,6 +190,14 @@ export class SocketCore<F extends number = number> {
     this._timeout = type & SOCK_NONBLOCK ? 0 : getdefaulttimeout();
     this._t = new Transport(family);
     if (fileno !== null) this._adoptTransport(transportForFd(family, checkInt(fileno)));
+    if (fileno !== null) this._fdHandedOut();
+  }
+
+  /** Our descriptor number is known outside (see liveSockets): select() must be able to find us by it. */
+  private _fdHandedOut(): void {
+    this._t.fdHandedOut = true;
+    if (this._registered) return;
+    this._registered = true;
     const ref = new WeakRef(this);
     liveSockets.add(ref);
     forgetSocket.register(this, ref);
@@ -259,6 +277,8 @@ export class SocketCore<F extends number = number> {
     this._t = t;
     this._closed = false;
     t.ref();
+    // A plain socket whose number was handed out, wrapped (or unwrapped): the number now names this object.
+    if (t.fdHandedOut) this._fdHandedOut();
   }
 
   /** Python's `_decref_socketios()`: a makefile() object closed. */
@@ -296,7 +316,9 @@ export class SocketCore<F extends number = number> {
   // ── descriptors ───────────────────────────────────────────────────────
 
   fileno(): number {
-    return this._t.closed ? -1 : currentFd(this._t);
+    const fd = this._t.closed ? -1 : currentFd(this._t);
+    if (fd >= 0) this._fdHandedOut();
+    return fd;
   }
 
   /** Python's bind(); synchronous, numeric addresses (plus '', 'localhost', '<broadcast>'). */
@@ -411,6 +433,7 @@ export class SocketCore<F extends number = number> {
       return -1;
     }
     t.unref();
+    t.fdHandedOut = true;
     detachedTransports.set(fd, t);
     return fd;
   }

@@ -64,6 +64,8 @@ export class Transport {
   connectUnreported = false;
   /** Python's "closed" for the descriptor: every operation is EBADF. */
   closed = false;
+  /** Some socket object told its descriptor number (fileno(), detach()): whoever owns this must be findable by it. */
+  fdHandedOut = false;
 
   /** Bytes received and not yet returned by recv(). */
   private rx: Buffer[] = [];

@@ -38,9 +38,6 @@ const RECORD_TYPES: ReadonlySet<number> = new Set(Object.values(ContentType));
 const LENGTH_OFFSET = 3;
 const EMPTY = Buffer.alloc(0);
 
-/** The outcome of waiting for input: bytes (or EOF) were fed, the deadline passed, or a non-blocking call would wait. */
-export type InputResult = 'fed' | 'timeout' | 'wouldblock';
-
 /** How long one socket operation may wait: never (non-blocking), until `deadline`, or forever (null). */
 export interface WaitMode {
   readonly nonblocking: boolean;
@@ -231,32 +228,6 @@ export class Pump {
   }
 
   /**
-   * Called after the engine said "want read": feeds what the socket has, or
-   * waits (until `deadline`) for it to have something. Non-blocking callers
-   * never wait.
-   */
-  async awaitInput(nonblocking: boolean, deadline: Deadline): Promise<InputResult> {
-    const seen = this.feeds;
-    // A free turn is taken at once (no promise turn); tryAcquire never jumps a queue.
-    const release = this.inputTurn.tryAcquire() ?? (nonblocking ? null : await this.inputTurn.acquire(deadline));
-    if (release === null) return nonblocking ? 'wouldblock' : 'timeout';
-    try {
-      for (;;) {
-        // Someone fed while we queued: retry the engine call before reading more.
-        if (this.feeds !== seen) return 'fed';
-        if (this.feedSome()) {
-          this.feeds++;
-          return 'fed';
-        }
-        if (nonblocking) return 'wouldblock';
-        if (!(await this.sock._waitReadableUntil(deadline))) return 'timeout';
-      }
-    } finally {
-      release();
-    }
-  }
-
-  /**
    * Runs one engine call to completion the way Python's socket-backed
    * `_ssl` does: when the engine wants input (WANT_READ, or an
    * SSLWantReadError from a public SSLObject method), send what it
@@ -276,10 +247,25 @@ export class Pump {
       wanted = false;
       // The engine has seen the transport's EOF and still wants input: it never will.
       if (this.eofFed) throw eofError(false);
-      const r = await this.awaitInput(mode.nonblocking, mode.deadline);
-      if (r === 'fed') continue;
-      if (r === 'wouldblock') throw wantReadError();
-      throw timedOut(`The ${op} operation timed out`);
+      // Wait for input: feed what the socket has, or wait (until the deadline) for it to have
+      // something, holding the input turn. A free turn is taken at once (no promise turn);
+      // tryAcquire never jumps a queue.
+      const seen = this.feeds;
+      const release = this.inputTurn.tryAcquire() ?? (mode.nonblocking ? null : await this.inputTurn.acquire(mode.deadline));
+      if (release === null) throw mode.nonblocking ? wantReadError() : timedOut(`The ${op} operation timed out`);
+      try {
+        // Someone fed while we queued: retry the engine call before reading more.
+        while (this.feeds === seen) {
+          if (this.feedSome()) {
+            this.feeds++;
+            break;
+          }
+          if (mode.nonblocking) throw wantReadError();
+          if (!(await this.sock._waitReadableUntil(mode.deadline))) throw timedOut(`The ${op} operation timed out`);
+        }
+      } finally {
+        release();
+      }
     }
   }
 

@@ -202,3 +202,49 @@ test('better than Python: an SSLSocket holding decrypted bytes (pending() > 0) i
     p.close();
   }
 });
+
+test('a descriptor number read before wrapSocket() names the SSLSocket afterwards, and the plain socket again after unwrap()', { skip: certdataSkip }, async () => {
+  const [clientContext, serverContext, hostname] = testingContext();
+  serverContext.numTickets = 0;
+  const listener = await socket.createServer(['127.0.0.1', 0]);
+  const raw = await socket.createConnection(listener.getsockname() as [string, number]);
+  const [conn] = await listener.accept();
+  listener.close();
+  const fd = raw.fileno();
+  assert.ok(fd >= 0);
+  const serverSide = serverContext.wrapSocket(conn, { serverSide: true });
+  const client = await clientContext.wrapSocket(raw, { serverHostname: hostname });
+  const server = await serverSide;
+  try {
+    assert.equal(raw.fileno(), -1, 'the wrapped socket gave its descriptor away');
+    await server.sendall(Buffer.from('x'));
+    assert.deepEqual(await select([fd], [], [], 5), [[fd], [], []]);
+    assert.deepEqual(await client.recv(1), Buffer.from('x'));
+    // The number also names the SSLSocket for readiness: nothing left to read now.
+    assert.deepEqual(await select([fd], [], [], 0), [[], [], []]);
+    const [plain, plainServer] = await Promise.all([client.unwrap(), server.unwrap()]);
+    await plainServer.sendall(Buffer.from('y'));
+    assert.deepEqual(await select([fd], [], [], 5), [[fd], [], []]);
+    assert.deepEqual(await plain.recv(1), Buffer.from('y'));
+  } finally {
+    client.close();
+    server.close();
+  }
+});
+
+test('a number given up by detach() and adopted with socket(fileno=…) names the new socket object', async () => {
+  const p = await connectedPair();
+  try {
+    const fd = p.client.detach();
+    const again = new socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, fd);
+    try {
+      await p.server.sendall(Buffer.from('z'));
+      assert.deepEqual(await select([fd], [], [], 5), [[fd], [], []]);
+      assert.deepEqual(await again.recv(1), Buffer.from('z'));
+    } finally {
+      again.close();
+    }
+  } finally {
+    p.close();
+  }
+});
