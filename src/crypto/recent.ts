@@ -5,28 +5,45 @@
  * signatures in x509. Keys are strings; `bytesKey` makes one from bytes.
  */
 export class RecentMap<V> {
-  private readonly map = new Map<string, V>();
+  /** Each entry remembers when it was last used; a hit only updates that number (no Map writes per hit). */
+  private readonly map = new Map<string, { value: V; used: number }>();
+  private clock = 0;
 
   constructor(private readonly capacity: number) {}
 
   get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      // Map keeps insertion order: re-inserting marks the entry as the newest.
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    e.used = ++this.clock;
+    return e.value;
   }
 
   set(key: string, value: V): void {
-    this.map.delete(key);
-    if (this.map.size >= this.capacity) this.map.delete(this.map.keys().next().value!);
-    this.map.set(key, value);
+    const e = this.map.get(key);
+    if (e !== undefined) {
+      e.value = value;
+      e.used = ++this.clock;
+      return;
+    }
+    if (this.map.size >= this.capacity) this.evictLeastRecent();
+    this.map.set(key, { value, used: ++this.clock });
   }
 
   get size(): number {
     return this.map.size;
+  }
+
+  /** A scan of at most `capacity` entries, only when a new key comes to a full map. */
+  private evictLeastRecent(): void {
+    let oldest: string | undefined;
+    let when = Infinity;
+    for (const [k, e] of this.map) {
+      if (e.used < when) {
+        when = e.used;
+        oldest = k;
+      }
+    }
+    if (oldest !== undefined) this.map.delete(oldest);
   }
 }
 

@@ -81,16 +81,28 @@ const Labels = {
 
 const EMPTY = Buffer.alloc(0);
 
-/** Hash("") per provider and hash: a constant, so every connection shares one (read-only) buffer. */
+/** A value that depends only on the provider and the hash, made once and shared by every connection (read-only). */
+function perHash<T>(cache: WeakMap<CryptoProvider, Map<HashAlgorithm, T>>, provider: CryptoProvider, hash: HashAlgorithm, make: () => T): T {
+  let byHash = cache.get(provider);
+  if (byHash === undefined) cache.set(provider, (byHash = new Map()));
+  let v = byHash.get(hash);
+  if (v === undefined) byHash.set(hash, (v = make()));
+  return v;
+}
+
+/** Hash(""): a constant. */
 const emptyHashes = new WeakMap<CryptoProvider, Map<HashAlgorithm, Buffer>>();
 
 function emptyHashOf(provider: CryptoProvider, hash: HashAlgorithm): Buffer {
-  let byHash = emptyHashes.get(provider);
-  if (byHash === undefined) emptyHashes.set(provider, (byHash = new Map()));
-  let h = byHash.get(hash);
-  if (h === undefined) byHash.set(hash, (h = provider.hash(hash, EMPTY)));
-  return h;
+  return perHash(emptyHashes, provider, hash, () => provider.hash(hash, EMPTY));
 }
+
+/**
+ * Without a PSK the Early Secret is HKDF-Extract(0, 0) and its "derived" salt for the handshake secret
+ * is Derive-Secret(that, "derived", ""): public constants of the hash (RFC 8446 §7.1), so a full
+ * handshake need not spend two HMACs per side on them.
+ */
+const noPskEarlySecrets = new WeakMap<CryptoProvider, Map<HashAlgorithm, { readonly secret: Buffer; readonly derived: Buffer }>>();
 
 /** The RFC's own labels, encoded once (exporter labels come from callers and are encoded per call). */
 const ENCODED_LABELS: ReadonlyMap<string, Buffer> = new Map(Object.values(Labels).map((l) => [l, Buffer.from(l, 'ascii')]));
@@ -188,8 +200,12 @@ export class KeySchedule {
    * Hash.length zeros when there is no PSK (RFC 8446 §7.1).
    */
   early(psk: Uint8Array | null = null): EarlySecret {
-    const ikm = psk ?? Buffer.alloc(this.hashLength);
-    return new EarlySecret(STAGE_TOKEN, this, this.provider.hkdfExtract(this.hash, EMPTY, ikm));
+    if (psk !== null) return new EarlySecret(STAGE_TOKEN, this, this.provider.hkdfExtract(this.hash, EMPTY, psk), null);
+    const zero = perHash(noPskEarlySecrets, this.provider, this.hash, () => {
+      const secret = this.provider.hkdfExtract(this.hash, EMPTY, Buffer.alloc(this.hashLength));
+      return { secret, derived: this.deriveSecret(secret, Labels.derived, this.emptyHash) };
+    });
+    return new EarlySecret(STAGE_TOKEN, this, zero.secret, zero.derived);
   }
 
   expandLabel(secret: Uint8Array, label: string | Uint8Array, context: Uint8Array, length: number): Buffer {
@@ -265,6 +281,8 @@ export class EarlySecret {
     readonly schedule: KeySchedule,
     /** The Early Secret itself (exposed for tests and trace checks). */
     readonly secret: Buffer,
+    /** Its "derived" salt when already known (the shared no-PSK constant), else null. */
+    private readonly derived: Buffer | null = null,
   ) {
     if (token !== STAGE_TOKEN) throw new TLSError('internal_error', 'EarlySecret is created by KeySchedule.early()');
   }
@@ -292,7 +310,7 @@ export class EarlySecret {
   /** Handshake Secret = HKDF-Extract(Derive-Secret(Early, "derived", ""), (EC)DHE); null for psk_ke (zeros). */
   handshake(sharedSecret: Uint8Array | null): HandshakeSecret {
     const s = this.schedule;
-    const salt = s.deriveSecret(this.secret, Labels.derived, s.emptyHash);
+    const salt = this.derived ?? s.deriveSecret(this.secret, Labels.derived, s.emptyHash);
     const ikm = sharedSecret ?? Buffer.alloc(s.hashLength);
     return new HandshakeSecret(STAGE_TOKEN, s, s.provider.hkdfExtract(s.hash, salt, ikm));
   }
