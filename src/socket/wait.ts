@@ -61,8 +61,12 @@ const READY: Promise<boolean> = Promise.resolve(true);
  * Callers re-check their own predicate after waking.
  */
 export class Condition {
-  /** Created on the first wait and dropped when the last one ends: an idle socket holds no Set. */
-  private waiters: Set<() => void> | null = null;
+  /**
+   * Null while nobody waits (an idle socket holds nothing); the one waiter
+   * itself in the usual case of one (no Set made and dropped per wait); a
+   * Set of them for two or more.
+   */
+  private waiters: Set<() => void> | (() => void) | null = null;
 
   /** Resolves true when notified, false when the deadline passed first. */
   wait(deadline: Deadline): Promise<boolean> {
@@ -112,20 +116,29 @@ export class Condition {
 
   /** Waiters and subscribers now registered (0 once every wait has ended). */
   get waiting(): number {
-    return this.waiters?.size ?? 0;
+    const w = this.waiters;
+    return w === null ? 0 : typeof w === 'function' ? 1 : w.size;
   }
 
+  /** Wakes everyone registered now (not those a wake-up registers). */
   notifyAll(): void {
-    if (this.waiters === null) return;
-    for (const wake of [...this.waiters]) wake();
+    const w = this.waiters;
+    if (w === null) return;
+    if (typeof w === 'function') w();
+    else for (const wake of [...w]) wake();
   }
 
   private add(fn: () => void): void {
-    (this.waiters ??= new Set()).add(fn);
+    const w = this.waiters;
+    if (w === null) this.waiters = fn;
+    else if (typeof w === 'function') this.waiters = w === fn ? w : new Set([w, fn]);
+    else w.add(fn);
   }
 
   private remove(fn: () => void): void {
-    if (this.waiters?.delete(fn) === true && this.waiters.size === 0) this.waiters = null;
+    const w = this.waiters;
+    if (w === fn) this.waiters = null;
+    else if (w !== null && typeof w !== 'function' && w.delete(fn) && w.size === 0) this.waiters = null;
   }
 }
 

@@ -61,3 +61,35 @@ test('a wait without deadline arms no timer (nothing keeps the process alive but
   assert.equal(c.waiting, 1);
   void p;
 });
+
+test('notifyAll wakes every waiter registered at the time, one or many, and not a waiter a wake-up registers', async () => {
+  const c = new Condition();
+  const woken: string[] = [];
+  let again: Promise<boolean> | null = null;
+  const first = c.wait(null).then((v) => {
+    woken.push('first');
+    return v;
+  });
+  assert.equal(c.waiting, 1);
+  c.notifyAll();
+  assert.equal(await first, true);
+  assert.equal(c.waiting, 0);
+  // Three at once; one of them, when woken, waits again at once (synchronously, inside notifyAll).
+  const sub = c.subscribe(() => {
+    woken.push('subscriber');
+    again ??= c.wait(null);
+  });
+  const a = c.waitFor(() => true, null);
+  const b = c.wait(null).then(() => woken.push('b'));
+  const d = c.wait(null).then(() => woken.push('d'));
+  assert.equal(c.waiting, 3);
+  c.notifyAll();
+  await Promise.all([a, b, d]);
+  assert.deepEqual(woken, ['first', 'subscriber', 'b', 'd']);
+  assert.equal(c.waiting, 2, 'the subscriber and the wait it registered');
+  sub();
+  assert.equal(c.waiting, 1);
+  c.notifyAll();
+  assert.equal(await again, true);
+  assert.equal(c.waiting, 0);
+});
