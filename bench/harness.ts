@@ -47,9 +47,29 @@ export interface BenchCase {
   readonly references?: readonly Reference<BenchFn>[];
   /** The target, printed beside the ratio, e.g. "≥ 0.95x". */
   readonly goal?: string;
+  /**
+   * Warm-up per side for this case, when longer than the run's (`--warmup`):
+   * for code that V8 keeps compiling for seconds (JIT_WARMUP_MS). Both sides
+   * get the same; the row also reports the ratio measured during it.
+   */
+  readonly warmupMs?: number;
   /** Optional teardown (close sockets, servers). */
   readonly dispose?: () => void | Promise<void>;
 }
+
+/**
+ * Warm-up for the handshake rows. A handshake runs some 500 of our
+ * functions, and V8 optimizes them over seconds, not milliseconds: with
+ * `--trace-opt` one-at-a-time socket handshakes still complete 280, 176,
+ * 144, 84 … 24 TurboFan compilations in seconds 1, 2, 3, 4 … 10, and those
+ * compilations (on V8's worker threads) cost us about 0.7–0.9 ms of CPU per
+ * handshake in the first seconds against 0.06–0.12 ms after 12 s. node:tls
+ * runs its handshake in C++ and barely warms up. After the default 300 ms
+ * the rows measured neither cold nor steady state; they now measure after
+ * this warm-up and show the warm-up's own ratio beside it (closer to a
+ * cold start).
+ */
+export const JIT_WARMUP_MS = 3000;
 
 /** One measurement per call; lower is better when `lowerIsBetter` (memory). */
 export type SampleFn = () => Promise<number>;
@@ -134,6 +154,8 @@ export interface CaseResult {
   readonly spread: readonly [number, number];
   readonly cpuRatio: number | null;
   readonly references: readonly (SideResult & RatioResult)[];
+  /** For a case with its own warm-up: ours vs the baseline during that warm-up (one stretch per side, not alternated). */
+  readonly warmup: { readonly ms: number; readonly ratio: number; readonly cpuRatio: number } | null;
 }
 
 const NS_PER_S = 1e9;
@@ -198,7 +220,9 @@ function ratioOf(ours: SideResult, other: SideResult): RatioResult {
 
 async function measureRate(section: string, c: BenchCase, t: TimingOptions): Promise<CaseResult> {
   const sides: { name: string; fn: BenchFn }[] = [{ name: 'sslsock', fn: c.ours }, { name: c.baselineName, fn: c.baseline }, ...(c.references ?? [])];
-  for (const s of sides) await runFor(s.fn, t.warmupMs);
+  const warmupMs = Math.max(t.warmupMs, c.warmupMs ?? 0);
+  const warm: { calls: number; ns: number; cpuUs: number }[] = [];
+  for (const s of sides) warm.push(await runFor(s.fn, warmupMs));
   const tallies: Tally[] = sides.map(() => ({ calls: 0, ns: 0, cpuUs: 0, rates: [] }));
   const units = perCallUnits(c);
   const rounds = Math.max(1, Math.ceil(t.durationMs / t.roundMs));
@@ -213,7 +237,12 @@ async function measureRate(section: string, c: BenchCase, t: TimingOptions): Pro
     }
   }
   const results = sides.map((s, k) => sideOf(s.name, tallies[k]!, units));
-  return assemble(section, c, c.bytesPerCall !== undefined ? 'MB/s' : 'ops/s', false, results);
+  const result = assemble(section, c, c.bytesPerCall !== undefined ? 'MB/s' : 'ops/s', false, results);
+  if (c.warmupMs === undefined) return result;
+  const [wo, wb] = [warm[0]!, warm[1]!];
+  const ratio = wo.calls / wo.ns / (wb.calls / wb.ns);
+  const cpuRatio = wo.calls / wo.cpuUs / (wb.calls / wb.cpuUs);
+  return { ...result, warmup: { ms: warmupMs, ratio, cpuRatio } };
 }
 
 async function measureSample(section: string, c: SampleCase): Promise<CaseResult> {
@@ -242,6 +271,7 @@ function assemble(section: string, c: AnyCase, unit: string, lowerIsBetter: bool
     spread: main.spread,
     cpuRatio: main.cpuRatio ?? null,
     references: refs.map((r) => ({ ...r, ...ratioOf(ours, r) })),
+    warmup: null,
   };
 }
 
@@ -283,7 +313,7 @@ export function formatTable(sections: ReadonlyArray<{ title: string; results: re
         formatRatio(r),
         r.cpuRatio === null ? '' : `${r.cpuRatio.toFixed(2)}x`,
         r.goal ?? '',
-        [r.baselineName, ...refs].join('; '),
+        [r.baselineName, ...refs, ...(r.warmup === null ? [] : [`after ${r.warmup.ms / 1000} s warm-up per side; during it ${r.warmup.ratio.toFixed(2)}x, ${r.warmup.cpuRatio.toFixed(2)}x per CPU-s`])].join('; '),
       ]);
     }
   }

@@ -10,7 +10,7 @@
  * row, return one more case from a section's `setup()`; to add a section,
  * write `bench/<name>.ts` exporting a `BenchSection` and add it to SECTIONS.
  */
-import { DEFAULT_TIMING, formatTable, measureCase, type BenchSection, type CaseResult, type SectionOptions, type TimingOptions } from './harness.js';
+import { DEFAULT_TIMING, JIT_WARMUP_MS, formatTable, measureCase, type BenchSection, type CaseResult, type SectionOptions, type TimingOptions } from './harness.js';
 import { cryptoSection } from './crypto.js';
 import { memorySection } from './memory.js';
 import { tlsHandshakeSection } from './tls-handshake.js';
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(results.flatMap((s) => s.results), null, 2)}\n`);
   } else {
     process.stdout.write(
-      `sslsock benchmarks — node ${process.version}, ${args.timing.durationMs} ms per side after ${args.timing.warmupMs} ms warm-up, sides alternating\n\n`,
+      `sslsock benchmarks — node ${process.version}, ${args.timing.durationMs} ms per side after ${args.timing.warmupMs} ms warm-up (handshake rows: ${JIT_WARMUP_MS / 1000} s, see their last column), sides alternating\n\n`,
     );
     process.stdout.write(`${formatTable(results)}\n\n(${seconds.toFixed(0)} s; spread = min–max of the per-round ratios; per CPU-s = ratio of work per CPU-second of this whole process)\n`);
   }

@@ -30,7 +30,7 @@
 import * as nodeCrypto from 'node:crypto';
 import * as ssl from '../src/ssl/index.js';
 import { CA } from '../src/testing/index.js';
-import type { BenchCase, BenchSection } from './harness.js';
+import { JIT_WARMUP_MS, type BenchCase, type BenchSection } from './harness.js';
 
 const SUITE = 'TLS_AES_256_GCM_SHA384';
 const HOSTNAME = 'localhost';
@@ -177,6 +177,7 @@ export const tlsHandshakeSection: BenchSection = {
         baseline: primitives(),
         baselineName: "the primitives of one handshake alone (node:crypto: 2 X25519, ECDSA sign + 2 verify, key import, HMACs, AEAD)",
         goal: '≥ 0.8x',
+        warmupMs: JIT_WARMUP_MS,
       },
     ];
   },

@@ -11,7 +11,7 @@
  */
 import * as tls from 'node:tls';
 import * as ssl from '../src/ssl/index.js';
-import type { BenchCase, BenchSection } from './harness.js';
+import { JIT_WARMUP_MS, type BenchCase, type BenchSection } from './harness.js';
 import { handshakeContexts, handshakeInMemory } from './tls-handshake.js';
 import { certs, nodeConnect, nodeEchoOnce, nodeEndpoint, oursConnect, oursEchoOnce, oursEndpoint, type NodeEndpoint, type OursEndpoint } from './tls-socket.js';
 
@@ -93,6 +93,7 @@ export const tlsResumeSection: BenchSection = {
         baseline: () => nodeResumed(resumingNode),
         baselineName: 'node:tls connect({ session }) ∥ secureConnection, same echo',
         goal: '≥ 1.0x per CPU-s',
+        warmupMs: JIT_WARMUP_MS,
         dispose: async () => {
           ours.listener.close();
           await new Promise<void>((resolve) => (theirs.server as tls.Server).close(() => resolve()));
@@ -104,6 +105,7 @@ export const tlsResumeSection: BenchSection = {
         baseline: () => handshakeInMemory(cctx, sctx),
         baselineName: 'sslsock full handshake in memory (tls-handshake)',
         goal: '> 1x: a ticket skips the certificate, its signature and the chain',
+        warmupMs: JIT_WARMUP_MS / 3, // most of both sides' code is warm from the row above
       },
     ];
   },

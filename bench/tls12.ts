@@ -4,7 +4,7 @@
  * node:tls limited to TLS 1.2 — the same rows as "tls-socket" for TLS 1.3:
  * bulk sendall → recv, and a full handshake + 1-byte echo.
  */
-import type { BenchCase, BenchSection } from './harness.js';
+import { JIT_WARMUP_MS, type BenchCase, type BenchSection } from './harness.js';
 import { certs, nodeConnect, nodeEchoOnce, nodeEndpoint, nodeReceiver, nodeSend, oursBulk, oursConnect, oursEchoOnce, oursEndpoint } from './tls-socket.js';
 
 const SUITE = 'ECDHE-ECDSA-AES256-GCM-SHA384';
@@ -43,6 +43,7 @@ export const tls12Section: BenchSection = {
         ours: async () => oursEchoOnce(...(await oursConnect(ours))),
         baseline: async () => nodeEchoOnce(...(await nodeConnect(theirs))),
         baselineName: 'node:tls connect ∥ secureConnection, same echo (TLS 1.2)',
+        warmupMs: JIT_WARMUP_MS,
         dispose: async () => {
           ours.listener.close();
           await new Promise<void>((resolve) => theirs.server.close(() => resolve()));

@@ -35,12 +35,15 @@ function fmt(x) {
 }
 
 function table(results) {
-  const rows = ['| case | sslsock | baseline | ratio | spread of the ratio |', '| --- | ---: | --- | ---: | ---: |'];
+  const rows = ['| case | sslsock | baseline | ratio | spread of the ratio | per CPU-second |', '| --- | ---: | --- | ---: | ---: | ---: |'];
   for (const r of results) {
     const unit = r.unit ? ` ${r.unit}` : '';
     const better = r.lowerIsBetter ? ' (lower is better)' : '';
     const spread = `${fmt(r.spread[0])}–${fmt(r.spread[1])}`;
-    rows.push(`| ${r.section}: ${r.name} | ${fmt(r.ours.rate)}${unit} | ${r.baselineName}: ${fmt(r.baseline.rate)}${unit} | ${fmt(r.ratio)}×${better} | ${spread} |`);
+    const perCpu = r.cpuRatio === null || r.cpuRatio === undefined ? '' : `${fmt(r.cpuRatio)}×`;
+    // Rows with a long warm-up (handshakes: the JIT) also give the ratio measured during it.
+    const warm = r.warmup ? ` (after ${r.warmup.ms / 1000} s warm-up per side; during it ${fmt(r.warmup.ratio)}×, ${fmt(r.warmup.cpuRatio)}× per CPU-s)` : '';
+    rows.push(`| ${r.section}: ${r.name}${warm} | ${fmt(r.ours.rate)}${unit} | ${r.baselineName}: ${fmt(r.baseline.rate)}${unit} | ${fmt(r.ratio)}×${better} | ${spread} | ${perCpu} |`);
   }
   return rows.join('\n');
 }
