@@ -16,16 +16,15 @@
 import { Connection } from '../tls/connection.js';
 import { TLSError } from '../tls/errors.js';
 import { keepBytes } from '../tls/handshake-common.js';
-import type { CipherSuite } from '../tls/registry/suites.js';
 import { groupByKex } from '../tls/registry/groups.js';
 import { BioRecords } from './bio-records.js';
-import { parseCertificate } from '../x509/certificate.js';
-import { peerCertDict, type PeerCertDict } from '../x509/peercert.js';
+import type { PeerCertDict } from '../x509/peercert.js';
 import { ValueError } from '../socket/errors.js';
 import { asBytes, MemoryBIO } from './bio.js';
 import { cipherTuple } from './ciphers.js';
-import { CERT_NONE, SSLErrorNumber } from './constants.js';
+import { SSLErrorNumber } from './constants.js';
 import type { SSLContext } from './context.js';
+import { copyChain, peerCertificate, sharedCiphers } from './sslobject-info.js';
 import { isBytesLike, requireSSLContext, WANT_READ, type BytesLike, type SSLObjectCreateOptions, type WantRead } from './sslobject-boundary.js';
 import { ObjectLink } from './object-link.js';
 import { pyTypeName, requireInt } from './pyargs.js';
@@ -296,13 +295,7 @@ export class SSLObject {
   getpeercert(binaryForm: true): Buffer | null;
   getpeercert(binaryForm: boolean): PeerCertDict | Record<string, never> | Buffer | null;
   getpeercert(binaryForm = false): PeerCertDict | Buffer | Record<string, never> | null {
-    if (!this.conn.handshakeDone) throw new ValueError('handshake not done yet');
-    const leaf = this.conn.negotiated.peerCertificates[0];
-    if (leaf === undefined) return null;
-    if (binaryForm) return Buffer.from(leaf);
-    // Python: {} when the (current) context does not verify peers, whatever the certificate.
-    if (this._context.verifyMode === CERT_NONE) return {};
-    return peerCertDict(parseCertificate(leaf));
+    return peerCertificate(this.conn, this._context, binaryForm);
   }
 
   /** `cipher()`: [name, protocol, secret bits], or null before the handshake. */
@@ -314,11 +307,7 @@ export class SSLObject {
   /** `shared_ciphers()`: server only — the suites the client offered that this side enables, in our order. */
   sharedCiphers(): [string, string, number][] | null {
     if (!this._serverSide || !this.conn.handshakeDone || this.clientSuites === null) return null;
-    const offered = this.clientSuites;
-    return this._context
-      .enabledSuites()
-      .filter((s: CipherSuite) => offered.includes(s.id))
-      .map(cipherTuple);
+    return sharedCiphers(this._context, this.clientSuites);
   }
 
   version(): string | null {
@@ -357,13 +346,13 @@ export class SSLObject {
   /** `get_verified_chain()` (3.13): DER, leaf first, ending at the trust anchor; the peer's chain when verification is off. */
   getVerifiedChain(): Buffer[] {
     if (!this.conn.handshakeDone) return [];
-    return (this.verifiedChain ?? this.conn.negotiated.peerCertificates).map((c) => Buffer.from(c));
+    return copyChain(this.verifiedChain ?? this.conn.negotiated.peerCertificates);
   }
 
   /** `get_unverified_chain()` (3.13): the certificates the peer sent, leaf first. */
   getUnverifiedChain(): Buffer[] {
     if (!this.conn.handshakeDone) return [];
-    return this.conn.negotiated.peerCertificates.map((c) => Buffer.from(c));
+    return copyChain(this.conn.negotiated.peerCertificates);
   }
 
   // ---- the pump between the BIOs and the engine ---------------------------------
