@@ -16,11 +16,13 @@
  *   _transport()            the live Transport; throws EBADF when closed.
  *   _deadline()             `{ nonblocking, deadline }` for one operation,
  *                           from this socket's timeout (see ./wait.ts).
- *   _readRaw(max)           sync: up to `max` buffered bytes; an empty Buffer
+ *   _readRaw(max, borrow?)  sync: up to `max` buffered bytes; an empty Buffer
  *                           at EOF (every time); null if nothing has arrived
  *                           yet; throws the pending OSError (e.g. ECONNRESET).
+ *                           `borrow`: a view that the next read may overwrite,
+ *                           for a caller done with it before it yields.
  *   _peekRaw()              sync: the first buffered chunk, not taken (a
- *                           view: do not keep it), or null if none.
+ *                           view: use it before yielding), or null if none.
  *   _waitReadableUntil(d)   resolves true once _readRaw would not return
  *                           null, false at deadline d.
  *   _writeRaw(bytes, owned, sent?, failed?) sync: queue all bytes for the peer, in
@@ -215,9 +217,9 @@ export class SocketCore<F extends number = number> {
     return { nonblocking, deadline: nonblocking ? 0 : deadlineAfter(this._timeout) };
   }
 
-  _readRaw(max: number): Buffer | null {
+  _readRaw(max: number, borrow = false): Buffer | null {
     const t = this._transport();
-    if (t.rxLength > 0) return t.take(max);
+    if (t.rxLength > 0) return t.take(max, false, borrow);
     if (t.error !== null) throw t.consumeError()!;
     if (t.eof || t.rdShut) return Buffer.alloc(0);
     if (!t.connected && !t.connecting) throw oserror('ENOTCONN');

@@ -159,14 +159,15 @@ export class socket<F extends number = number> extends SocketCore<F> {
     const ipVersion = net.isIP(host.split('%')[0]!);
     const want = this.family === AF_INET6 ? 6 : 4;
     if (ipVersion !== 0 && ipVersion !== want) throw new gaierror(EAI.EAI_ADDRFAMILY, gaiStrerror(EAI.EAI_ADDRFAMILY));
+    const onread = t.onread();
     const stream =
       t.handle !== null
-        ? new net.Socket({ handle: t.handle, allowHalfOpen: true, manualStart: true } as net.SocketConstructorOpts)
-        : new net.Socket({ allowHalfOpen: true });
+        ? new net.Socket({ handle: t.handle, allowHalfOpen: true, manualStart: true, onread } as net.SocketConstructorOpts)
+        : new net.Socket({ allowHalfOpen: true, onread } as net.SocketConstructorOpts);
     const local = t.deferredBind;
     t.handle = null;
     t.deferredBind = null;
-    t.attachStream(stream, false);
+    t.attachStream(stream, false, onread);
     stream.connect({
       host,
       port: a.port,

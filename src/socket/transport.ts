@@ -14,6 +14,7 @@ import { AF_INET6 } from './constants.js';
 import { OSError, ValueError, fromNodeError } from './errors.js';
 import { ERRNO } from './errno.js';
 import type { TcpHandle } from './handle.js';
+import { ReceiveRing } from './receive-ring.js';
 import { Condition, Turnstile } from './wait.js';
 
 /**
@@ -44,6 +45,53 @@ export interface HostPort {
 
 type NodeHandleOwner = { _handle?: { fd?: number } | null };
 
+/** What node:net's `onread` option takes (net.connect, new net.Socket). */
+interface OnRead {
+  buffer: () => Uint8Array;
+  callback: (n: number, buf: Uint8Array) => boolean;
+}
+
+/** An `onread` from Transport.onread(), and the stream made with it once attached (until then its reads are dropped). */
+export interface TransportOnRead extends OnRead {
+  stream: net.Socket | null;
+}
+
+/** node:net's private per-socket `onread` state, and the TCP handle method that points reads at a buffer. */
+type OnReadInternals = Record<symbol, unknown> & { _handle?: { reading?: boolean; useUserBuffer?: (b: Uint8Array) => void } | null };
+
+/** node:net's symbols for a socket's onread state (module constants of node: the same for every socket), or false where it has none. */
+let onReadKeys: [symbol, symbol, symbol] | false | undefined;
+
+function findOnReadKeys(stream: net.Socket): [symbol, symbol, symbol] | false {
+  const symbols = new Map(Object.getOwnPropertySymbols(stream).map((k) => [k.description, k]));
+  const keys = [symbols.get('kBuffer'), symbols.get('kBufferCb'), symbols.get('kBufferGen')];
+  return keys.every((k) => k !== undefined) ? (keys as [symbol, symbol, symbol]) : false;
+}
+
+/**
+ * Give `onread` to a socket node:net created (net.Server's accepted
+ * connections take no options): the state its constructor would have set
+ * from the option, found by the names node gives its symbols. False, and
+ * the socket left as it was, where this node does not have them or the
+ * socket is already reading (its data then comes as 'data').
+ */
+function adoptOnRead(stream: net.Socket, onread: OnRead): boolean {
+  const o = stream as unknown as OnReadInternals;
+  const keys = (onReadKeys ??= findOnReadKeys(stream));
+  if (keys === false) return false;
+  const [kBuffer, kBufferCb, kBufferGen] = keys;
+  const handle = o._handle;
+  if (!(kBuffer in o) || o[kBuffer] !== null) return false;
+  if (handle === null || handle === undefined || handle.reading === true || typeof handle.useUserBuffer !== 'function') return false;
+  if (stream.readableLength > 0 || stream.readableEnded) return false;
+  const first = onread.buffer();
+  o[kBufferGen] = onread.buffer;
+  o[kBufferCb] = onread.callback;
+  o[kBuffer] = first;
+  handle.useUserBuffer(first);
+  return true;
+}
+
 /** The same bytes as a Buffer, without copying. */
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -69,6 +117,8 @@ export class Transport {
 
   /** Bytes received and not yet returned by recv(). */
   private rx: Buffer[] = [];
+  /** Where node reads into for a stream made with onread() (./receive-ring.ts); made on first use. */
+  private ring: ReceiveRing | null = null;
   rxLength = 0;
   /** Peer sent FIN (or the stream is gone): recv() returns b'' once rx is empty. */
   eof = false;
@@ -139,8 +189,33 @@ export class Transport {
 
   // ── node stream plumbing ────────────────────────────────────────────────
 
-  /** Start driving a node stream; `connected` is true for accepted sockets. */
-  attachStream(stream: net.Socket, connected: boolean): void {
+  /**
+   * The `onread` option for a stream this transport will drive: reads land
+   * in the transport's ReceiveRing, not in a fresh Buffer each. A stream
+   * made with it is attached with `attachStream(stream, …, onread)`.
+   */
+  onread(): TransportOnRead {
+    const ring = (this.ring ??= new ReceiveRing());
+    const onread: TransportOnRead = {
+      stream: null,
+      buffer: () => ring.region(this.rx),
+      callback: (n, buf) => {
+        const chunk = ring.filled(buf, n);
+        // As for 'data': only the current stream (not one abandoned by a failed connect()) is heard.
+        if (onread.stream !== null && onread.stream === this.stream) this.onData(chunk);
+        return true;
+      },
+    };
+    return onread;
+  }
+
+  /**
+   * Start driving a node stream; `connected` is true for accepted sockets.
+   * `onread`: the option the stream was made with (from onread()); without
+   * it, an accepted stream that is not yet reading is given one when this
+   * node allows, and otherwise its data comes as 'data' events.
+   */
+  attachStream(stream: net.Socket, connected: boolean, onread: TransportOnRead | null = null): void {
     this.stream = stream;
     this.connected = connected;
     this.connecting = !connected;
@@ -148,9 +223,18 @@ export class Transport {
     // A stream abandoned by a failed or timed-out connect() may still report
     // late; only the current stream may change our state.
     const current = (): boolean => this.stream === stream;
-    stream.on('data', (chunk: Buffer) => {
-      if (current()) this.onData(chunk);
-    });
+    if (onread === null && connected) {
+      const adopted = this.onread();
+      if (adoptOnRead(stream, adopted)) onread = adopted;
+    }
+    // A stream reading through onread emits no 'data' (and listening for it would start a
+    // connecting stream's reads before it is connected).
+    if (onread !== null) onread.stream = stream;
+    else {
+      stream.on('data', (chunk: Buffer) => {
+        if (current()) this.onData(chunk);
+      });
+    }
     stream.on('end', () => {
       if (!current()) return;
       this.eof = true;
@@ -250,6 +334,11 @@ export class Transport {
     return this.rx.length;
   }
 
+  /** Distinct memory blocks the queued chunks lie in (diagnostics: a bulk transfer's reads share one ReceiveRing). */
+  get rxBlocks(): number {
+    return new Set(this.rx.map((c) => c.buffer)).size;
+  }
+
   /** True when a recv() would not wait: data, EOF, an error, or nothing to wait for. */
   get canRead(): boolean {
     if (this.closed || this.rxLength > 0 || this.eof || this.rdShut || this.error !== null) return true;
@@ -257,13 +346,23 @@ export class Transport {
     return !this.connected && !this.connecting;
   }
 
-  /** The first queued chunk, left queued; null when nothing is queued. */
+  /** The first queued chunk, left queued; null when nothing is queued. A view valid until the caller returns to the event loop. */
   get head(): Buffer | null {
     return this.rxLength > 0 ? this.rx[0]! : null;
   }
 
-  /** Up to `n` queued bytes (copied when peeking), leaving the rest queued. */
-  take(n: number, peek = false): Buffer {
+  /**
+   * Up to `n` queued bytes (copied when peeking), leaving the rest queued.
+   * `borrow`: the caller is done with the bytes before it returns to the
+   * event loop, so they may be a view of the ReceiveRing (which the next
+   * read may overwrite); otherwise they are the caller's to keep.
+   */
+  take(n: number, peek = false, borrow = false): Buffer {
+    const out = this.takeView(n, peek);
+    return borrow || this.ring === null || !this.ring.owns(out) ? out : Buffer.from(out);
+  }
+
+  private takeView(n: number, peek: boolean): Buffer {
     const first = this.rx[0];
     // Served from the first chunk alone (a TLS record from one segment): no parts list, one view at most.
     if (!peek && first !== undefined && (n < first.length || this.rx.length === 1)) {
@@ -421,13 +520,14 @@ export function transportForFd(family: number, fd: number): Transport {
   }
   if (fd < 0) throw new ValueError('negative file descriptor');
   const t = new Transport(family);
+  const onread = t.onread();
   let stream: net.Socket;
   try {
-    stream = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+    stream = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true, onread } as net.SocketConstructorOpts);
   } catch (e) {
     throw OSError.fromErrno(ERRNO.EBADF, `Bad file descriptor (${(e as Error).message})`);
   }
-  t.attachStream(stream, true);
+  t.attachStream(stream, true, onread);
   return t;
 }
 

@@ -173,6 +173,10 @@ export class Pump {
    * Moves received ciphertext into the engine's incoming BIO, up to the end
    * of the current record. Returns true if anything (bytes or EOF) was fed.
    * Throws the socket's pending error (e.g. ConnectionResetError).
+   * The bytes are borrowed from the socket's receive ring and copied into the
+   * BIO (whose buffer is reused once read): a record may wait there across
+   * reads (a partial one, or one the engine has not asked for yet), and the
+   * next read may overwrite what was borrowed.
    */
   private feedSome(): boolean {
     if (this.eofFed) return true;
@@ -182,8 +186,8 @@ export class Pump {
         // A whole header already here (the usual case): header and body leave the socket as one piece.
         const length = validRecordLength(this.sock._peekRaw());
         if (length !== null) {
-          const raw = this.sock._readRaw(RECORD_HEADER_LENGTH + length)!;
-          this.incoming._writeOwned(raw);
+          const raw = this.sock._readRaw(RECORD_HEADER_LENGTH + length, true)!;
+          this.incoming.write(raw);
           fed = true;
           this.remaining = RECORD_HEADER_LENGTH + length - raw.length;
           if (this.remaining === 0) return true;
@@ -191,10 +195,11 @@ export class Pump {
         }
       }
       if (this.remaining === 0) {
-        const raw = this.sock._readRaw(RECORD_HEADER_LENGTH - this.header.length);
+        const raw = this.sock._readRaw(RECORD_HEADER_LENGTH - this.header.length, true);
         if (raw === null) return fed;
         if (raw.length === 0) return this.feedEof();
-        this.header = this.header.length === 0 ? raw : Buffer.concat([this.header, raw]);
+        // Kept until the rest of the header comes: a copy, not the borrowed view.
+        this.header = this.header.length === 0 ? Buffer.from(raw) : Buffer.concat([this.header, raw]);
         if (this.header.length < RECORD_HEADER_LENGTH) continue;
         const h = this.header;
         this.header = EMPTY;
@@ -208,10 +213,10 @@ export class Pump {
         this.remaining = length;
         if (length === 0) return true;
       } else {
-        const raw = this.sock._readRaw(this.remaining);
+        const raw = this.sock._readRaw(this.remaining, true);
         if (raw === null) return fed;
         if (raw.length === 0) return this.feedEof();
-        this.incoming._writeOwned(raw);
+        this.incoming.write(raw);
         this.remaining -= raw.length;
         fed = true;
         if (this.remaining === 0) return true;

@@ -1,0 +1,104 @@
+/**
+ * Where a connected socket's reads land, instead of the fresh Buffer
+ * node:net allocates for every read (in a bulk transfer a 64 KiB
+ * ArrayBuffer per read: a third of the external memory that makes V8
+ * scavenge). Node reads into what the `onread` option of net.Socket gives
+ * it (`{ buffer: () => region, callback }`), asking after each read where
+ * the next one goes.
+ *
+ * - A socket receiving in bulk (a read of BULK_READ or more) reads into a
+ *   ring of its own, reused: its reads are queued as views of it.
+ * - Any other socket (handshakes, requests, idle connections) reads into
+ *   one landing buffer shared by the process, and each read leaves it as a
+ *   copy of its bytes at once, so an idle connection holds no read memory.
+ *   Sharing is safe: node calls back after each read before the next read
+ *   of any socket starts (one thread).
+ *
+ * Safety of the ring: a region handed to a read never holds a byte the
+ * receive queue still holds. The queue keeps its ring bytes in ring order
+ * (reads are queued in the order the regions were handed out; anything
+ * else queued — landed copies, joined small chunks, pushed-back bytes — is
+ * memory elsewhere), so the bytes in use run from the first queued ring
+ * byte (`head`) to the end of the last read (`tail`), and the next region
+ * is taken only outside that span. Bytes taken off the queue are no longer
+ * protected: Transport's take() copies them out, unless the caller borrows
+ * them and is done before it returns to the event loop (the only way to
+ * the next read).
+ */
+
+/** A ring holds the receive queue's high-water mark (256 KiB), a read past it, and room to wrap. */
+export const RING_SIZE = 512 * 1024;
+/** A read at least this long makes the socket read into a ring of its own. */
+export const BULK_READ = 16 * 1024;
+/** Free room smaller than this is not handed to a read (the read would be cut short): it lands instead. */
+const MIN_REGION = 16 * 1024;
+/** node's own read size. */
+const LANDING_SIZE = 64 * 1024;
+
+let landingBuffer: Buffer | null = null;
+
+function landing(): Buffer {
+  return (landingBuffer ??= Buffer.allocUnsafeSlow(LANDING_SIZE));
+}
+
+export class ReceiveRing {
+  private ring: Buffer | null = null;
+  /** Offset just past the last read into the ring. */
+  private tail = 0;
+  private lastRead = 0;
+
+  /** True when `b` is memory of the ring (a view that a read may overwrite once it has left the queue). */
+  owns(b: Uint8Array): boolean {
+    return this.ring !== null && b.buffer === this.ring.buffer;
+  }
+
+  /**
+   * The region for the next read, given the receive queue: free room of
+   * the ring after `tail`, else before `head`; else the landing buffer.
+   */
+  region(queued: readonly Buffer[]): Buffer {
+    const ring = this.ring;
+    if (ring === null) return landing();
+    let head = -1;
+    for (const c of queued) {
+      if (c.buffer === ring.buffer) {
+        head = c.byteOffset - ring.byteOffset;
+        break;
+      }
+    }
+    if (head < 0) {
+      // Nothing of the ring is queued: all of it is free, or, once reads are small again, let go.
+      if (this.lastRead < BULK_READ) {
+        this.ring = null;
+        return landing();
+      }
+      this.tail = 0;
+      return ring;
+    }
+    if (head < this.tail) {
+      if (ring.length - this.tail >= MIN_REGION) return ring.subarray(this.tail);
+      if (head >= MIN_REGION) return ring.subarray(0, head);
+    } else if (head - this.tail >= MIN_REGION) {
+      // Wrapped: the free room lies between the end of the last read and the first queued byte.
+      return ring.subarray(this.tail, head);
+    }
+    return landing();
+  }
+
+  /** A read put `n` bytes at the start of `region` (from region()): those bytes, to queue. */
+  filled(region: Uint8Array, n: number): Buffer {
+    this.lastRead = n;
+    const ring = this.ring;
+    if (ring !== null && region.buffer === ring.buffer) {
+      this.tail = region.byteOffset - ring.byteOffset + n;
+      return Buffer.from(region.buffer, region.byteOffset, n);
+    }
+    // The landing buffer: every socket's next read may go there.
+    const copy = Buffer.from(region.subarray(0, n));
+    if (ring === null && n >= BULK_READ) {
+      this.ring = Buffer.allocUnsafeSlow(RING_SIZE);
+      this.tail = 0;
+    }
+    return copy;
+  }
+}
