@@ -13,6 +13,11 @@
  * `_readView()` returns views, for a caller that is done with them before
  * the next `write()` (the engine opens records from them and keeps
  * nothing). `_writeOwned()` chunks are queued as they are, never copied.
+ *
+ * Once everything has been read, the owned buffer is held only through a
+ * WeakRef: the next large write takes it back if the GC has not freed it,
+ * which in a transfer (writes microseconds apart) it has not; a BIO left
+ * idle holds no buffer, and the next full GC frees it.
  */
 import { SSLError } from './errors.js';
 
@@ -59,6 +64,8 @@ export class MemoryBIO {
   private gatherUsed = 0;
   /** The reused buffer larger writes are copied into (see the header), and how much of it holds unread or handed-out bytes. */
   private own: Buffer | null = null;
+  /** The owned buffer, weakly: what a drained BIO keeps of it (made once per buffer, not per drain). */
+  private ownRef: WeakRef<Buffer> | null = null;
   private ownUsed = 0;
   private head = 0; // index of the first unread chunk
   private offset = 0; // bytes already read from chunks[head]
@@ -92,12 +99,18 @@ export class MemoryBIO {
 
   /** Queues a copy of `b` in the owned buffer, which is reused once everything in it has been read. */
   private copyIn(b: Buffer): void {
-    if (this.size === 0) this.ownUsed = 0; // everything before was read: the owned buffer is free again
     let own = this.own;
+    if (own === null) {
+      // Drained since the last large write (consume() let go of it), so no queued byte lies in
+      // the owned buffer: it is free again, if the GC has left it to us.
+      own = this.own = this.ownRef?.deref() ?? null;
+      this.ownUsed = 0;
+    }
     if (own === null || this.ownUsed + b.length > own.length) {
       if ((own === null && b.length < OWN_MIN_WRITE) || b.length > OWN_MAX_SIZE) return this.push(Buffer.from(b));
       // A new owned buffer; the old one, if it still holds unread bytes, goes with its last view.
       own = this.own = Buffer.allocUnsafeSlow(Math.max(OWN_MIN_SIZE, b.length));
+      this.ownRef = new WeakRef(own);
       this.ownUsed = 0;
     }
     b.copy(own, this.ownUsed);
@@ -127,9 +140,11 @@ export class MemoryBIO {
     if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`'${typeName(n)}' object cannot be interpreted as an integer`);
     const want = n < 0 ? this.size : Math.min(n, this.size);
     if (want === 0) return Buffer.alloc(0);
+    // Taken before reading: a read that drains the BIO lets go of the owned buffer, which a later write may take back.
+    const own = this.own;
     const out = this._readView(want);
     // The owned buffer is reused: what comes from it leaves as a copy.
-    return this.own !== null && out.buffer === this.own.buffer ? Buffer.from(out) : out;
+    return own !== null && out.buffer === own.buffer ? Buffer.from(out) : out;
   }
 
   /**
@@ -228,6 +243,7 @@ export class MemoryBIO {
         this.chunks = [];
         this.head = 0;
         this.gather = null;
+        this.own = null; // kept weakly (ownRef) until the next write: an idle BIO holds no buffer
       } else if (this.head > 1024) {
         this.chunks = this.chunks.slice(this.head);
         this.head = 0;
