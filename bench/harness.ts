@@ -93,14 +93,16 @@ export type AnyCase = BenchCase | SampleCase;
 
 /** Command-line settings a section may read (`--conns=N`). */
 export interface SectionOptions {
-  /** Idle connections held by the memory section (default 500). */
-  readonly conns: number;
+  /** Idle connections held (`--conns=N`); each section that holds connections has its own default. */
+  readonly conns?: number;
 }
 
 export interface BenchSection {
   /** Short id used on the command line: `npm run bench -- x509`. */
   readonly id: string;
   readonly title: string;
+  /** Runs only when named on the command line (too long for the default run's 3 minutes). */
+  readonly optIn?: boolean;
   /** Builds the cases (keys, certificates, servers). Not timed. */
   setup(options: SectionOptions): AnyCase[] | Promise<AnyCase[]>;
 }

@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- <section id>…] [--case=text] [--duration=ms] [--warmup=ms] [--conns=N] [--json]`
- * (`--case=text`: only the rows whose name contains `text`)
+ * `npm run bench [-- <section id>…] [--all] [--case=text] [--duration=ms] [--warmup=ms] [--conns=N] [--json]`
+ * (`--case=text`: only the rows whose name contains `text`; `--all`: the
+ * opt-in sections too, e.g. `scale`, which otherwise run only when named)
  *
  * Prints one table: each row is sslsock vs a node baseline measured side by
  * side in this run, with the ratio (above 1 = sslsock faster; for memory,
@@ -13,6 +14,7 @@
 import { DEFAULT_TIMING, JIT_WARMUP_MS, formatTable, measureCase, type BenchSection, type CaseResult, type SectionOptions, type TimingOptions } from './harness.js';
 import { cryptoSection } from './crypto.js';
 import { memorySection } from './memory.js';
+import { scaleSection } from './scale.js';
 import { tlsHandshakeSection } from './tls-handshake.js';
 import { tlsBulkSection } from './tls-bulk.js';
 import { tlsRecordSection } from './tls-record.js';
@@ -21,7 +23,7 @@ import { tlsResumeSection } from './tls-resume.js';
 import { tls12Section } from './tls12.js';
 import { x509Section } from './x509.js';
 
-/** Every section, in the order they run. */
+/** Every section, in the order they run (opt-in ones only when named). */
 const SECTIONS: readonly BenchSection[] = [
   x509Section,
   cryptoSection,
@@ -32,6 +34,7 @@ const SECTIONS: readonly BenchSection[] = [
   tlsResumeSection,
   tls12Section,
   memorySection,
+  scaleSection,
 ];
 
 /** A command-line mistake: reported as one line, exit status 2. */
@@ -43,17 +46,19 @@ interface Args {
   readonly timing: TimingOptions;
   readonly json: boolean;
   readonly options: SectionOptions;
+  /** The opt-in sections too (`--all`). */
+  readonly all: boolean;
   /** Only rows whose name contains this (`--case=text`). */
   readonly only: string | null;
 }
 
-const DEFAULT_CONNS = 500;
 
 function parseArgs(argv: readonly string[]): Args {
   const ids: string[] = [];
   let timing: TimingOptions = DEFAULT_TIMING;
   let json = false;
-  let conns = DEFAULT_CONNS;
+  let all = false;
+  let conns: number | undefined;
   let only: string | null = null;
   for (const a of argv) {
     const m = /^--(duration|warmup|conns)=(\d+)$/.exec(a);
@@ -66,13 +71,15 @@ function parseArgs(argv: readonly string[]): Args {
       only = a.slice('--case='.length);
     } else if (a === '--json') {
       json = true;
+    } else if (a === '--all') {
+      all = true;
     } else if (a.startsWith('-')) {
-      throw new UsageError(`unknown option ${a} (known: --case=text, --duration=ms, --warmup=ms, --conns=N, --json)`);
+      throw new UsageError(`unknown option ${a} (known: --all, --case=text, --duration=ms, --warmup=ms, --conns=N, --json)`);
     } else {
       ids.push(a);
     }
   }
-  return { ids, timing, json, options: { conns }, only };
+  return { ids, timing, json, all, options: { conns }, only };
 }
 
 async function main(): Promise<void> {
@@ -80,7 +87,7 @@ async function main(): Promise<void> {
   const known = new Set(SECTIONS.map((s) => s.id));
   const unknown = args.ids.filter((id) => !known.has(id));
   if (unknown.length > 0) throw new UsageError(`unknown section(s) ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
-  const chosen = args.ids.length === 0 ? SECTIONS : SECTIONS.filter((s) => args.ids.includes(s.id));
+  const chosen = args.ids.length === 0 ? SECTIONS.filter((s) => args.all || s.optIn !== true) : SECTIONS.filter((s) => args.ids.includes(s.id));
 
   const started = Date.now();
   const results: { title: string; results: CaseResult[] }[] = [];

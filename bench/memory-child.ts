@@ -16,6 +16,7 @@
  * TLS: 1.3, TLS_AES_256_GCM_SHA384, X25519, ECDSA P-256, client verifying.
  */
 import * as net from 'node:net';
+import { pathToFileURL } from 'node:url';
 import type * as tls from 'node:tls';
 import type * as ssl from '../src/ssl/index.js';
 import { certs, nodeConnect, nodeEndpoint, oursConnect, oursEndpoint } from './tls-socket.js';
@@ -43,7 +44,7 @@ export interface MemoryPerConnection {
   readonly cpuMsPerConn: number;
 }
 
-type Opener = () => Promise<unknown>;
+export type Opener = () => Promise<unknown>;
 
 async function oursOpener(): Promise<Opener> {
   const e = await oursEndpoint(certs());
@@ -84,7 +85,7 @@ async function netOpener(): Promise<Opener> {
   };
 }
 
-async function openMany(opener: Opener, n: number, held: unknown[]): Promise<void> {
+export async function openMany(opener: Opener, n: number, held: unknown[]): Promise<void> {
   for (let opened = 0; opened < n; ) {
     const k = Math.min(BATCH, n - opened);
     held.push(...(await Promise.all(Array.from({ length: k }, opener))));
@@ -100,7 +101,7 @@ async function echo(send: () => Promise<void>, receive: () => Promise<Buffer>, s
   if (back.length !== 1) throw new Error('memory: echo lost its byte');
 }
 
-async function settle(): Promise<NodeJS.MemoryUsage> {
+export async function settle(): Promise<NodeJS.MemoryUsage> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('memory-child needs --expose-gc');
   for (let i = 0; i < GC_PASSES; i++) {
@@ -137,7 +138,8 @@ export async function measure(kind: string, n: number): Promise<MemoryPerConnect
 }
 
 const [kind, count] = process.argv.slice(2);
-if (kind !== undefined) {
+// ./scale-child.ts imports this file for settle() and openMany(): measure only when run as the program.
+if (kind !== undefined && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   measure(kind, Number(count ?? 500)).then(
     (r) => {
       process.stdout.write(`${JSON.stringify(r)}\n`);

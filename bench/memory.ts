@@ -6,10 +6,9 @@
  * alternate. sslsock `SSLSocket` pairs vs node:tls TLSSocket pairs, with a
  * plain node:net pair as the floor. `--conns=N` sets N (default 500); the
  * V8 heap and ArrayBuffer parts of our figure are printed beside it.
- * For scale (`npm run bench -- memory --conns=9400`, or one side alone:
- * `node --expose-gc build/bench/memory-child.js ours 9400`): both ends take
- * a file descriptor and 600 warm-up connections are held first, so N is
- * bounded by half of `ulimit -n` minus 600. The row's name also gives the
+ * Both ends take a file descriptor and 600 warm-up connections are held
+ * first, so N is bounded by half of `ulimit -n` minus 600; 10,000
+ * connections are the scale section's (./scale.ts: one process per end). The row's name also gives the
  * CPU each side spent per connection established (handshake + 1-byte echo,
  * both ends) and what a million such connections would cost in RSS and CPU.
  */
@@ -20,6 +19,7 @@ import type { MemoryPerConnection } from './memory-child.js';
 
 const CHILD = fileURLToPath(new URL('./memory-child.js', import.meta.url));
 const REPEATS = 2;
+const DEFAULT_MEMORY_CONNS = 500;
 const MAX_BUFFER = 1 << 20;
 const MILLION = 1e6;
 const MS_PER_HOUR = 3.6e6;
@@ -38,7 +38,7 @@ export const memorySection: BenchSection = {
   id: 'memory',
   title: 'memory per idle established connection (both ends, one process, fresh process per sample)',
   setup(options: SectionOptions): SampleCase[] {
-    const conns = options.conns;
+    const conns = options.conns ?? DEFAULT_MEMORY_CONNS;
     const details: Record<'ours' | 'tls', MemoryPerConnection[]> = { ours: [], tls: [] };
     const sample = (kind: 'ours' | 'tls') => async (): Promise<number> => {
       const r = await measureInChild(kind, conns);

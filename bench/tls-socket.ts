@@ -37,10 +37,10 @@ import { sealOffloadThreshold, setSealOffloadThreshold } from '../src/ssl/seal-o
 const MIB = 1024 * 1024;
 const BULK_BYTES = 16 * MIB;
 const CHUNK = 64 * 1024;
-const SUITE = 'TLS_AES_256_GCM_SHA384';
-const GROUP = 'X25519';
-const HOSTNAME = 'localhost';
-const LOOPBACK = '127.0.0.1';
+export const SUITE = 'TLS_AES_256_GCM_SHA384';
+export const GROUP = 'X25519';
+export const HOSTNAME = 'localhost';
+export const LOOPBACK = '127.0.0.1';
 /** Handshakes in flight at once for the concurrent row. */
 const CONCURRENT = 32;
 const ONE_BYTE = Buffer.from([0x2a]);

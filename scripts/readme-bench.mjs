@@ -3,7 +3,8 @@
 // run, so the figures are never typed by hand:
 //
 //   npm run build:test && node scripts/readme-bench.mjs --run [bench args…]
-//       runs the bench (node build/bench/main.js --json …), sampling the
+//       runs the bench (node build/bench/main.js --json --all …: every
+//       section, the opt-in scale section too, about 4 minutes), sampling the
 //       machine's load average every 5 s while it runs, then writes
 //   bench/readme-results.json   the run: the bench's JSON rows plus when, where
 //                               (Node, CPU, cores, memory) and under what load
@@ -141,7 +142,7 @@ function runBench(args) {
   const started = Date.now();
   const cpuBefore = childrenCpuSeconds();
   const timer = setInterval(() => samples.push(loadavg()[0]), LOAD_SAMPLE_MS);
-  const child = spawn(process.execPath, ['build/bench/main.js', '--json', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['build/bench/main.js', '--json', '--all', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (b) => (out += b));
   const limit = setTimeout(() => child.kill(), BENCH_LIMIT_MS);
