@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as socket from '../../src/socket/index.js';
+import * as ssl from '../../src/ssl/index.js';
 import type { Transport } from '../../src/socket/transport.js';
 import { RECV_HIGH_WATER } from '../../src/socket/transport.js';
 import { RING_SIZE } from '../../src/socket/receive-ring.js';
@@ -20,6 +21,35 @@ const transportOf = (s: socket.socket): Transport => (s as unknown as { _t: Tran
 
 /** Receive sizes that cut reads and records anywhere: small, odd, larger than a read. */
 const SIZES = [1, 5, 4096, 16389, 65536, 100_003, 7, 300_000];
+
+/** A seeded generator of sizes (an LCG: the same seed, the same sizes). */
+function sizes(seed: number): (n: number) => number {
+  let x = seed >>> 0;
+  return (n) => {
+    x = (x * 1103515245 + 12345) >>> 0;
+    return (x >>> 8) % n;
+  };
+}
+
+/**
+ * Writes `total` bytes from `next(n)` in bursts of a tiny write (1-200
+ * bytes) and two huge ones (480-580 KiB), each left to arrive before the
+ * next: reads of those sizes, most cutting a TLS record anywhere. A huge
+ * read fills the ring up to its end, so the next one wraps to its start,
+ * and a tiny read there leaves the rest of the ring free for the huge read
+ * after it — which runs over the bytes the previous reads left at the end
+ * of the ring, bytes no longer queued but possibly still held by whoever
+ * borrowed them (the last, partial record).
+ */
+async function wrapBursts(sendall: (b: Buffer) => Promise<void>, next: (n: number) => Buffer, seed: number): Promise<void> {
+  const size = sizes(seed);
+  for (let i = 0; ; i++) {
+    const burst = next(i % 3 === 0 ? 1 + size(200) : 480 * 1024 + size(100 * 1024));
+    if (burst.length === 0) return;
+    await sendall(burst);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 test('a bulk receive queues its reads in one reused buffer, not a fresh Buffer per read', async () => {
   const p = await connectedPair();
@@ -95,6 +125,89 @@ test('SSLSocket: 8 MiB through TLS arrive intact while the receive buffer is reu
     await send;
     assert.equal(sha256(Buffer.concat(received)), sha256(data));
   } finally {
+    p.close();
+  }
+});
+
+test('recv() and MSG_PEEK across the point where the receive ring wraps return the bytes in order (plain socket, 32 MiB)', async () => {
+  const p = await connectedPair();
+  try {
+    const data = payload(32 * MiB, 9);
+    let at = 0;
+    const sent = wrapBursts((b) => p.client.sendall(b), (n) => data.subarray(at, (at += n)), 9);
+    const rx = (transportOf(p.server) as unknown as { rx: Buffer[] }).rx;
+    const size = sizes(5);
+    let got = 0;
+    let spans = 0;
+    for (let i = 0; got < data.length; i++) {
+      let n = SIZES[i % SIZES.length]!;
+      // The queue's first bytes lie at the end of the ring and the next ones at its start: take across both.
+      if (rx.length >= 2 && rx[0]!.buffer === rx[1]!.buffer && rx[1]!.byteOffset < rx[0]!.byteOffset) {
+        spans++;
+        n = rx[0]!.length + 1 + size(rx[1]!.length);
+        const peeked = await p.server.recv(n, socket.MSG_PEEK);
+        assert.ok(peeked.equals(data.subarray(got, got + peeked.length)), `peek of ${n} at ${got} across the wrap`);
+      }
+      const d = await p.server.recv(n);
+      assert.ok(d.length > 0, 'early EOF');
+      assert.ok(d.equals(data.subarray(got, got + d.length)), `recv(${n}) at ${got}`);
+      got += d.length;
+      if (i % 7 === 0) await sleep(1);
+    }
+    await sent;
+    // Measured: ~30 per run; without any, this test would not have looked at the wrap.
+    assert.ok(spans > 0, 'the queue never spanned the end of the ring');
+  } finally {
+    p.close();
+  }
+});
+
+test('SSLSocket: the pump copies what it borrows from the receive ring — a partial record survives the reads that reuse its bytes (64 MiB)', { skip: certdataSkip }, async () => {
+  const [clientContext, serverContext, hostname] = testingContext();
+  const p = await connectedPair();
+  // The client is an SSLObject over the plain socket, so that its records reach the wire cut wherever the test likes.
+  const incoming = new ssl.MemoryBIO();
+  const outgoing = new ssl.MemoryBIO();
+  const client = clientContext.wrapBio(incoming, outgoing, { serverHostname: hostname });
+  const handshake = async (): Promise<void> => {
+    for (;;) {
+      let done = false;
+      try {
+        client.doHandshake();
+        done = true;
+      } catch (e) {
+        if (!(e instanceof ssl.SSLWantReadError)) throw e;
+      }
+      if (outgoing.pending > 0) await p.client.sendall(outgoing.read());
+      if (done) return;
+      const d = await p.client.recv(65536);
+      if (d.length === 0) throw new Error('EOF in handshake');
+      incoming.write(d);
+    }
+  };
+  let server: ssl.SSLSocket | null = null;
+  try {
+    [server] = (await Promise.all([serverContext.wrapSocket(p.server, { serverSide: true }), handshake()])) as [ssl.SSLSocket, void];
+    const s = server;
+    const data = payload(64 * MiB, 13);
+    // Ciphertext sealed as the bursts need it (records of 16 KiB of plaintext), cut wherever a burst ends.
+    let sealed = 0;
+    const ciphertext = (n: number): Buffer => {
+      for (; outgoing.pending < n && sealed < data.length; sealed += 256 * 1024) client.write(data.subarray(sealed, sealed + 256 * 1024));
+      return outgoing.read(n);
+    };
+    const sent = wrapBursts((b) => p.client.sendall(b), ciphertext, 13);
+    let got = 0;
+    for (let i = 0; got < data.length; i++) {
+      // Without the copy, the partial record's first bytes change under it: bad_record_mac here.
+      const d = await s.recv(SIZES[i % SIZES.length]!);
+      assert.ok(d.length > 0, 'early EOF');
+      assert.ok(d.equals(data.subarray(got, got + d.length)), `recv at ${got}`);
+      got += d.length;
+    }
+    await sent;
+  } finally {
+    server?.close();
     p.close();
   }
 });
