@@ -13,7 +13,7 @@ import { RECV_HIGH_WATER } from '../../src/socket/transport.js';
 import { RING_SIZE } from '../../src/socket/receive-ring.js';
 import { payload, sha256 } from '../helpers/data.js';
 import { certdataSkip, testingContext, tlsPair } from '../ssl/echo-server-fixtures.js';
-import { connectedPair, sleep } from './helpers.js';
+import { connectedPair, sleep, type Pair } from './helpers.js';
 
 const MiB = 1 << 20;
 
@@ -49,6 +49,36 @@ async function wrapBursts(sendall: (b: Buffer) => Promise<void>, next: (n: numbe
     await sendall(burst);
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/**
+ * An SSLSocket server on `p.server` and, as its client, an SSLObject over
+ * `p.client` (a plain socket): its records reach the wire cut wherever the
+ * test likes.
+ */
+async function sslObjectClient(p: Pair): Promise<{ server: ssl.SSLSocket; client: ssl.SSLObject; outgoing: ssl.MemoryBIO }> {
+  const [clientContext, serverContext, hostname] = testingContext();
+  const incoming = new ssl.MemoryBIO();
+  const outgoing = new ssl.MemoryBIO();
+  const client = clientContext.wrapBio(incoming, outgoing, { serverHostname: hostname });
+  const handshake = async (): Promise<void> => {
+    for (;;) {
+      let done = false;
+      try {
+        client.doHandshake();
+        done = true;
+      } catch (e) {
+        if (!(e instanceof ssl.SSLWantReadError)) throw e;
+      }
+      if (outgoing.pending > 0) await p.client.sendall(outgoing.read());
+      if (done) return;
+      const d = await p.client.recv(65536);
+      if (d.length === 0) throw new Error('EOF in handshake');
+      incoming.write(d);
+    }
+  };
+  const [server] = (await Promise.all([serverContext.wrapSocket(p.server, { serverSide: true }), handshake()])) as [ssl.SSLSocket, void];
+  return { server, client, outgoing };
 }
 
 test('a bulk receive queues its reads in one reused buffer, not a fresh Buffer per read', async () => {
@@ -163,31 +193,12 @@ test('recv() and MSG_PEEK across the point where the receive ring wraps return t
 });
 
 test('SSLSocket: the pump copies what it borrows from the receive ring — a partial record survives the reads that reuse its bytes (64 MiB)', { skip: certdataSkip }, async () => {
-  const [clientContext, serverContext, hostname] = testingContext();
   const p = await connectedPair();
-  // The client is an SSLObject over the plain socket, so that its records reach the wire cut wherever the test likes.
-  const incoming = new ssl.MemoryBIO();
-  const outgoing = new ssl.MemoryBIO();
-  const client = clientContext.wrapBio(incoming, outgoing, { serverHostname: hostname });
-  const handshake = async (): Promise<void> => {
-    for (;;) {
-      let done = false;
-      try {
-        client.doHandshake();
-        done = true;
-      } catch (e) {
-        if (!(e instanceof ssl.SSLWantReadError)) throw e;
-      }
-      if (outgoing.pending > 0) await p.client.sendall(outgoing.read());
-      if (done) return;
-      const d = await p.client.recv(65536);
-      if (d.length === 0) throw new Error('EOF in handshake');
-      incoming.write(d);
-    }
-  };
   let server: ssl.SSLSocket | null = null;
   try {
-    [server] = (await Promise.all([serverContext.wrapSocket(p.server, { serverSide: true }), handshake()])) as [ssl.SSLSocket, void];
+    const tls = await sslObjectClient(p);
+    server = tls.server;
+    const { client, outgoing } = tls;
     const s = server;
     const data = payload(64 * MiB, 13);
     // Ciphertext sealed as the bursts need it (records of 16 KiB of plaintext), cut wherever a burst ends.
@@ -206,6 +217,69 @@ test('SSLSocket: the pump copies what it borrows from the receive ring — a par
       got += d.length;
     }
     await sent;
+  } finally {
+    server?.close();
+    p.close();
+  }
+});
+
+test('SSLSocket: the pump copies the later pieces of a record too — reads placed so that the ring wraps over a piece still waiting for the rest of its record', { skip: certdataSkip }, async () => {
+  const p = await connectedPair();
+  let server: ssl.SSLSocket | null = null;
+  try {
+    const tls = await sslObjectClient(p);
+    server = tls.server;
+    const s = server;
+    // Tiny writes go out at once, not when Nagle's algorithm sees the last one acknowledged (40 ms later).
+    p.client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+    const data = payload(24 * MiB, 17);
+    const records: Buffer[] = [];
+    for (let at = 0; at < data.length; at += 16384) {
+      tls.client.write(data.subarray(at, at + 16384));
+      records.push(tls.outgoing.read());
+    }
+    const rec = records[0]!.length;
+    assert.ok(records.every((r) => r.length === rec));
+    const ciphertext = Buffer.concat(records);
+    let sent = 0;
+    // Each burst is left to arrive (as one read, mostly: the scenario needs it, the check below does not).
+    const send = async (n: number): Promise<void> => {
+      await p.client.sendall(ciphertext.subarray(sent, (sent += n)));
+      await sleep(10);
+    };
+    let got = 0;
+    const recvUntil = async (plain: number): Promise<void> => {
+      while (got < plain) {
+        const d = await s.recv(65536);
+        assert.ok(d.length > 0, 'early EOF');
+        assert.ok(d.equals(data.subarray(got, got + d.length)), `recv at ${got}`);
+        got += d.length;
+      }
+    };
+    // 1. 8 MiB of whole records, so that the receive window lets a read take nearly the whole ring (step 5).
+    const warm = 512;
+    await Promise.all([send(warm * rec), recvUntil(warm * 16384)]);
+    // 2. No recv() pending: the second tiny read is joined to the first (a copy), so nothing of the
+    //    ring is queued and, reads being small, the ring is let go.
+    await send(3);
+    await send(4);
+    let failed: unknown = null;
+    const rest = recvUntil(data.length);
+    rest.catch((e: unknown) => void (failed = e));
+    // 3. A read of 16-32 KiB lands in the shared buffer and makes a new ring; the next bytes fill it from
+    //    its start to offset `end`, and end in the header and 100 body bytes of record k.
+    const end = RING_SIZE - 20_288;
+    const k = Math.ceil((sent + end + 16_384) / rec);
+    await send(k * rec + 5 + 100 - end - sent);
+    await send(k * rec + 5 + 100 - sent);
+    while (got < k * 16384 && failed === null) await sleep(1);
+    // 4. 8000 more bytes of record k (a piece the pump takes and the record waits with): they end within
+    //    16 KiB of the ring's end, so the next read wraps to its start, where 50 more bytes of it land.
+    await send(8000);
+    await send(50);
+    // 5. The rest in one burst: read from ring offset 50 on, over the pieces of steps 3 and 4 — which the
+    //    pump must have copied, or record k fails its MAC.
+    await Promise.all([send(ciphertext.length - sent), rest]);
   } finally {
     server?.close();
     p.close();
