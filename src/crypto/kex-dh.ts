@@ -27,10 +27,27 @@ export function generateDh(group: DhGroup): KeyExchange {
   return new EcdhKeyExchange(group, ecdh);
 }
 
+/**
+ * The public value comes out of the generation itself (`publicKeyEncoding`),
+ * never from `export()` on the new key afterwards: node (20.20 at least)
+ * can deadlock there. export() holds the key's mutex while it allocates
+ * the JWK's strings; an allocation may run a GC; the GC finalizes the
+ * KeyGenJob that made the key, whose destructor takes the same mutex. A
+ * loop of generateKeyPairSync + export hung within ~20,000 keys in two of
+ * three runs here (main thread in ~KeyGenJob under ExportJWKEdKey); with
+ * the encoding done inside the job, 1.8 million ran through
+ * (test/crypto/keygen-deadlock.test.ts).
+ */
 export function generateMontgomery(group: MontgomeryGroup): MontgomeryKeyExchange {
   const type = MONTGOMERY[group].nodeType;
-  const { privateKey, publicKey } = guard('unsupported', `${group} key generation`, () => nodeCrypto.generateKeyPairSync(type as 'x25519'));
+  const { privateKey, publicKey } = guard('unsupported', `${group} key generation`, () => generateEncodingPublic<nodeCrypto.JsonWebKey>(type, { format: 'jwk' }));
   return new MontgomeryKeyExchange(group, privateKey, publicKey);
+}
+
+/** generateKeyPairSync with only the public key encoded (node allows it; @types/node has no overload for it): the private key stays a KeyObject. */
+export function generateEncodingPublic<P>(type: string, publicKeyEncoding: { format: 'jwk' } | { format: 'der'; type: 'spki' }): { privateKey: nodeCrypto.KeyObject; publicKey: P } {
+  const generate = nodeCrypto.generateKeyPairSync as unknown as (type: string, options: object) => { privateKey: nodeCrypto.KeyObject; publicKey: P };
+  return generate(type, { publicKeyEncoding });
 }
 
 export function importDh(group: DhGroup, privateKey: Uint8Array): KeyExchange {
@@ -66,9 +83,10 @@ export class MontgomeryKeyExchange implements KeyExchange {
   constructor(
     readonly group: MontgomeryGroup,
     private readonly privateKey: nodeCrypto.KeyObject,
-    publicKey?: nodeCrypto.KeyObject,
+    /** The public key as generation encoded it; absent for an imported private key (no KeyGenJob: export is safe). */
+    publicJwk?: nodeCrypto.JsonWebKey,
   ) {
-    const jwk = guard('bad_key', `${group} public key export`, () => (publicKey ?? nodeCrypto.createPublicKey(privateKey)).export({ format: 'jwk' }));
+    const jwk = publicJwk ?? guard('bad_key', `${group} public key export`, () => nodeCrypto.createPublicKey(privateKey).export({ format: 'jwk' }));
     this.publicKey = Buffer.from(jwk.x ?? '', 'base64url');
     const { keyLength } = MONTGOMERY[group];
     if (this.publicKey.length !== keyLength) throw new CryptoError('bad_key', `${group} public key export gave no ${keyLength}-byte key`);

@@ -9,7 +9,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { MLKEM768, MONTGOMERY } from './algorithms.js';
 import { guard, requireBytes } from './errors.js';
-import { generateMontgomery, type MontgomeryKeyExchange } from './kex-dh.js';
+import { generateEncodingPublic, generateMontgomery, type MontgomeryKeyExchange } from './kex-dh.js';
 import { CryptoError, type KeyExchange, type KeyExchangeResponse } from './provider.js';
 
 /** node:crypto's KEM functions (Node ≥ 24.7); absent from older Node and its typings. */
@@ -41,8 +41,10 @@ export function mlkemAvailable(): boolean {
   return available;
 }
 
-function generateMlkemKey(): nodeCrypto.KeyObject {
-  return nodeCrypto.generateKeyPairSync(MLKEM768.nodeType as 'x25519').privateKey;
+/** The decapsulation key, and the encapsulation key as SPKI DER encoded by the generation itself (see generateMontgomery: no export() on a new key). */
+function generateMlkemKey(): { readonly privateKey: nodeCrypto.KeyObject; readonly spki: Buffer } {
+  const { privateKey, publicKey } = generateEncodingPublic<Buffer>(MLKEM768.nodeType, { format: 'der', type: 'spki' });
+  return { privateKey, spki: publicKey };
 }
 
 function kem(): NodeKem {
@@ -58,8 +60,8 @@ function checkLength(value: unknown, expected: number, what: string): Uint8Array
 }
 
 export function generateHybrid(): KeyExchange {
-  const decapsulationKey = guard('unsupported', 'ML-KEM-768 key generation', generateMlkemKey);
-  return new X25519MLKEM768KeyExchange(decapsulationKey, generateMontgomery('X25519'));
+  const { privateKey, spki } = guard('unsupported', 'ML-KEM-768 key generation', generateMlkemKey);
+  return new X25519MLKEM768KeyExchange(privateKey, spki, generateMontgomery('X25519'));
 }
 
 /** The responder: encapsulate to the initiator's ML-KEM key, and answer its X25519 value with a fresh one. */
@@ -82,11 +84,10 @@ class X25519MLKEM768KeyExchange implements KeyExchange {
 
   constructor(
     private readonly decapsulationKey: nodeCrypto.KeyObject,
+    spki: Buffer,
     private readonly x25519: MontgomeryKeyExchange,
   ) {
-    const spki = guard('bad_key', 'ML-KEM-768 public key export', () =>
-      nodeCrypto.createPublicKey(decapsulationKey).export({ format: 'der', type: 'spki' }),
-    );
+    if (spki.length !== MLKEM768.spkiPrefix.length + MLKEM768.encapsulationKeyLength) throw new CryptoError('bad_key', `ML-KEM-768 key generation gave a ${spki.length}-byte SPKI`);
     this.publicKey = Buffer.concat([spki.subarray(MLKEM768.spkiPrefix.length), x25519.publicKey]);
   }
 

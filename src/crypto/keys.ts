@@ -226,19 +226,34 @@ export function generateSigningKey(spec: KeyGenSpec): NodePrivateKey {
       if (!Number.isSafeInteger(bits) || bits < RSA_MIN_GENERATE_BITS || bits > RSA_MAX_GENERATE_BITS) {
         throw new CryptoError('bad_argument', `RSA key size must be an integer in ${RSA_MIN_GENERATE_BITS}..${RSA_MAX_GENERATE_BITS}, got ${bits}`);
       }
-      return generate('rsa', () => nodeCrypto.generateKeyPairSync('rsa', { modulusLength: bits }).privateKey);
+      return generate('rsa', 'rsa', { modulusLength: bits });
     }
     case 'ec': {
       const { opensslName } = curveInfo(spec.curve);
-      return generate(`EC ${spec.curve}`, () => nodeCrypto.generateKeyPairSync('ec', { namedCurve: opensslName }).privateKey);
+      return generate(`EC ${spec.curve}`, 'ec', { namedCurve: opensslName });
     }
     case 'ed25519':
-      return generate('Ed25519', () => nodeCrypto.generateKeyPairSync('ed25519').privateKey);
+      return generate('Ed25519', 'ed25519', {});
     default:
       throw new CryptoError('unsupported', `unsupported key type ${JSON.stringify((spec as { type?: unknown }).type)}`);
   }
 }
 
-function generate(what: string, fn: () => nodeCrypto.KeyObject): NodePrivateKey {
-  return new NodePrivateKey(guard('unsupported', `${what} key generation`, fn));
+/**
+ * New keys leave the generation as PKCS#8 DER and are imported from it, so
+ * the KeyObject we keep shares no mutex with the KeyGenJob that made it:
+ * export() on a key while that job awaits finalization can deadlock node
+ * (see generateMontgomery in kex-dh.ts), and these keys are exported (SPKI
+ * for certificates, PEM for files). The import costs ~0.4 ms (OpenSSL's
+ * DER decoder; an EC P-256 generation is ~0.04 ms, RSA-2048 ~50 ms): a
+ * price paid per key made, which is rare (certificates, the test CA).
+ */
+function generate(what: string, type: string, options: object): NodePrivateKey {
+  const generateDer = nodeCrypto.generateKeyPairSync as unknown as (type: string, options: object) => { privateKey: Buffer };
+  return new NodePrivateKey(
+    guard('unsupported', `${what} key generation`, () => {
+      const { privateKey } = generateDer(type, { ...options, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } });
+      return nodeCrypto.createPrivateKey({ key: privateKey, format: 'der', type: 'pkcs8' });
+    }),
+  );
 }
