@@ -16,7 +16,8 @@
  *   public key imported from its SPKI, CertificateVerify verified and the
  *   leaf's signature verified with the root's key (the chain);
  * - the key schedule on both sides: 2 × (3 HKDF-Extract + 18 HKDF-Expand)
- *   HMAC-SHA256 + 4 Finished HMACs; 4 transcript digests per side;
+ *   HMAC-SHA384 (the suite's hash) + 4 Finished HMACs; 4 SHA-384
+ *   transcript digests per side (a handshake that issues tickets needs 5);
  * - 8 AEAD traffic keys imported (handshake and application, each way, each
  *   side), the server's encrypted flight and the client's Finished each
  *   sealed once and opened once (one record each).
@@ -35,8 +36,11 @@ import { JIT_WARMUP_MS, type BenchCase, type BenchSection } from './harness.js';
 const SUITE = 'TLS_AES_256_GCM_SHA384';
 const HOSTNAME = 'localhost';
 const MAX_FLIGHTS = 10;
-const HASH = 'sha256';
-const HASH_LENGTH = 32;
+/** ECDSA P-256 signatures (ecdsa_secp256r1_sha256: CertificateVerify, the leaf's certificate). */
+const SIGNATURE_HASH = 'sha256';
+/** The suite's hash (TLS_AES_256_GCM_SHA384): every HKDF, Finished HMAC and transcript digest. */
+const HASH = 'sha384';
+const HASH_LENGTH = 48;
 const EXTRACTS_PER_SIDE = 3;
 const EXPANDS_PER_SIDE = 18;
 const FINISHED_HMACS = 4;
@@ -109,7 +113,7 @@ function primitives(): () => void {
   const caKey = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const rootPublic = caKey.publicKey;
   const tbs = nodeCrypto.randomBytes(TBS_BYTES);
-  const leafSignature = nodeCrypto.sign(HASH, tbs, caKey.privateKey);
+  const leafSignature = nodeCrypto.sign(SIGNATURE_HASH, tbs, caKey.privateKey);
   const transcript = nodeCrypto.randomBytes(TRANSCRIPT_BYTES);
   const cvContent = nodeCrypto.randomBytes(CV_CONTENT_BYTES);
   const flight = nodeCrypto.randomBytes(SERVER_FLIGHT_BYTES);
@@ -150,10 +154,10 @@ function primitives(): () => void {
     const s = share();
     const sharedServer = agree(s.priv, c.raw);
     const sharedClient = agree(c.priv, s.raw);
-    const signature = nodeCrypto.sign(HASH, cvContent, serverKey);
+    const signature = nodeCrypto.sign(SIGNATURE_HASH, cvContent, serverKey);
     const leafPublic = nodeCrypto.createPublicKey({ key: leafSpki, format: 'der', type: 'spki' });
-    if (!nodeCrypto.verify(HASH, cvContent, leafPublic, signature)) throw new Error('tls-handshake: CertificateVerify');
-    if (!nodeCrypto.verify(HASH, tbs, rootPublic, leafSignature)) throw new Error('tls-handshake: chain');
+    if (!nodeCrypto.verify(SIGNATURE_HASH, cvContent, leafPublic, signature)) throw new Error('tls-handshake: CertificateVerify');
+    if (!nodeCrypto.verify(SIGNATURE_HASH, tbs, rootPublic, leafSignature)) throw new Error('tls-handshake: chain');
     const ks = keySchedule(sharedServer);
     const kc = keySchedule(sharedClient);
     for (let i = 0; i < FINISHED_HMACS; i++) nodeCrypto.createHmac(HASH, i % 2 === 0 ? ks : kc).update(transcript.subarray(0, HASH_LENGTH)).digest();

@@ -15,11 +15,18 @@ export class Transcript {
    * their hash (RFC 5246 §7.4.8).
    */
   private all: Buffer[] | null = [];
+  /**
+   * The digest of the transcript as it stands, until the next message: a
+   * handshake asks twice for the same one (a Finished is verified, then the
+   * traffic secrets derived, over the same messages). Readers only read it.
+   */
+  private last: Buffer | null = null;
 
   constructor(private readonly provider: CryptoProvider) {}
 
   /** Adds one whole handshake message (4-byte header included). */
   add(message: Uint8Array): void {
+    this.last = null;
     // Once the hash runs and no message is kept, the bytes are hashed at once: no copy needed.
     if (this.hash !== null && this.all === null) {
       this.hash.update(message);
@@ -47,7 +54,7 @@ export class Transcript {
   /** Hash of every message so far (`Transcript-Hash(...)`). */
   digest(): Buffer {
     if (!this.hash) throw new Error('transcript hash requested before the suite was chosen');
-    return this.hash.digest();
+    return (this.last ??= this.hash.digest());
   }
 
   /** An independent copy: post-handshake authentication continues the handshake transcript once per request (RFC 8446 §4.4.1). */
@@ -81,6 +88,7 @@ export class Transcript {
   replaceWithMessageHash(algorithm: HashAlgorithm): void {
     const inner = this.hash ? this.hash.digest() : this.provider.hash(algorithm, Buffer.concat(this.pending));
     const header = Buffer.from([HandshakeType.message_hash, 0, 0, inner.length]);
+    this.last = null;
     this.hash = this.provider.createHash(algorithm);
     this.pending = [];
     this.hash.update(header).update(inner);
