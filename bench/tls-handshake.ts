@@ -108,8 +108,14 @@ export function handshakeContexts(): { cctx: ssl.SSLContext; sctx: ssl.SSLContex
 
 /** The baseline: the primitives of one handshake (see the file comment). */
 function primitives(): () => void {
-  const serverKey = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  const leafSpki = nodeCrypto.createPublicKey(serverKey).export({ type: 'spki', format: 'der' });
+  // Public halves come out of the generation itself: export() on a fresh key can deadlock node 20 (src/crypto/kex-dh.ts).
+  const server = nodeCrypto.generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+  });
+  const serverKey = nodeCrypto.createPrivateKey({ key: server.privateKey, format: 'der', type: 'pkcs8' });
+  const leafSpki = server.publicKey;
   const caKey = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const rootPublic = caKey.publicKey;
   const tbs = nodeCrypto.randomBytes(TBS_BYTES);
@@ -121,9 +127,11 @@ function primitives(): () => void {
   const label = Buffer.from('tls13 derived');
 
   // Key shares cross the boundary as JWK: OpenSSL 3 decodes DER SPKI ~7× slower than it takes a raw key.
+  // The generation encodes the public half (publicKeyEncoding), as src/crypto/kex-dh.ts does: faster than export(), and no deadlock.
+  const generateShare = nodeCrypto.generateKeyPairSync as unknown as (type: 'x25519', options: object) => { privateKey: nodeCrypto.KeyObject; publicKey: nodeCrypto.JsonWebKey };
   const share = (): { priv: nodeCrypto.KeyObject; raw: Buffer } => {
-    const { privateKey, publicKey } = nodeCrypto.generateKeyPairSync('x25519');
-    return { priv: privateKey, raw: Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url') };
+    const { privateKey, publicKey } = generateShare('x25519', { publicKeyEncoding: { format: 'jwk' } });
+    return { priv: privateKey, raw: Buffer.from(publicKey.x!, 'base64url') };
   };
   const agree = (priv: nodeCrypto.KeyObject, peerRaw: Buffer): Buffer =>
     nodeCrypto.diffieHellman({ privateKey: priv, publicKey: nodeCrypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: peerRaw.toString('base64url') }, format: 'jwk' }) });
