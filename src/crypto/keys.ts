@@ -252,7 +252,7 @@ function generate(what: string, type: string, options: object): NodePrivateKey {
   const generateDer = nodeCrypto.generateKeyPairSync as unknown as (type: string, options: object) => { privateKey: Buffer };
   return new NodePrivateKey(
     guard('unsupported', `${what} key generation`, () => {
-      const { privateKey } = generateDer(type, { ...options, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } });
+      const { privateKey } = generateDer(type, { ...options, privateKeyEncoding: { type: 'pkcs8', format: 'der' } });
       return nodeCrypto.createPrivateKey({ key: privateKey, format: 'der', type: 'pkcs8' });
     }),
   );
