@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchSection, SampleCase, SectionOptions } from './harness.js';
 import { CA_FILE, KEY_AND_CHAIN, type Command, type Kind, type Report } from './scale-child.js';
-import { certs } from './tls-socket.js';
+import { certs, type Certs } from './tls-socket.js';
 
 const CHILD = fileURLToPath(new URL('./scale-child.js', import.meta.url));
 export const DEFAULT_SCALE_CONNS = 10_000;
@@ -131,12 +131,16 @@ export async function measureScale(kind: Kind, dir: string, n: number): Promise<
   }
 }
 
-/** The server's key and chain and the client's trust anchor, in a directory removed when this process exits. */
+/** Writes what the children read into `dir`: the server's key and chain (of `server`), and the client's trust anchor (of `trusted`). */
+export function writeScaleCerts(dir: string, server: Certs, trusted: Certs = server): void {
+  writeFileSync(join(dir, KEY_AND_CHAIN), server.keyPem + server.chainPem);
+  writeFileSync(join(dir, CA_FILE), trusted.ca.root.certPem);
+}
+
+/** Fresh certificates in a directory removed when this process exits. */
 function writeCerts(): string {
-  const c = certs();
   const dir = mkdtempSync(join(tmpdir(), 'sslsock-scale-'));
-  writeFileSync(join(dir, KEY_AND_CHAIN), c.keyPem + c.chainPem);
-  writeFileSync(join(dir, CA_FILE), c.ca.root.certPem);
+  writeScaleCerts(dir, certs());
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }

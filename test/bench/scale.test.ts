@@ -5,12 +5,11 @@
  * are measured by `npm run bench -- scale`, never asserted here.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { measureScale } from '../../bench/scale.js';
-import { CA_FILE, KEY_AND_CHAIN } from '../../bench/scale-child.js';
+import { measureScale, writeScaleCerts } from '../../bench/scale.js';
 import { certs } from '../../bench/tls-socket.js';
 
 const N = 40;
@@ -19,8 +18,7 @@ test('scale harness: sslsock and node:tls ends in separate processes each hold t
   const c = certs();
   const dir = mkdtempSync(join(tmpdir(), 'sslsock-scale-test-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, KEY_AND_CHAIN), c.keyPem + c.chainPem);
-  writeFileSync(join(dir, CA_FILE), c.ca.root.certPem);
+  writeScaleCerts(dir, c);
   for (const kind of ['ours', 'tls'] as const) {
     // measureScale throws unless both processes report WARMUP + N held connections.
     const r = await measureScale(kind, dir, N);
@@ -36,7 +34,6 @@ test('scale harness: a client that cannot verify the server fails the sample ins
   const other = certs();
   const dir = mkdtempSync(join(tmpdir(), 'sslsock-scale-test-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, KEY_AND_CHAIN), c.keyPem + c.chainPem);
-  writeFileSync(join(dir, CA_FILE), other.ca.root.certPem);
+  writeScaleCerts(dir, c, other);
   await assert.rejects(measureScale('ours', dir, N), /scale child failed: .*CERTIFICATE_VERIFY_FAILED/s);
 });
