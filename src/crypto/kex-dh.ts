@@ -6,6 +6,7 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { CURVES, MONTGOMERY, SEC1_UNCOMPRESSED } from './algorithms.js';
+import { keySharePool } from './keyshare-pool.js';
 import { guard, requireBytes, requireLength, view } from './errors.js';
 import { CryptoError, type KeyExchange } from './provider.js';
 
@@ -37,9 +38,14 @@ export function generateDh(group: DhGroup): KeyExchange {
  * three runs here (main thread in ~KeyGenJob under ExportJWKEdKey); with
  * the encoding done inside the job, 1.8 million ran through
  * (test/crypto/keygen-deadlock.test.ts).
+ *
+ * Most shares come ready-made from the thread pool (keyshare-pool.ts); this
+ * generates inline only when none is ready.
  */
 export function generateMontgomery(group: MontgomeryGroup): MontgomeryKeyExchange {
   const type = MONTGOMERY[group].nodeType;
+  const pooled = keySharePool(type).take();
+  if (pooled !== undefined) return new MontgomeryKeyExchange(group, pooled.privateKey, pooled.publicJwk);
   const { privateKey, publicKey } = guard('unsupported', `${group} key generation`, () => generateEncodingPublic<nodeCrypto.JsonWebKey>(type, { format: 'jwk' }));
   return new MontgomeryKeyExchange(group, privateKey, publicKey);
 }

@@ -5,8 +5,9 @@
  * it made. It hangs, rather than fails, if node deadlocks.
  */
 import { defaultProvider as provider } from '../../src/crypto/index.js';
+import { keySharePool } from '../../src/crypto/keyshare-pool.js';
 
-const [shares, signingKeys] = process.argv.slice(2).map(Number) as [number, number];
+const [shares, signingKeys, pooledShares] = process.argv.slice(2).map(Number) as [number, number, number];
 const peer = provider.generateKeyExchange('X25519');
 const junk: string[] = new Array(8);
 let made = 0;
@@ -22,4 +23,15 @@ for (let i = 0; i < signingKeys; i++) {
   for (let j = 0; j < 20; j++) junk[j & 7] = 'y'.repeat(100 + j) + i;
   made++;
 }
-process.stdout.write(`${made}\n`);
+// Shares from the thread pool (keyshare-pool.ts): the loop yields to the event loop so that
+// generations complete, and their keys are used under the same allocation pressure.
+let fromPool = 0;
+for (let i = 0; i < pooledShares; i++) {
+  if (i % 2 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  if (keySharePool('x25519').size > 0) fromPool++;
+  const k = provider.generateKeyExchange('X25519');
+  if (k.deriveSharedSecret(peer.publicKey).length !== 32) throw new Error('X25519 secret length');
+  for (let j = 0; j < 20; j++) junk[j & 7] = 'z'.repeat(100 + j) + i;
+  made++;
+}
+process.stdout.write(`${made} ${fromPool}\n`);
