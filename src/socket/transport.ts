@@ -313,7 +313,10 @@ export class Transport {
    */
   take(n: number, peek = false, borrow = false): Buffer {
     const out = this.takeView(n, peek);
-    return borrow || this.ring === null || !this.ring.owns(out) ? out : Buffer.from(out);
+    const ring = this.ring;
+    if (ring === null) return out;
+    if (!peek) ring.copiesOut = !borrow;
+    return borrow || !ring.mustCopy(out) ? out : Buffer.from(out);
   }
 
   private takeView(n: number, peek: boolean): Buffer {
