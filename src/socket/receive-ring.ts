@@ -67,6 +67,11 @@ export class ReceiveRing {
     return this.ring !== null && b.buffer === this.ring.buffer;
   }
 
+  /** Bytes of ring memory held (diagnostics). */
+  get ringBytes(): number {
+    return this.ring?.length ?? 0;
+  }
+
   /**
    * True when bytes taken off the queue by a reader that keeps them must be copied: ring memory, which
    * a later read may overwrite, or a small part of a fresh read buffer, which would keep all of it alive.
@@ -80,9 +85,13 @@ export class ReceiveRing {
    * the ring after `tail`, else before `head`; else the landing buffer.
    */
   region(queued: readonly Buffer[]): Buffer {
-    if (this.copiesOut && this.lastRead >= BULK_READ) return (this.fresh ??= Buffer.allocUnsafeSlow(LANDING_SIZE));
-    this.fresh = null;
     const ring = this.ring;
+    if (this.copiesOut && this.lastRead >= BULK_READ) {
+      // A ring from before (the first bulk read, a borrowing reader earlier) is let go once none of it is queued.
+      if (ring !== null && !queued.some((c) => c.buffer === ring.buffer)) this.ring = null;
+      return (this.fresh ??= Buffer.allocUnsafeSlow(LANDING_SIZE));
+    }
+    this.fresh = null;
     if (ring === null) return landing();
     let head = -1;
     for (const c of queued) {

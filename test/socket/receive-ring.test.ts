@@ -192,8 +192,10 @@ test('plain recv() of a bulk stream: reads go into fresh buffers, handed out who
     for (const [peeked, off] of peeks) assert.ok(peeked.equals(data.subarray(off, off + peeked.length)), `peek at ${off} changed`);
     // The no-copy path was taken (a read's own buffer handed out as it was).
     assert.ok(handedOut > 0, 'no result was a fresh read buffer handed out whole');
-    // A borrowing reader (the TLS pump) brings the ring back: checked by the SSLSocket tests here.
+    // The ring its first bulk read made is let go: a copying reader holds none (a borrowing one, the TLS
+    // pump, brings it back: the SSLSocket tests here).
     assert.equal(ring.copiesOut, true);
+    assert.equal(ring.ringBytes, 0, 'a plain recv() reader still holds a receive ring');
   } finally {
     p.close();
   }
