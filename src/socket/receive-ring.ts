@@ -58,6 +58,8 @@ export class ReceiveRing {
   private ring: Buffer | null = null;
   /** The fresh buffer handed to the last read, when it was one. */
   private fresh: Buffer | null = null;
+  /** Every fresh buffer a read filled and queued (not node's Buffer pool, whose blocks are 64 KiB too on Node 24). */
+  private readonly freshBlocks = new WeakSet<ArrayBufferLike>();
   /** Offset just past the last read into the ring. */
   private tail = 0;
   private lastRead = 0;
@@ -77,7 +79,12 @@ export class ReceiveRing {
    * a later read may overwrite, or a small part of a fresh read buffer, which would keep all of it alive.
    */
   mustCopy(b: Uint8Array): boolean {
-    return this.owns(b) || (b.buffer.byteLength >= LANDING_SIZE && b.length * 4 < b.buffer.byteLength);
+    return this.owns(b) || (b.length * 4 < b.buffer.byteLength && this.isReadBuffer(b));
+  }
+
+  /** True when `b` lies in a fresh buffer that a read filled and that was queued as it was. */
+  isReadBuffer(b: Uint8Array): boolean {
+    return this.freshBlocks.has(b.buffer);
   }
 
   /**
@@ -128,6 +135,7 @@ export class ReceiveRing {
       // the next read, so that no queued byte pins a mostly empty 64 KiB.
       if (n < LANDING_SIZE / 2) return Buffer.from(fresh.subarray(0, n));
       this.fresh = null;
+      this.freshBlocks.add(fresh.buffer);
       return fresh.subarray(0, n);
     }
     const ring = this.ring;
