@@ -32,6 +32,7 @@ export interface PooledKeyPair {
 }
 
 interface Ready extends PooledKeyPair {
+  /** performance.now() when it was made: a clock that wall-clock changes do not move. */
   readonly madeAt: number;
 }
 
@@ -52,7 +53,7 @@ export class KeySharePool {
       this.broken = true;
       return;
     }
-    this.ready.push({ privateKey, publicJwk, madeAt: Date.now() });
+    this.ready.push({ privateKey, publicJwk, madeAt: performance.now() });
     this.refill();
   };
 
@@ -62,8 +63,8 @@ export class KeySharePool {
     private readonly generate: Generate = generateAsync,
   ) {}
 
-  /** A ready pair, or undefined when none is (the caller generates one itself); starts refilling either way. */
-  take(now = Date.now()): PooledKeyPair | undefined {
+  /** A ready pair, or undefined when none is (the caller generates one itself); starts refilling either way. `now`: performance.now(). */
+  take(now = performance.now()): PooledKeyPair | undefined {
     let pair = this.ready.pop();
     if (pair !== undefined && now - pair.madeAt > MAX_AGE_MS) {
       this.ready.length = 0;
