@@ -26,6 +26,9 @@ export const MAX_IN_FLIGHT = 2;
 /** A ready pair older than this is discarded instead of used. */
 export const MAX_AGE_MS = 30_000;
 
+/** node's names of the groups pooled. */
+export type PooledType = 'x25519' | 'x448';
+
 export interface PooledKeyPair {
   readonly privateKey: nodeCrypto.KeyObject;
   readonly publicJwk: nodeCrypto.JsonWebKey;
@@ -58,7 +61,7 @@ export class KeySharePool {
   };
 
   constructor(
-    private readonly nodeType: 'x25519' | 'x448',
+    private readonly nodeType: PooledType,
     private readonly target = POOL_TARGET,
     private readonly generate: Generate = generateAsync,
   ) {}
@@ -79,11 +82,6 @@ export class KeySharePool {
     return this.ready.length;
   }
 
-  /** Forgets every ready pair (they are never handed out). */
-  clear(): void {
-    this.ready.length = 0;
-  }
-
   private refill(): void {
     while (!this.broken && this.inFlight < MAX_IN_FLIGHT && this.ready.length + this.inFlight < this.target) {
       this.inFlight++;
@@ -97,10 +95,10 @@ export class KeySharePool {
   }
 }
 
-const pools = new Map<'x25519' | 'x448', KeySharePool>();
+const pools = new Map<PooledType, KeySharePool>();
 
 /** The process-wide pool of one group, made on first use. */
-export function keySharePool(nodeType: 'x25519' | 'x448'): KeySharePool {
+export function keySharePool(nodeType: PooledType): KeySharePool {
   let pool = pools.get(nodeType);
   if (pool === undefined) pools.set(nodeType, (pool = new KeySharePool(nodeType)));
   return pool;

@@ -76,14 +76,6 @@ test('at most MAX_IN_FLIGHT generations run at once, and a failed one stops the 
   assert.equal(pending.length, 5, 'a broken pool started another generation');
 });
 
-test('clear() forgets every ready pair', async () => {
-  const pool = new KeySharePool('x25519', 4);
-  pool.take();
-  await fill(pool, 4);
-  pool.clear();
-  assert.equal(pool.size, 0);
-});
-
 test('the provider takes X25519 shares from the process-wide pool when it has them', async () => {
   const pool = keySharePool('x25519');
   provider.generateKeyExchange('X25519');
